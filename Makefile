@@ -1,0 +1,73 @@
+# RoleCall: `make run` serves the app, `make test` runs every check and test.
+# Both set everything up first on a machine that has never seen the project.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+
+# Django 6 needs Python 3.12 or newer. Look on PATH first, then under pyenv.
+PYENV_ROOT ?= $(shell pyenv root 2>/dev/null || echo $(HOME)/.pyenv)
+PYTHON_CANDIDATES := $(shell command -v python3.13 python3.12 2>/dev/null) \
+	$(sort $(wildcard $(PYENV_ROOT)/versions/3.1[2-9]*/bin/python3)) \
+	$(shell command -v python3 2>/dev/null)
+BASE_PYTHON ?= $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(shell $(p) -c 'import sys; print("$(p)") if sys.version_info >= (3, 12) else None' 2>/dev/null)))
+
+# Production-like settings for `check --deploy` (a throwaway key, never a real one).
+DEPLOY_ENV := DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=rolecall.example.com \
+	DJANGO_SECRET_KEY=check-deploy-$(shell head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+
+.PHONY: help install run test lint migrate content chromium e2e clean
+
+help:
+	@echo "make run    set up and serve the app on http://127.0.0.1:$(PORT)/ (SQLite)"
+	@echo "make test   set up and run every check and test, browser tests included"
+	@echo "make install  only create .venv and install the dependencies"
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@if [ -z "$(BASE_PYTHON)" ]; then \
+		echo "error: RoleCall needs Python 3.12 or newer (Django 6)." >&2; \
+		echo "       Install one (for example 'pyenv install 3.12') or run 'make BASE_PYTHON=/path/to/python3.12 ...'." >&2; \
+		exit 1; \
+	fi
+	@echo "Creating $(VENV) with $(BASE_PYTHON) ($$($(BASE_PYTHON) --version))"
+	@test -x $(PY) || $(BASE_PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check --upgrade pip
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+content: migrate
+	@if $(PY) manage.py help load_content >/dev/null 2>&1; then $(PY) manage.py load_content; fi
+
+run: content
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Real-browser tests use Debian's Chromium; Playwright never downloads a browser here.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing Debian's chromium for the browser tests (apt-get)"; \
+		SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO="sudo"; \
+		( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null ) \
+		|| { echo "error: could not install chromium with apt-get; install Debian's 'chromium' package (it provides /usr/bin/chromium) and run 'make test' again." >&2; exit 1; }; \
+	fi
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install chromium lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+	CI=$${CI:-} DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
