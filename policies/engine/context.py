@@ -1,0 +1,228 @@
+"""The request: who calls, which action, on which role, with which context keys.
+
+Context key names are case-insensitive
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html, "Key names
+are case-insensitive"). A string is a single value; a list makes a multivalued key
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html).
+
+Keys the engine can work out from the principal are filled in when the case
+does not give them, following the "Properties of the principal" section of
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+and the table of principal key values in
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import InputTooLargeError, UsageError
+from .limits import MAX_CONTEXT_VALUES, MAX_STRING_CHARS
+from .matching import Arn, Caller, parse_arn, parse_caller
+
+#: Keys derived from the principal, in the order they are reported.
+DERIVABLE_KEYS = (
+    "aws:PrincipalArn",
+    "aws:PrincipalAccount",
+    "aws:PrincipalType",
+    "aws:PrincipalIsAWSService",
+    "aws:PrincipalServiceName",
+    "aws:userid",
+    "aws:username",
+)
+
+_ACTION = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9*?]+")
+
+
+@dataclass(slots=True)
+class ContextEntry:
+    name: str  # as given (or as AWS spells it, when derived)
+    values: list[str]
+    multivalued: bool
+    derived: bool = False
+
+
+@dataclass(slots=True)
+class RequestContext:
+    """Condition keys of a request; lookups ignore the case of the key name."""
+
+    entries: dict[str, ContextEntry] = field(default_factory=dict)
+
+    def get(self, key: str) -> list[str] | None:
+        """The key's values, or ``None`` when the key is not in the request."""
+        entry = self.entries.get(key.lower())
+        return None if entry is None else entry.values
+
+    def entry(self, key: str) -> ContextEntry | None:
+        return self.entries.get(key.lower())
+
+    def __contains__(self, key: str) -> bool:
+        return key.lower() in self.entries
+
+    def __iter__(self) -> Iterator[ContextEntry]:
+        return iter(self.entries.values())
+
+    def set(self, key: str, values: list[str], *, multivalued: bool, derived: bool) -> None:
+        self.entries[key.lower()] = ContextEntry(key, values, multivalued, derived)
+
+    def derived(self) -> dict[str, str | list[str]]:
+        """The keys the engine filled in, as the contract's ``derived_context``."""
+        return {
+            e.name: (list(e.values) if e.multivalued else e.values[0])
+            for e in self.entries.values()
+            if e.derived
+        }
+
+    def has_prefix(self, prefix: str) -> bool:
+        p = prefix.lower()
+        return any(k.startswith(p) for k in self.entries)
+
+
+@dataclass(slots=True)
+class Request:
+    """A usable request, parsed from the case's ``request`` object."""
+
+    principal: str
+    caller: Caller
+    action: str
+    role_arn: str | None
+    role: Arn | None
+    context: RequestContext
+
+    @property
+    def role_account(self) -> str | None:
+        return None if self.role is None else self.role.account
+
+    @property
+    def same_account(self) -> bool:
+        """Whether the caller belongs to the role's own account."""
+        return (
+            self.caller.account is not None
+            and self.role is not None
+            and self.caller.account == self.role.account
+            and self.caller.partition == self.role.partition
+        )
+
+    def with_action(self, action: str) -> Request:
+        return Request(self.principal, self.caller, action, self.role_arn, self.role, self.context)
+
+
+def _context_value(key: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, int | float):
+        text = json.dumps(value)
+    else:
+        raise UsageError(
+            f"request.context[{key!r}] holds a {type(value).__name__}; "
+            "a context value is a string (or a number or boolean), or a list of them"
+        )
+    if len(text) > MAX_STRING_CHARS:
+        raise InputTooLargeError(
+            f"request.context[{key!r}] has a value longer than {MAX_STRING_CHARS} characters"
+        )
+    return text
+
+
+def parse_context(raw: Any) -> RequestContext:
+    """Build a :class:`RequestContext` from the case's ``request.context``."""
+    ctx = RequestContext()
+    if raw is None:
+        return ctx
+    if not isinstance(raw, Mapping):
+        raise UsageError("request.context must be a JSON object of condition keys")
+    if len(raw) > MAX_CONTEXT_VALUES:
+        raise InputTooLargeError(f"request.context has more than {MAX_CONTEXT_VALUES} keys")
+    for key, value in raw.items():
+        if not isinstance(key, str) or not key.strip():
+            raise UsageError("request.context has an empty key name")
+        if len(key) > MAX_STRING_CHARS:
+            raise InputTooLargeError("request.context has a key name that is too long")
+        if isinstance(value, list):
+            if len(value) > MAX_CONTEXT_VALUES:
+                raise InputTooLargeError(
+                    f"request.context[{key!r}] has more than {MAX_CONTEXT_VALUES} values"
+                )
+            values = [_context_value(key, v) for v in value]
+            multivalued = True
+        else:
+            values = [_context_value(key, value)]
+            multivalued = False
+        if key.lower() in ctx.entries:
+            raise UsageError(f"request.context names the key {key!r} twice (keys ignore case)")
+        ctx.set(key, values, multivalued=multivalued, derived=False)
+    return ctx
+
+
+def derive_keys(ctx: RequestContext, caller: Caller) -> None:
+    """Fill in the principal's keys that the case did not give."""
+    derived: dict[str, str] = {}
+    if caller.is_iam:
+        if caller.kind == "session":
+            # For a role session, aws:PrincipalArn is the role's ARN, not the session's.
+            derived["aws:PrincipalArn"] = caller.role_arn or ""
+        else:
+            derived["aws:PrincipalArn"] = caller.arn or ""
+        derived["aws:PrincipalAccount"] = caller.account or ""
+        derived["aws:PrincipalType"] = {
+            "user": "User",
+            "role": "AssumedRole",
+            "session": "AssumedRole",
+            "root": "Account",
+        }[caller.kind]
+        derived["aws:PrincipalIsAWSService"] = "false"
+        if caller.kind == "user" and caller.name:
+            derived["aws:username"] = caller.name
+        if caller.kind == "root" and caller.account:
+            derived["aws:userid"] = caller.account
+    elif caller.kind == "service":
+        derived["aws:PrincipalIsAWSService"] = "true"
+        derived["aws:PrincipalServiceName"] = caller.service or caller.text
+    for key, value in derived.items():
+        if key not in ctx:
+            ctx.set(key, [value], multivalued=False, derived=True)
+
+
+def parse_request(raw: Any) -> Request:
+    """Parse and check the case's ``request``; raise :class:`UsageError` if unusable."""
+    if not isinstance(raw, Mapping):
+        raise UsageError("the case needs a 'request' object with 'principal' and 'action'")
+    principal = raw.get("principal")
+    if not isinstance(principal, str) or not principal:
+        raise UsageError("request.principal must be a non-empty string")
+    if len(principal) > MAX_STRING_CHARS:
+        raise InputTooLargeError("request.principal is too long")
+    caller = parse_caller(principal)
+    if caller is None:
+        raise UsageError(
+            f"request.principal {principal[:200]!r} is not an IAM user, role, role session or "
+            "account root ARN, a service principal, or a federated identity provider"
+        )
+    action = raw.get("action")
+    if not isinstance(action, str) or not _ACTION.fullmatch(action):
+        raise UsageError("request.action must be an action name such as 'sts:AssumeRole'")
+    role_arn = raw.get("role_arn")
+    role: Arn | None = None
+    if role_arn is not None:
+        if not isinstance(role_arn, str):
+            raise UsageError("request.role_arn must be a string")
+        role = parse_arn(role_arn)
+        if (
+            role is None
+            or role.service != "iam"
+            or not role.resource.startswith("role/")
+            or not re.fullmatch(r"\d{12}", role.account)
+        ):
+            raise UsageError(
+                f"request.role_arn {role_arn[:200]!r} is not a role ARN "
+                "(arn:aws:iam::ACCOUNT:role/NAME)"
+            )
+    ctx = parse_context(raw.get("context"))
+    derive_keys(ctx, caller)
+    return Request(principal, caller, action, role_arn, role, ctx)

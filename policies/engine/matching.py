@@ -1,0 +1,517 @@
+"""Matching: wildcards, actions, ARNs and principals.
+
+Wildcard patterns (``*`` any run of characters, ``?`` exactly one character)
+are compiled into segments split on ``*``. The first segment must match at the
+start, the last at the end, and every middle segment is found greedily at its
+leftmost place. For patterns made only of ``*`` and ``?`` the leftmost choice is
+always safe, so no backtracking is ever needed: the cost is bounded by
+``len(value) * len(pattern)`` character steps inside the C regex engine, and is
+linear for the usual patterns. ``*a*a*a*...`` against a 4,096-character value
+takes well under a millisecond.
+
+AWS documents these wildcards for actions
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html),
+for ``StringLike`` and the ARN operators
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html),
+and forbids partial wildcards in ``Principal``
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+PRINCIPAL_PAGE = (
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html"
+)
+
+#: One piece of a pattern: its text and whether ``*``/``?`` in it are literal
+#: characters (text that came from a policy variable, or ``${*}``) rather than
+#: wildcards.
+Piece = tuple[str, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    length: int
+    literal: str | None  # the text when the segment has no ``?`` (fast str.find path)
+    regex: re.Pattern[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class WildcardMatcher:
+    """A compiled wildcard pattern. Call :meth:`matches` with a value."""
+
+    segments: tuple[_Segment, ...]
+    anchored_start: bool
+    anchored_end: bool
+    ignore_case: bool
+
+    def matches(self, value: str) -> bool:
+        segments = self.segments
+        n = len(value)
+        if not self.anchored_start and not self.anchored_end and not segments:
+            return True  # the pattern is only stars
+        if len(segments) == 1 and self.anchored_start and self.anchored_end:
+            seg = segments[0]
+            return seg.length == n and _match_at(seg, value, 0, self.ignore_case)
+        pos = 0
+        end = n
+        first = 0
+        last = len(segments)
+        if self.anchored_start:
+            seg = segments[0]
+            if seg.length > n or not _match_at(seg, value, 0, self.ignore_case):
+                return False
+            pos = seg.length
+            first = 1
+        if self.anchored_end:
+            seg = segments[-1]
+            start = n - seg.length
+            if start < pos or not _match_at(seg, value, start, self.ignore_case):
+                return False
+            end = start
+            last -= 1
+        for i in range(first, last):
+            seg = segments[i]
+            found = _find(seg, value, pos, end, self.ignore_case)
+            if found < 0:
+                return False
+            pos = found + seg.length
+        return pos <= end
+
+
+def _match_at(seg: _Segment, value: str, pos: int, ignore_case: bool) -> bool:
+    if seg.regex is None:
+        assert seg.literal is not None
+        return value.startswith(seg.literal, pos)
+    return seg.regex.match(value, pos, pos + seg.length) is not None
+
+
+def _find(seg: _Segment, value: str, pos: int, end: int, ignore_case: bool) -> int:
+    if seg.regex is None:
+        assert seg.literal is not None
+        return value.find(seg.literal, pos, end)
+    m = seg.regex.search(value, pos, end)
+    return -1 if m is None else m.start()
+
+
+def _compile_segment(chars: list[tuple[str, bool]], ignore_case: bool) -> _Segment:
+    """``chars`` is a list of (character, is_any_one) pairs."""
+    has_any = any(any_one for _, any_one in chars)
+    if not has_any and not ignore_case:
+        return _Segment(len(chars), "".join(c for c, _ in chars), None)
+    parts: list[str] = []
+    run = 0
+    for c, any_one in chars:
+        if any_one:
+            run += 1
+            continue
+        if run:
+            parts.append(f".{{{run}}}")
+            run = 0
+        parts.append(re.escape(c))
+    if run:
+        parts.append(f".{{{run}}}")
+    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
+    return _Segment(len(chars), None, re.compile("".join(parts), flags))
+
+
+@lru_cache(maxsize=2048)
+def compile_pieces(pieces: tuple[Piece, ...], ignore_case: bool = False) -> WildcardMatcher:
+    """Compile a pattern given as pieces (see :data:`Piece`). Cached."""
+    segments: list[list[tuple[str, bool]]] = [[]]
+    for text, literal in pieces:
+        for c in text:
+            if not literal and c == "*":
+                segments.append([])
+            else:
+                segments[-1].append((c, not literal and c == "?"))
+    anchored_start = bool(segments[0])
+    anchored_end = bool(segments[-1]) or len(segments) == 1
+    if len(segments) == 1:
+        anchored_start = True
+    compiled = tuple(_compile_segment(s, ignore_case) for s in segments if s)
+    if len(segments) == 1 and not segments[0]:
+        # The empty pattern matches only the empty value.
+        compiled = (_Segment(0, "", None),)
+    return WildcardMatcher(compiled, anchored_start, anchored_end, ignore_case)
+
+
+def compile_wildcard(pattern: str, ignore_case: bool = False) -> WildcardMatcher:
+    """Compile ``pattern`` (``*`` and ``?`` are wildcards). Cached."""
+    return compile_pieces(((pattern, False),), ignore_case)
+
+
+def wildcard_match(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
+    """Whether ``value`` matches ``pattern`` where ``*`` and ``?`` are wildcards."""
+    if "*" not in pattern and "?" not in pattern:
+        if ignore_case:
+            return pattern.lower() == value.lower()
+        return pattern == value
+    return compile_wildcard(pattern, ignore_case).matches(value)
+
+
+# ---------------------------------------------------------------------------
+# Actions
+
+
+def action_matches(pattern: str, action: str) -> bool:
+    """Action names match case-insensitively, with ``*`` and ``?`` wildcards.
+
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
+    """
+    return wildcard_match(pattern, action, ignore_case=True)
+
+
+# ---------------------------------------------------------------------------
+# ARNs
+
+
+@dataclass(frozen=True, slots=True)
+class Arn:
+    """An ARN split into its six parts.
+
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
+    """
+
+    partition: str
+    service: str
+    region: str
+    account: str
+    resource: str
+
+    @property
+    def text(self) -> str:
+        return f"arn:{self.partition}:{self.service}:{self.region}:{self.account}:{self.resource}"
+
+
+def parse_arn(text: str) -> Arn | None:
+    """Split an ARN into its parts, or ``None`` when it is not ARN-shaped."""
+    parts = text.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or not parts[1] or not parts[2]:
+        return None
+    return Arn(parts[1], parts[2], parts[3], parts[4], parts[5])
+
+
+def arn_like(pattern: str, value: str) -> bool:
+    """``ArnLike``/``ArnEquals``: each of the six colon-separated parts is
+    compared on its own, case-sensitively, with ``*`` and ``?`` wildcards.
+
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
+    """
+    return arn_like_pieces(((pattern, False),), value)
+
+
+def arn_like_pieces(pieces: tuple[Piece, ...], value: str) -> bool:
+    """:func:`arn_like` for a pattern given as pieces (after policy variables)."""
+    value_parts = value.split(":", 5)
+    if len(value_parts) != 6:
+        return False
+    pattern_parts = _split_pieces(pieces, ":", 5)
+    if len(pattern_parts) != 6:
+        return False
+    for pattern_part, value_part in zip(pattern_parts, value_parts, strict=True):
+        if not compile_pieces(pattern_part).matches(value_part):
+            return False
+    return True
+
+
+def _split_pieces(pieces: tuple[Piece, ...], sep: str, maxsplit: int) -> list[tuple[Piece, ...]]:
+    out: list[list[Piece]] = [[]]
+    for text, literal in pieces:
+        chunks = text.split(sep) if not literal else [text]
+        for i, chunk in enumerate(chunks):
+            if i > 0:
+                if len(out) <= maxsplit:
+                    out.append([])
+                else:
+                    out[-1].append((sep, literal))
+            if chunk:
+                out[-1].append((chunk, literal))
+    return [tuple(p) for p in out]
+
+
+# ---------------------------------------------------------------------------
+# Principals
+
+CallerKind = Literal["user", "role", "session", "root", "service", "federated"]
+
+_ACCOUNT_ID = re.compile(r"\d{12}")
+# Unique ids: AIDA (user), AROA (role) and the other documented prefixes.
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids
+_UNIQUE_ID = re.compile(r"A(?:IDA|ROA|GPA|NPA|NVA|SIA|KIA|CCA|PKA|BIA|3T|IPA)[A-Z0-9]{12,}")
+_UNIQUE_ID_KINDS = {"AIDA": "an IAM user", "AROA": "an IAM role"}
+
+#: The web identity providers AWS names without an ARN.
+#: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-federated-web-identity
+WELL_KNOWN_WEB_PROVIDERS = frozenset(
+    {
+        "cognito-identity.amazonaws.com",
+        "accounts.google.com",
+        "graph.facebook.com",
+        "www.amazon.com",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who makes the request, as the engine understands it."""
+
+    kind: CallerKind
+    text: str  # exactly as given
+    partition: str | None = None
+    account: str | None = None
+    arn: str | None = None  # user, role, session or root ARN
+    name: str | None = None  # user name, role name (for a session: the role's name)
+    path: str | None = None  # user or role path, "/" when none
+    session_name: str | None = None
+    provider: str | None = None  # federated: "oidc", "saml" or the well-known host
+    service: str | None = None
+
+    @property
+    def is_iam(self) -> bool:
+        """An IAM identity that has identity policies of its own."""
+        return self.kind in ("user", "role", "session", "root")
+
+    @property
+    def role_arn(self) -> str | None:
+        """For a role or a role session: the role's ARN (without path for a session)."""
+        if self.kind == "role":
+            return self.arn
+        if self.kind == "session":
+            return f"arn:{self.partition}:iam::{self.account}:role/{self.name}"
+        return None
+
+    def describe(self) -> str:
+        match self.kind:
+            case "user":
+                return f"IAM user {self.name} of account {self.account}"
+            case "role":
+                return f"a session of IAM role {self.name} of account {self.account}"
+            case "session":
+                return (
+                    f"role session {self.session_name} of IAM role {self.name} "
+                    f"of account {self.account}"
+                )
+            case "root":
+                return f"the root user of account {self.account}"
+            case "service":
+                return f"the AWS service {self.service}"
+            case _:
+                return f"users signed in through the identity provider {self.text}"
+
+
+_IAM_ARN = re.compile(r"arn:([a-z][a-z0-9-]*):(iam|sts)::(\d{12}):(.+)", re.DOTALL)
+_SERVICE = re.compile(
+    r"[a-z0-9][a-z0-9.-]*\.amazonaws\.com(?:\.cn)?|[a-z0-9][a-z0-9.-]*\.aws\.internal"
+)
+
+
+def parse_caller(text: str) -> Caller | None:
+    """Understand a request principal, or ``None`` when it is not one of the
+    forms the contract names (IAM user, role, role session, account root,
+    service principal, OIDC/SAML provider ARN, well-known web identity host).
+    """
+    m = _IAM_ARN.fullmatch(text)
+    if m:
+        partition, service, account, resource = m.groups()
+        if service == "iam":
+            if resource == "root":
+                return Caller("root", text, partition, account, text)
+            for kind in ("user", "role"):
+                prefix = kind + "/"
+                if resource.startswith(prefix):
+                    rest = resource[len(prefix) :]
+                    path, _, name = rest.rpartition("/")
+                    if not name or "*" in rest:
+                        return None
+                    return Caller(
+                        kind,  # type: ignore[arg-type]
+                        text,
+                        partition,
+                        account,
+                        text,
+                        name,
+                        "/" + path + "/" if path else "/",
+                    )
+            for kind in ("oidc-provider/", "saml-provider/"):
+                if resource.startswith(kind) and len(resource) > len(kind):
+                    return Caller(
+                        "federated", text, partition, account, provider=kind.split("-")[0]
+                    )
+            return None
+        # sts
+        if resource.startswith("assumed-role/"):
+            parts = resource.split("/")
+            if len(parts) != 3 or not parts[1] or not parts[2]:
+                return None
+            return Caller(
+                "session", text, partition, account, text, parts[1], None, session_name=parts[2]
+            )
+        return None
+    if text in WELL_KNOWN_WEB_PROVIDERS:
+        return Caller("federated", text, provider=text)
+    if _SERVICE.fullmatch(text):
+        return Caller("service", text, service=text)
+    return None
+
+
+How = Literal["account", "user", "role", "session", "wildcard", "service", "federated", "exact"]
+
+
+@dataclass(frozen=True, slots=True)
+class PrincipalMatch:
+    """Whether one principal entry names the caller, how, and why."""
+
+    matched: bool
+    how: How | None
+    reason: str
+
+
+def is_unique_id(value: str) -> bool:
+    """Whether ``value`` is an IAM unique id (``AIDA…``, ``AROA…``)."""
+    return _UNIQUE_ID.fullmatch(value) is not None
+
+
+def match_principal_entry(kind: str, value: str, caller: Caller) -> PrincipalMatch:
+    """Whether the ``Principal`` entry ``{kind: value}`` names ``caller``.
+
+    Rules from https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+    """
+    if kind == "AWS":
+        return _match_aws(value, caller)
+    if kind == "Service":
+        if caller.kind != "service":
+            return PrincipalMatch(
+                False, None, f"{value} is a service principal, and the caller is not a service."
+            )
+        if "*" in value or "?" in value:
+            return PrincipalMatch(
+                False, None, f"'{value}': a service principal cannot contain a wildcard."
+            )
+        if value.lower() == (caller.service or "").lower():
+            return PrincipalMatch(True, "service", f"the service principal {value} is the caller.")
+        return PrincipalMatch(False, None, f"the service principal {value} is another service.")
+    if kind == "Federated":
+        if caller.kind != "federated":
+            return PrincipalMatch(
+                False,
+                None,
+                f"{value} is a federated identity provider, and the caller did not sign in "
+                "through an identity provider.",
+            )
+        if "*" in value or "?" in value:
+            return PrincipalMatch(
+                False, None, f"'{value}': a federated principal cannot contain a wildcard."
+            )
+        same = (
+            value.lower() == caller.text.lower()
+            if caller.provider in WELL_KNOWN_WEB_PROVIDERS
+            else value == caller.text
+        )
+        if same:
+            return PrincipalMatch(
+                True, "federated", f"the identity provider {value} is the one the caller used."
+            )
+        return PrincipalMatch(
+            False, None, f"{value} is another identity provider than the caller's ({caller.text})."
+        )
+    if kind == "CanonicalUser":
+        return PrincipalMatch(
+            False,
+            None,
+            "a CanonicalUser id identifies an account to Amazon S3; it never names a caller "
+            "of AWS STS.",
+        )
+    return PrincipalMatch(
+        False,
+        None,
+        f"'{kind}' is not a principal type; AWS knows AWS, Service, Federated and CanonicalUser.",
+    )
+
+
+def _match_aws(value: str, caller: Caller) -> PrincipalMatch:
+    if not caller.is_iam:
+        who = "a service" if caller.kind == "service" else "a federated identity"
+        return PrincipalMatch(
+            False,
+            None,
+            f"'{value}' names AWS accounts or IAM identities, and the caller is {who}; services "
+            "and identity providers are named under 'Service' and 'Federated'.",
+        )
+    if value == "*":
+        return PrincipalMatch(
+            True, "wildcard", '"AWS": "*" names every AWS account and IAM identity in the world.'
+        )
+    if "*" in value or "?" in value:
+        return PrincipalMatch(
+            False,
+            None,
+            f"'{value}' has a partial wildcard; AWS supports '*' in a principal only on its own, "
+            "so this entry names nobody.",
+        )
+    if is_unique_id(value):
+        what = _UNIQUE_ID_KINDS.get(value[:4], "an IAM identity")
+        return PrincipalMatch(
+            False,
+            None,
+            f"'{value}' is the unique id of {what}. AWS shows a unique id in a trust policy when "
+            "the user or role it named was deleted; a new one with the same name gets a new id, "
+            "so this entry no longer names anyone.",
+        )
+    if _ACCOUNT_ID.fullmatch(value):
+        if value == caller.account:
+            return PrincipalMatch(
+                True,
+                "account",
+                f"the account id {value} names the whole account, and the caller belongs to it.",
+            )
+        return PrincipalMatch(
+            False, None, f"the account {value} is not the caller's account ({caller.account})."
+        )
+    arn = parse_arn(value)
+    if arn is None:
+        return PrincipalMatch(
+            False, None, f"'{value}' is neither an account id nor an ARN, so it names nobody."
+        )
+    if arn.partition != caller.partition or arn.account != caller.account:
+        return PrincipalMatch(
+            False,
+            None,
+            f"{value} is in account {arn.account}, not the caller's ({caller.account}).",
+        )
+    if arn.service == "iam" and arn.resource == "root":
+        return PrincipalMatch(
+            True,
+            "account",
+            f"{value} names the whole account {arn.account}, and the caller belongs to it.",
+        )
+    if arn.service == "iam" and arn.resource.startswith("user/"):
+        if caller.kind == "user" and value == caller.arn:
+            return PrincipalMatch(True, "user", f"{value} is the calling IAM user.")
+        return PrincipalMatch(False, None, f"{value} is another identity than the caller.")
+    if arn.service == "iam" and arn.resource.startswith("role/"):
+        if caller.kind == "role" and value == caller.arn:
+            return PrincipalMatch(
+                True, "role", f"{value} is the role whose session makes the request."
+            )
+        if caller.kind == "session" and arn.resource.rsplit("/", 1)[-1] == caller.name:
+            return PrincipalMatch(
+                True,
+                "role",
+                f"the caller is a session of the role {value}, and naming a role also names "
+                "its sessions.",
+            )
+        return PrincipalMatch(False, None, f"{value} is another role than the caller's.")
+    if arn.service == "sts" and arn.resource.startswith("assumed-role/"):
+        if caller.kind == "session" and value == caller.arn:
+            return PrincipalMatch(True, "session", f"{value} is the calling role session itself.")
+        return PrincipalMatch(False, None, f"{value} is another role session than the caller.")
+    if value == caller.arn:
+        return PrincipalMatch(True, "exact", f"{value} is the caller.")
+    return PrincipalMatch(False, None, f"{value} does not name the caller.")
