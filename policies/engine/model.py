@@ -1,0 +1,309 @@
+"""A lenient, typed view of a trust policy.
+
+:func:`build_policy` never raises on an odd shape: it keeps what it can read
+and leaves the rest to validation, which reports it with a position. Where a
+JSON object has the same key twice the last one is used, as ``json.loads``
+does; validation warns about the duplicate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import PolicyParseError, UsageError
+from .findings import Finding
+from .limits import MAX_POLICY_CHARS, TRUST_POLICY_QUOTA
+from .parser import JMember, JNode, Span, dump_policy, parse_json
+
+__all__ = [
+    "Condition",
+    "Policy",
+    "Principal",
+    "PrincipalEntry",
+    "Statement",
+    "Value",
+    "build_policy",
+    "element",
+    "load_policy",
+    "members_by_key",
+]
+
+#: The only version under which policy variables are substituted
+#: (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html).
+CURRENT_VERSION = "2012-10-17"
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """A scalar from the policy, as text the way AWS compares it, with its span."""
+
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class PrincipalEntry:
+    """One principal: ``kind`` is the key as typed ("AWS", "Service", ...)."""
+
+    kind: str
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """A ``Principal`` or ``NotPrincipal`` element.
+
+    A bare ``"*"`` gives ``wildcard=True`` and no entries. Values that are not
+    strings are left out of ``entries`` (validation reports them).
+    """
+
+    wildcard: bool
+    entries: list[PrincipalEntry]
+    node: JNode
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One (operator, key) pair of a ``Condition`` block with its values."""
+
+    operator: str
+    operator_span: Span
+    key: str
+    key_span: Span
+    values: list[Value]
+    node: JNode
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One statement; ``None`` means the element is absent (or not readable)."""
+
+    index: int
+    sid: str | None
+    effect: str | None
+    principal: Principal | None
+    not_principal: Principal | None
+    actions: list[Value] | None
+    not_actions: list[Value] | None
+    has_resource: bool
+    has_not_resource: bool
+    conditions: list[Condition]
+    node: JNode
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A whole policy: its statements, its tree and the text positions refer to."""
+
+    version: str | None
+    statements: list[Statement]
+    root: JNode
+    text: str
+    variables_enabled: bool = field(default=False)
+
+
+def members_by_key(node: JNode) -> dict[str, JMember]:
+    """The members of an object node by key; for a duplicate key the last one wins."""
+    if node.kind != "object":
+        return {}
+    return {member.key: member for member in node.value}  # type: ignore[union-attr]
+
+
+def element(node: JNode, key: str) -> JNode | None:
+    """The value of ``key`` in an object node (last one wins), or ``None``."""
+    found = None
+    if node.kind == "object":
+        for member in node.value:  # type: ignore[union-attr]
+            if member.key == key:
+                found = member.value
+    return found
+
+
+def scalar_text(node: JNode) -> str | None:
+    """A scalar as text: strings as they are, ``true``/``false``, numbers by value.
+
+    :func:`values_of` keeps the exact characters of a number instead.
+    """
+    kind = node.kind
+    if kind == "string":
+        return node.value  # type: ignore[return-value]
+    if kind == "bool":
+        return "true" if node.value else "false"
+    if kind == "number":
+        return str(node.value)
+    return None
+
+
+def values_of(node: JNode, text: str | None = None) -> list[Value]:
+    """A scalar or an array of scalars as a list of :class:`Value`.
+
+    With ``text`` given, numbers keep the exact characters the author typed.
+    Objects, arrays nested in arrays and ``null`` are skipped.
+    """
+    items = node.value if node.kind == "array" else [node]
+    out: list[Value] = []
+    for item in items:  # type: ignore[union-attr]
+        if item.kind == "number" and text is not None:
+            out.append(Value(text[item.span.offset : item.span.end_offset], item.span))
+            continue
+        scalar = scalar_text(item)
+        if scalar is not None:
+            out.append(Value(scalar, item.span))
+    return out
+
+
+def _principal(node: JNode) -> Principal:
+    if node.kind == "string":
+        return Principal(node.value == "*", [], node)
+    entries: list[PrincipalEntry] = []
+    if node.kind == "object":
+        for member in node.value:  # type: ignore[union-attr]
+            value = member.value
+            items = value.value if value.kind == "array" else [value]
+            for item in items:  # type: ignore[union-attr]
+                if item.kind == "string":
+                    entries.append(PrincipalEntry(member.key, item.value, item.span))
+    return Principal(False, entries, node)
+
+
+def _conditions(node: JNode, text: str) -> list[Condition]:
+    out: list[Condition] = []
+    if node.kind != "object":
+        return out
+    for operator in members_by_key(node).values():
+        block = operator.value
+        if block.kind != "object":
+            continue
+        for key in members_by_key(block).values():
+            out.append(
+                Condition(
+                    operator.key,
+                    operator.key_span,
+                    key.key,
+                    key.key_span,
+                    values_of(key.value, text),
+                    key.value,
+                )
+            )
+    return out
+
+
+def _statement(index: int, node: JNode, text: str) -> Statement:
+    members = members_by_key(node)
+
+    def string(key: str) -> str | None:
+        member = members.get(key)
+        if member is not None and member.value.kind == "string":
+            return member.value.value  # type: ignore[return-value]
+        return None
+
+    def optional(key: str, build):  # type: ignore[no-untyped-def]
+        member = members.get(key)
+        return None if member is None else build(member.value)
+
+    def action_values(value: JNode) -> list[Value]:
+        items = value.value if value.kind == "array" else [value]
+        return [Value(item.value, item.span) for item in items if item.kind == "string"]  # type: ignore[union-attr]
+
+    condition = members.get("Condition")
+    return Statement(
+        index=index,
+        sid=string("Sid"),
+        effect=string("Effect"),
+        principal=optional("Principal", _principal),
+        not_principal=optional("NotPrincipal", _principal),
+        actions=optional("Action", action_values),
+        not_actions=optional("NotAction", action_values),
+        has_resource="Resource" in members,
+        has_not_resource="NotResource" in members,
+        conditions=[] if condition is None else _conditions(condition.value, text),
+        node=node,
+    )
+
+
+def build_policy(root: JNode, text: str) -> Policy:
+    """Read a parsed policy leniently into a :class:`Policy`."""
+    version_node = element(root, "Version")
+    version = (
+        version_node.value if version_node is not None and version_node.kind == "string" else None
+    )
+    statement_node = element(root, "Statement")
+    statements: list[Statement] = []
+    if statement_node is not None:
+        items = statement_node.value if statement_node.kind == "array" else [statement_node]
+        for index, item in enumerate(items):  # type: ignore[arg-type]
+            if item.kind == "object":
+                statements.append(_statement(index, item, text))
+    return Policy(
+        version=version,  # type: ignore[arg-type]
+        statements=statements,
+        root=root,
+        text=text,
+        variables_enabled=version == CURRENT_VERSION,
+    )
+
+
+def _refusal(code: str, message: str, line: int, column: int) -> Finding:
+    from .codes import learn_more, severity_of
+
+    return Finding(
+        code=code,
+        severity=severity_of(code),
+        message=message,
+        line=line,
+        column=column,
+        end_line=line,
+        end_column=column + 1,
+        learn_more=learn_more(code),
+    )
+
+
+def parse_error_finding(error: PolicyParseError) -> Finding:
+    """The finding a parse error becomes, pointing at the first bad character."""
+    if error.code == "JSON_SYNTAX_ERROR":
+        message = (
+            f"Fix the JSON syntax error at line {error.line}, column {error.column}: "
+            f"{error.message} AWS rejects a policy that is not valid JSON, so nothing "
+            "else in it can be checked until this is fixed."
+        )
+    else:
+        message = f"{error.message} The checker stops here so that it stays fast."
+    return _refusal(error.code, message, error.line, error.column)
+
+
+def _too_large(length: int) -> Finding:
+    return _refusal(
+        "POLICY_TOO_LARGE_TO_CHECK",
+        f"This policy has {length:,} characters; the checker reads at most "
+        f"{MAX_POLICY_CHARS:,}. A role trust policy may hold at most "
+        f"{TRUST_POLICY_QUOTA:,} characters by default (whitespace not counted), "
+        "so shorten it.",
+        1,
+        1,
+    )
+
+
+def load_policy(source: str | dict) -> tuple[Policy | None, list[Finding]]:
+    """Parse policy text (or a parsed dict) into a :class:`Policy`.
+
+    A syntax error or an input too large to check is returned as a finding,
+    with ``None`` for the policy. A dict is first written out with two-space
+    indentation, and positions refer to that text. Raises :class:`UsageError`
+    only for a source that is neither text nor a JSON object.
+    """
+    if isinstance(source, str):
+        text = source
+    elif isinstance(source, dict):
+        text = dump_policy(source)
+    else:
+        raise UsageError(
+            f"a policy must be JSON text or a JSON object, not {type(source).__name__}"
+        )
+    if len(text) > MAX_POLICY_CHARS:
+        return None, [_too_large(len(text))]
+    try:
+        root = parse_json(text)
+    except PolicyParseError as error:
+        return None, [parse_error_finding(error)]
+    return build_policy(root, text), []

@@ -1,0 +1,465 @@
+"""Strict JSON (RFC 8259) to a tree that remembers where every element is.
+
+Policy text comes from an editor, so every finding must point at the exact
+place it is about. ``json.loads`` forgets positions; this parser keeps the line
+and column of every value and every object key, keeps duplicate keys (AWS
+policies are not supposed to have them, and validation says so) and reports
+the first bad character of invalid text.
+
+It is driven by one compiled regular expression that matches a whole token at
+a time, with an explicit stack instead of recursion, so that a deeply nested or
+huge input cannot exhaust the Python stack and every input is read once.
+
+Positions count Unicode code points, 1-based; a span's end is exclusive. Besides
+line and column, a :class:`Span` carries the 0-based offsets of its first
+character and of the character after its last one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from json.decoder import scanstring
+from typing import NamedTuple
+
+from .errors import PolicyParseError, UsageError
+from .limits import MAX_ARRAY_ITEMS, MAX_DEPTH, MAX_STRING_CHARS
+
+__all__ = ["JMember", "JNode", "Span", "dump_policy", "parse_json", "tree_from_python"]
+
+
+class Span(NamedTuple):
+    """Where an element is: 1-based line and column, end exclusive, plus offsets."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    offset: int = 0
+    end_offset: int = 0
+
+
+class JNode(NamedTuple):
+    """A JSON value and its span.
+
+    ``kind`` is one of ``"object" "array" "string" "number" "bool" "null"``.
+    ``value`` is the Python scalar for scalars, a ``list[JNode]`` for arrays and
+    a ``list[JMember]`` for objects (in order, duplicates kept).
+    """
+
+    kind: str
+    value: object
+    span: Span
+
+
+class JMember(NamedTuple):
+    """One ``"key": value`` pair of a JSON object."""
+
+    key: str
+    key_span: Span
+    value: JNode
+
+
+# One token, after optional whitespace. Groups: whitespace, string, number,
+# punctuation, literal. A string admits no control character, no raw surrogate, only the
+# escapes RFC 8259 defines and only well-paired surrogate escapes.
+_TOKEN = re.compile(
+    r"""([ \t\n\r]*)(?:
+      ("[^"\\\x00-\x1f\ud800-\udfff]*
+        (?:\\(?:["\\/bfnrt]
+              |u(?:[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}
+                 |(?![dD][89a-fA-F])[0-9a-fA-F]{4}))
+           [^"\\\x00-\x1f\ud800-\udfff]*)*")
+     |(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
+     |([{}\[\]:,])
+     |(true|false|null)
+    )""",
+    re.VERBOSE,
+)
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_WORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+
+# Parser states: what the next token may be.
+_VALUE = 0  # a value (top level, after ':' or after ',' in an array)
+_VALUE_OR_CLOSE = 1  # after '['
+_KEY_OR_CLOSE = 2  # after '{'
+_KEY = 3  # after ',' in an object
+_COLON = 4  # after a key
+_COMMA_OR_CLOSE = 5  # after a value inside a container
+_END = 6  # the top-level value is complete
+_ITEM = 7  # after ',' in an array
+
+_LITERALS: dict[str, tuple[str, object]] = {
+    "true": ("bool", True),
+    "false": ("bool", False),
+    "null": ("null", None),
+}
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def _fail(
+    text: str, offset: int, message: str, code: str = "JSON_SYNTAX_ERROR"
+) -> PolicyParseError:
+    line, column = _line_col(text, offset)
+    return PolicyParseError(message, line, column, offset, code=code)
+
+
+def _char_name(ch: str) -> str:
+    if ch.isprintable() and not ch.isspace():
+        return f"'{ch}'"
+    return f"U+{ord(ch):04X}"
+
+
+def _diagnose_string(text: str, start: int) -> PolicyParseError:
+    """Find the first bad character of the string that opens at ``start``."""
+    i = start + 1
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == '"':
+            break
+        if ch == "\\":
+            esc = text[i + 1 : i + 2]
+            if esc and esc in '"\\/bfnrt':
+                i += 2
+                continue
+            if esc != "u":
+                return _fail(
+                    text,
+                    i,
+                    "Invalid escape in a string: after a backslash JSON allows only "
+                    '\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX. '
+                    "Write \\\\ for a literal backslash.",
+                )
+            digits = text[i + 2 : i + 6]
+            if len(digits) < 4 or any(c not in "0123456789abcdefABCDEF" for c in digits):
+                return _fail(
+                    text, i, "Invalid \\u escape: it needs exactly four hexadecimal digits."
+                )
+            code = int(digits, 16)
+            if 0xD800 <= code <= 0xDBFF:
+                low = text[i + 6 : i + 12]
+                if (
+                    len(low) == 6
+                    and low[:2] == "\\u"
+                    and all(c in "0123456789abcdefABCDEF" for c in low[2:])
+                    and 0xDC00 <= int(low[2:], 16) <= 0xDFFF
+                ):
+                    i += 12
+                    continue
+                return _fail(
+                    text,
+                    i,
+                    "Invalid \\u escape: a high surrogate must be followed by a low "
+                    "surrogate escape; a lone surrogate is not a character.",
+                )
+            if 0xDC00 <= code <= 0xDFFF:
+                return _fail(
+                    text,
+                    i,
+                    "Invalid \\u escape: a low surrogate without a high surrogate before it "
+                    "is not a character.",
+                )
+            i += 6
+            continue
+        if ch < " ":
+            return _fail(
+                text,
+                i,
+                f"Control character {_char_name(ch)} inside a string. A JSON string must "
+                "stay on one line; write \\n or \\t for a line break or a tab.",
+            )
+        if "\ud800" <= ch <= "\udfff":
+            return _fail(text, i, f"Invalid character {_char_name(ch)}: a lone surrogate.")
+        i += 1
+    return _fail(
+        text,
+        start,
+        'This string is never closed: add the closing double quote (").',
+    )
+
+
+def _diagnose_token(text: str, offset: int) -> PolicyParseError:
+    """Explain why no JSON token starts at ``offset`` (whitespace already skipped)."""
+    if offset >= len(text):
+        return _fail(text, offset, "The text ends before the JSON document is complete.")
+    ch = text[offset]
+    if ch == '"':
+        return _diagnose_string(text, offset)
+    if ch == "'":
+        return _fail(text, offset, 'JSON strings use double quotes ("), not single quotes.')
+    if ch == "/":
+        return _fail(text, offset, "Comments are not allowed in JSON policies.")
+    if ch == "\ufeff":
+        return _fail(text, offset, "Remove the byte order mark (U+FEFF) before the policy.")
+    if ch in "-0123456789.+":
+        return _fail(
+            text,
+            offset,
+            "Invalid number: JSON numbers have digits before and after a decimal point, "
+            "no leading '+', and no leading zeros.",
+        )
+    word = _WORD.match(text, offset)
+    if word:
+        return _fail(
+            text,
+            offset,
+            f"Unexpected word '{word.group()[:40]}': outside quotes JSON allows only "
+            "numbers, true, false and null. Put text in double quotes.",
+        )
+    return _fail(text, offset, f"Unexpected character {_char_name(ch)}.")
+
+
+def _expected(state: int, container: str | None) -> str:
+    if state in (_VALUE, _VALUE_OR_CLOSE, _ITEM):
+        return "a value (a string, number, object, array, true, false or null)"
+    if state in (_KEY_OR_CLOSE, _KEY):
+        return "a property name in double quotes"
+    if state == _COLON:
+        return "':' after the property name"
+    if state == _COMMA_OR_CLOSE:
+        return "',' or '}'" if container == "object" else "',' or ']'"
+    return "the end of the text"
+
+
+def parse_json(
+    text: str,
+    *,
+    max_depth: int = MAX_DEPTH,
+    max_items: int = MAX_ARRAY_ITEMS,
+    max_string: int = MAX_STRING_CHARS,
+) -> JNode:
+    """Parse strict JSON text into a :class:`JNode` tree.
+
+    Raises :class:`PolicyParseError` at the first bad character. Nesting deeper
+    than ``max_depth``, a container with more than ``max_items`` entries or a
+    string longer than ``max_string`` characters raise it too, with the code
+    ``POLICY_TOO_COMPLEX_TO_CHECK``.
+    """
+    if not isinstance(text, str):
+        raise UsageError("policy text must be a str")
+    # Fast path: let the regular expression engine split the whole text into
+    # tokens at once. ``findall`` silently skips text that is no token, so the
+    # tokens must cover the text exactly; if they do not, or if the grammar is
+    # broken, the careful path below reads the text again to find the exact
+    # place of the first error.
+    tokens = _TOKEN.findall(text)
+    covered = len(text.rstrip(" \t\n\r"))
+    try:
+        root, consumed = _build(text, tokens, max_depth, max_items, max_string)
+    except PolicyParseError:
+        consumed = -1
+    if consumed == covered:
+        return root
+    root, consumed = _build(text, _careful_tokens(text), max_depth, max_items, max_string)
+    return root  # pragma: no cover - _careful_tokens raises before a gap can pass
+
+
+def _careful_tokens(text: str) -> Iterator[tuple[str, str, str, str, str]]:
+    """Yield tokens one by one, raising at the first character that starts none."""
+    token = _TOKEN.match
+    pos = 0
+    n = len(text)
+    while True:
+        m = token(text, pos)
+        if m is None:
+            ws_end = _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]
+            if ws_end < n:
+                raise _diagnose_token(text, ws_end)
+            return
+        pos = m.end()
+        yield m.groups(default="")  # type: ignore[misc]
+
+
+def _build(
+    text: str,
+    tokens: Iterable[tuple[str, str, str, str, str]],
+    max_depth: int,
+    max_items: int,
+    max_string: int,
+) -> tuple[JNode, int]:
+    """Run the grammar over ``tokens``; return the root and the offset after it."""
+    new = tuple.__new__
+    pos = 0
+    line = 1
+    line_start = 0
+    state = _VALUE
+    # Each frame: [kind, start line, start column, start offset, items, key, key span]
+    stack: list[list] = []
+    root: JNode | None = None
+    container: str | None = None
+    node: JNode
+    for ws, string, number, punct, literal in tokens:
+        if ws:
+            newlines = ws.count("\n")
+            if newlines:
+                line += newlines
+                line_start = pos + ws.rfind("\n") + 1
+            pos += len(ws)
+        start = pos
+        column = start - line_start + 1
+
+        if punct:
+            pos += 1
+            if punct == "{" or punct == "[":
+                if state > _VALUE_OR_CLOSE and state != _ITEM:
+                    raise _fail(text, start, f"Expected {_expected(state, container)}.")
+                if len(stack) >= max_depth:
+                    raise _fail(
+                        text,
+                        start,
+                        f"The JSON is nested more than {max_depth} levels deep; a trust "
+                        "policy needs far fewer.",
+                        "POLICY_TOO_COMPLEX_TO_CHECK",
+                    )
+                container = "object" if punct == "{" else "array"
+                stack.append([container, line, column, start, [], None, None])
+                state = _KEY_OR_CLOSE if punct == "{" else _VALUE_OR_CLOSE
+                continue
+            if punct == "}" or punct == "]":
+                want = "object" if punct == "}" else "array"
+                if container != want or state not in (
+                    _COMMA_OR_CLOSE,
+                    _KEY_OR_CLOSE if want == "object" else _VALUE_OR_CLOSE,
+                ):
+                    if (state == _KEY and punct == "}") or (state == _ITEM and punct == "]"):
+                        raise _fail(
+                            text,
+                            start,
+                            f"Trailing comma: remove the ',' before '{punct}'; JSON does not "
+                            "allow a comma after the last item.",
+                        )
+                    raise _fail(text, start, f"Expected {_expected(state, container)}.")
+                frame = stack.pop()
+                node = new(
+                    JNode,
+                    (
+                        want,
+                        frame[4],
+                        new(Span, (frame[1], frame[2], line, column + 1, frame[3], pos)),
+                    ),
+                )
+                container = stack[-1][0] if stack else None
+            elif punct == ":":
+                if state != _COLON:
+                    raise _fail(text, start, f"Expected {_expected(state, container)}.")
+                state = _VALUE
+                continue
+            else:  # ","
+                if state != _COMMA_OR_CLOSE:
+                    raise _fail(text, start, f"Expected {_expected(state, container)}.")
+                state = _KEY if container == "object" else _ITEM
+                continue
+        else:
+            if string:
+                length = len(string)
+                pos += length
+                span = new(Span, (line, column, line, column + length, start, pos))
+                value: object = (
+                    scanstring(text, start + 1, True)[0] if "\\" in string else string[1:-1]
+                )
+                if len(value) > max_string:  # type: ignore[arg-type]
+                    raise _fail(
+                        text,
+                        start,
+                        f"This string is longer than {max_string} characters; no policy "
+                        "element needs that much.",
+                        "POLICY_TOO_COMPLEX_TO_CHECK",
+                    )
+                if state in (_KEY_OR_CLOSE, _KEY):
+                    frame = stack[-1]
+                    _count(frame, text, start, max_items)
+                    frame[5] = value
+                    frame[6] = span
+                    state = _COLON
+                    continue
+                node = new(JNode, ("string", value, span))
+            elif number:
+                length = len(number)
+                pos += length
+                span = new(Span, (line, column, line, column + length, start, pos))
+                if "." in number or "e" in number or "E" in number:
+                    value = float(number)
+                else:
+                    value = int(number)
+                node = new(JNode, ("number", value, span))
+            else:
+                length = len(literal)
+                pos += length
+                span = new(Span, (line, column, line, column + length, start, pos))
+                kind, value = _LITERALS[literal]
+                node = new(JNode, (kind, value, span))
+            if state > _VALUE_OR_CLOSE and state != _ITEM:
+                if state in (_KEY_OR_CLOSE, _KEY):
+                    raise _fail(
+                        text,
+                        start,
+                        "Expected a property name in double quotes; object keys must be strings.",
+                    )
+                raise _fail(text, start, f"Expected {_expected(state, container)}.")
+
+        # A complete value: attach it to the container it belongs to.
+        if not stack:
+            root = node
+            state = _END
+            continue
+        frame = stack[-1]
+        if frame[0] == "array":
+            _count(frame, text, start, max_items)
+            frame[4].append(node)
+        else:
+            frame[4].append(new(JMember, (frame[5], frame[6], node)))
+        state = _COMMA_OR_CLOSE
+
+    if state != _END:
+        n = len(text)
+        raise _fail(
+            text,
+            n,
+            f"The text ends too early: expected {_expected(state, container)}"
+            + (f", with {len(stack)} bracket(s) still open." if stack else "."),
+        )
+    return root, pos  # type: ignore[return-value]
+
+
+def _count(frame: list, text: str, offset: int, max_items: int) -> None:
+    """Refuse one more entry in ``frame`` when it already holds ``max_items``."""
+    if len(frame[4]) >= max_items:
+        raise _fail(
+            text,
+            offset,
+            f"This {frame[0]} has more than {max_items} entries; a trust policy needs far fewer.",
+            "POLICY_TOO_COMPLEX_TO_CHECK",
+        )
+
+
+def dump_policy(obj: object) -> str:
+    """Write a parsed policy as JSON text with two-space indentation.
+
+    Raises :class:`UsageError` for objects that are not JSON (sets, bytes,
+    NaN, ...) or too deep to write out.
+    """
+    try:
+        return json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"the policy is not a JSON document: {exc}") from exc
+    except RecursionError as exc:
+        raise UsageError("the policy is nested too deeply to be a JSON policy") from exc
+
+
+def tree_from_python(obj: object) -> tuple[JNode, str]:
+    """Write a parsed policy with :func:`dump_policy` and parse that text.
+
+    Positions in the tree refer to the returned text. Raises
+    :class:`UsageError` for objects that are not JSON and
+    :class:`PolicyParseError` for what the parser refuses (lone surrogates,
+    size limits).
+    """
+    text = dump_policy(obj)
+    return parse_json(text), text
