@@ -321,7 +321,45 @@ def run(page: Page, url: str, screenshots: Path) -> None:
     page.evaluate(f"""{API}.setValue('policy', '{{"a": 1,}}')""")
     check(page.evaluate(f"{API}.format('policy')") is False, "format() refuses invalid JSON")
     check(page.evaluate(f"{API}.getValue('policy')") == '{"a": 1,}', "invalid JSON is left alone")
-    page.keyboard.press("Shift+Tab")  # back into the editor (from the format button)
+
+    # --- Escape then Shift+Tab also leaves; the label focuses the editor ----------
+    page.locator("#policy + .rc-editor .cm-content").focus()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Shift+Tab")
+    check(
+        not page.evaluate("() => !!document.activeElement.closest('.rc-editor')"),
+        "Escape then Shift+Tab leaves the editor backwards",
+    )
+    page.locator("label[for=policy]").click()
+    check(
+        page.evaluate("() => !!document.activeElement.closest('#policy + .rc-editor')"),
+        "clicking the label focuses the editor",
+    )
+
+    # --- A form reset puts the default text back ---------------------------------
+    default_text = page.evaluate("document.getElementById('policy').defaultValue")
+    page.evaluate("document.getElementById('policy-form').reset()")
+    page.wait_for_timeout(100)  # the editor reads the textarea once the reset is done
+    check(
+        page.evaluate(f"{API}.getValue('policy')") == default_text,
+        "resetting the form resets the editor",
+    )
+
+    # --- Findings from Django's json_script (no class) ----------------------------
+    page.evaluate(
+        """() => {
+            document.getElementById('swap-target').innerHTML =
+              `<div data-findings-for="policy"><script type="application/json">[{"code": "A",
+               "severity": "suggestion", "message": "m", "line": 3, "column": 3,
+               "end_line": 3, "end_column": 14}]</` + `script></div>`;
+            document.body.dispatchEvent(new CustomEvent('htmx:load', {bubbles: true}));
+            document.getElementById('swap-target').innerHTML = '';
+        }"""
+    )
+    check(
+        marked_spans(page, "policy", "cm-lintRange-info") == [{"text": '"Statement"', "line": 3}],
+        "a json_script block without the class is read too",
+    )
 
     # --- Copy --------------------------------------------------------------------
     page.evaluate(f"{API}.setValue('policy', '{{\"copied\": true}}')")

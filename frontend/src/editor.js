@@ -415,7 +415,11 @@ function getView(target) {
 
 function applyPageFindings() {
   for (const holder of document.querySelectorAll("[data-findings-for]")) {
-    const script = holder.querySelector('script.findings-data[type="application/json"]');
+    // The class is the contract; a bare JSON script (Django's json_script
+    // filter without an id) inside the holder is read as well.
+    const script =
+      holder.querySelector('script.findings-data[type="application/json"]') ||
+      holder.querySelector('script[type="application/json"]');
     if (!script || appliedFindings.has(script)) continue;
     const textarea = resolveTextarea(holder.getAttribute("data-findings-for"));
     if (!textarea || !entries.has(textarea)) continue;
