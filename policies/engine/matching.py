@@ -388,26 +388,35 @@ def match_principal_entry(kind: str, value: str, caller: Caller) -> PrincipalMat
     if kind == "Service":
         if caller.kind != "service":
             return PrincipalMatch(
-                False, None, f"{value} is a service principal, and the caller is not a service."
+                False,
+                None,
+                f"The principal {value} is a service principal, and the caller is not a service.",
             )
         if "*" in value or "?" in value:
             return PrincipalMatch(
-                False, None, f"'{value}': a service principal cannot contain a wildcard."
+                False,
+                None,
+                f"The service principal '{value}' has a wildcard, which AWS does not support "
+                "there.",
             )
         if value.lower() == (caller.service or "").lower():
-            return PrincipalMatch(True, "service", f"the service principal {value} is the caller.")
-        return PrincipalMatch(False, None, f"the service principal {value} is another service.")
+            return PrincipalMatch(True, "service", f"The service principal {value} is the caller.")
+        return PrincipalMatch(False, None, f"The service principal {value} is another service.")
     if kind == "Federated":
         if caller.kind != "federated":
             return PrincipalMatch(
                 False,
                 None,
-                f"{value} is a federated identity provider, and the caller did not sign in "
+                f"The principal {value} is a federated identity provider, and the caller did not "
+                "sign in "
                 "through an identity provider.",
             )
         if "*" in value or "?" in value:
             return PrincipalMatch(
-                False, None, f"'{value}': a federated principal cannot contain a wildcard."
+                False,
+                None,
+                f"The federated principal '{value}' has a wildcard, which AWS does not support "
+                "there.",
             )
         same = (
             value.lower() == caller.text.lower()
@@ -416,22 +425,26 @@ def match_principal_entry(kind: str, value: str, caller: Caller) -> PrincipalMat
         )
         if same:
             return PrincipalMatch(
-                True, "federated", f"the identity provider {value} is the one the caller used."
+                True, "federated", f"The identity provider {value} is the one the caller used."
             )
         return PrincipalMatch(
-            False, None, f"{value} is another identity provider than the caller's ({caller.text})."
+            False,
+            None,
+            f"The principal {value} is another identity provider than the caller's "
+            f"({caller.text}).",
         )
     if kind == "CanonicalUser":
         return PrincipalMatch(
             False,
             None,
-            "a CanonicalUser id identifies an account to Amazon S3; it never names a caller "
+            "A CanonicalUser id identifies an account to Amazon S3; it never names a caller "
             "of AWS STS.",
         )
     return PrincipalMatch(
         False,
         None,
-        f"'{kind}' is not a principal type; AWS knows AWS, Service, Federated and CanonicalUser.",
+        f"The key '{kind}' is not a principal type; AWS knows AWS, Service, Federated and "
+        "CanonicalUser.",
     )
 
 
@@ -441,7 +454,8 @@ def _match_aws(value: str, caller: Caller) -> PrincipalMatch:
         return PrincipalMatch(
             False,
             None,
-            f"'{value}' names AWS accounts or IAM identities, and the caller is {who}; services "
+            f"The principal '{value}' names AWS accounts or IAM identities, and the caller is "
+            f"{who}; services "
             "and identity providers are named under 'Service' and 'Federated'.",
         )
     if value == "*":
@@ -452,7 +466,8 @@ def _match_aws(value: str, caller: Caller) -> PrincipalMatch:
         return PrincipalMatch(
             False,
             None,
-            f"'{value}' has a partial wildcard; AWS supports '*' in a principal only on its own, "
+            f"The principal '{value}' has a partial wildcard; AWS supports '*' in a principal "
+            "only on its own, "
             "so this entry names nobody.",
         )
     if is_unique_id(value):
@@ -460,7 +475,8 @@ def _match_aws(value: str, caller: Caller) -> PrincipalMatch:
         return PrincipalMatch(
             False,
             None,
-            f"'{value}' is the unique id of {what}. AWS shows a unique id in a trust policy when "
+            f"The principal '{value}' is the unique id of {what}. AWS shows a unique id in a "
+            "trust policy when "
             "the user or role it named was deleted; a new one with the same name gets a new id, "
             "so this entry no longer names anyone.",
         )
@@ -469,49 +485,61 @@ def _match_aws(value: str, caller: Caller) -> PrincipalMatch:
             return PrincipalMatch(
                 True,
                 "account",
-                f"the account id {value} names the whole account, and the caller belongs to it.",
+                f"The account id {value} names the whole account, and the caller belongs to it.",
             )
         return PrincipalMatch(
-            False, None, f"the account {value} is not the caller's account ({caller.account})."
+            False, None, f"The account {value} is not the caller's account ({caller.account})."
         )
     arn = parse_arn(value)
     if arn is None:
         return PrincipalMatch(
-            False, None, f"'{value}' is neither an account id nor an ARN, so it names nobody."
+            False,
+            None,
+            f"The principal '{value}' is neither an account id nor an ARN, so it names nobody.",
         )
     if arn.partition != caller.partition or arn.account != caller.account:
         return PrincipalMatch(
             False,
             None,
-            f"{value} is in account {arn.account}, not the caller's ({caller.account}).",
+            f"The principal {value} is in account {arn.account}, not the caller's "
+            f"({caller.account}).",
         )
     if arn.service == "iam" and arn.resource == "root":
         return PrincipalMatch(
             True,
             "account",
-            f"{value} names the whole account {arn.account}, and the caller belongs to it.",
+            f"The principal {value} names the whole account {arn.account}, and the caller belongs "
+            "to it.",
         )
     if arn.service == "iam" and arn.resource.startswith("user/"):
         if caller.kind == "user" and value == caller.arn:
-            return PrincipalMatch(True, "user", f"{value} is the calling IAM user.")
-        return PrincipalMatch(False, None, f"{value} is another identity than the caller.")
+            return PrincipalMatch(True, "user", f"The principal {value} is the calling IAM user.")
+        return PrincipalMatch(
+            False, None, f"The principal {value} is another identity than the caller."
+        )
     if arn.service == "iam" and arn.resource.startswith("role/"):
         if caller.kind == "role" and value == caller.arn:
             return PrincipalMatch(
-                True, "role", f"{value} is the role whose session makes the request."
+                True, "role", f"The principal {value} is the role whose session makes the request."
             )
         if caller.kind == "session" and arn.resource.rsplit("/", 1)[-1] == caller.name:
             return PrincipalMatch(
                 True,
                 "role",
-                f"the caller is a session of the role {value}, and naming a role also names "
+                f"The caller is a session of the role {value}, and naming a role also names "
                 "its sessions.",
             )
-        return PrincipalMatch(False, None, f"{value} is another role than the caller's.")
+        return PrincipalMatch(
+            False, None, f"The principal {value} is another role than the caller's."
+        )
     if arn.service == "sts" and arn.resource.startswith("assumed-role/"):
         if caller.kind == "session" and value == caller.arn:
-            return PrincipalMatch(True, "session", f"{value} is the calling role session itself.")
-        return PrincipalMatch(False, None, f"{value} is another role session than the caller.")
+            return PrincipalMatch(
+                True, "session", f"The principal {value} is the calling role session itself."
+            )
+        return PrincipalMatch(
+            False, None, f"The principal {value} is another role session than the caller."
+        )
     if value == caller.arn:
-        return PrincipalMatch(True, "exact", f"{value} is the caller.")
-    return PrincipalMatch(False, None, f"{value} does not name the caller.")
+        return PrincipalMatch(True, "exact", f"The principal {value} is the caller.")
+    return PrincipalMatch(False, None, f"The principal {value} does not name the caller.")

@@ -1,0 +1,892 @@
+"""The whole decision for one case: trust side, identity side, and why.
+
+AWS documentation this follows (IAM User Guide unless noted):
+
+- Policy evaluation logic, same account, and the table of resource-based
+  policies versus implicit denies (user ARN, role ARN, role session ARN):
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+- Role trust policies must name the principal explicitly, even in the same
+  account (the exception to "either side is enough"): same page.
+- Cross-account: both the trust policy and the caller's identity side must allow:
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+- Naming an account delegates to it, so the caller's own policy must allow
+  too: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+- SCPs limit the principals of the accounts they apply to; every level from the
+  root down must allow:
+  https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html
+- Session tags need ``sts:TagSession``:
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html
+- A source identity needs ``sts:SetSourceIdentity``:
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html
+- The root user cannot call AssumeRole:
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-api.html
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from .conditions import evaluate_conditions
+from .context import Request, parse_request
+from .errors import UsageError
+from .explain import (
+    Decision,
+    EntryResult,
+    LayerResult,
+    PartResult,
+    StatementResult,
+    decision_words,
+    final_line,
+    layer_decision,
+    statement_sentence,
+)
+from .findings import Finding
+from .limits import MAX_ARRAY_ITEMS
+from .matching import (
+    How,
+    Piece,
+    action_matches,
+    arn_like_pieces,
+    match_principal_entry,
+)
+from .model import Policy, Statement, element, load_policy, values_of
+from .parser import dump_policy
+from .validate import validate_policy
+
+_GUIDE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+EVALUATION_PAGE = _GUIDE + "reference_policies_evaluation-logic.html"
+CROSS_ACCOUNT_PAGE = _GUIDE + "reference_policies_evaluation-logic-cross-account.html"
+SESSION_TAGS_PAGE = _GUIDE + "id_session-tags.html"
+SOURCE_IDENTITY_PAGE = _GUIDE + "id_credentials_temp_control-access_monitor.html"
+SWITCH_ROLE_API_PAGE = _GUIDE + "id_roles_use_switch-role-api.html"
+SCP_PAGE = (
+    "https://docs.aws.amazon.com/organizations/latest/userguide/"
+    "orgs_manage_policies_scps_evaluation.html"
+)
+
+ASSUME_ACTIONS = frozenset(
+    {"sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml"}
+)
+_IDENTITY_KEYS = ("identity_policies", "permissions_boundary", "session_policy", "scps")
+
+
+# ---------------------------------------------------------------------------
+# Loading (cached by policy text: the editor sends the same text many times)
+
+
+def policy_text(source: Any, where: str) -> str:
+    """The text of a policy given as text or as a JSON object."""
+    if isinstance(source, str):
+        return source
+    if isinstance(source, Mapping):
+        return dump_policy(dict(source))
+    raise UsageError(f"{where} must be a JSON object or the policy text as a string")
+
+
+@lru_cache(maxsize=128)
+def _load_text(text: str) -> tuple[Policy | None, tuple[Finding, ...]]:
+    policy, findings = load_policy(text)
+    return policy, tuple(findings)
+
+
+@lru_cache(maxsize=128)
+def _validate_text(text: str) -> tuple[Finding, ...]:
+    return tuple(validate_policy(text))
+
+
+def validate_cached(source: str | Mapping[str, Any]) -> list[Finding]:
+    """``validate_policy`` with a bounded, thread-safe cache keyed by the text."""
+    return list(_validate_text(policy_text(source, "the policy")))
+
+
+def _load_other(source: Any, where: str) -> Policy:
+    """Load an identity-side policy; one that does not parse is a usage error."""
+    policy, findings = _load_text(policy_text(source, where))
+    if policy is None:
+        message = findings[0].message if findings else "it cannot be read"
+        raise UsageError(f"{where} is not a usable policy: {message}")
+    return policy
+
+
+# ---------------------------------------------------------------------------
+# The case
+
+
+@dataclass(slots=True)
+class Case:
+    """A parsed case: the trust policy text, the request and the identity side."""
+
+    trust_text: str
+    request: Request
+    identity_policies: list[Policy] | None
+    permissions_boundary: Policy | None
+    session_policy: Policy | None
+    scps: list[list[Policy]] | None
+    given_identity_keys: list[str]
+
+
+def _policy_list(raw: Any, where: str) -> list[Any]:
+    if not isinstance(raw, list):
+        raise UsageError(f"{where} must be a list of policies")
+    if len(raw) > MAX_ARRAY_ITEMS:
+        raise UsageError(f"{where} lists more than {MAX_ARRAY_ITEMS} policies")
+    return raw
+
+
+def parse_case(case: Any) -> Case:
+    """Check a case and load its policies; raise :class:`UsageError` when unusable."""
+    if not isinstance(case, Mapping):
+        raise UsageError("a case must be a JSON object with 'trust_policy' and 'request'")
+    if "trust_policy" not in case:
+        raise UsageError("the case has no 'trust_policy'")
+    raw_trust = case["trust_policy"]
+    if not isinstance(raw_trust, str | Mapping):
+        raise UsageError("trust_policy must be a JSON object or the policy text as a string")
+    trust_text = policy_text(raw_trust, "trust_policy")
+    request = parse_request(case.get("request"))
+
+    identity: list[Policy] | None = None
+    if case.get("identity_policies") is not None:
+        raw = _policy_list(case["identity_policies"], "identity_policies")
+        identity = [_load_other(p, f"identity_policies[{i}]") for i, p in enumerate(raw)]
+    boundary = None
+    if case.get("permissions_boundary") is not None:
+        boundary = _load_other(case["permissions_boundary"], "permissions_boundary")
+    session = None
+    if case.get("session_policy") is not None:
+        session = _load_other(case["session_policy"], "session_policy")
+    scps: list[list[Policy]] | None = None
+    if case.get("scps") is not None:
+        levels = _policy_list(case["scps"], "scps")
+        scps = []
+        for i, level in enumerate(levels):
+            items = _policy_list(level, f"scps[{i}]")
+            scps.append([_load_other(p, f"scps[{i}][{j}]") for j, p in enumerate(items)])
+    given = [k for k in _IDENTITY_KEYS if case.get(k) is not None]
+    return Case(trust_text, request, identity, boundary, session, scps, given)
+
+
+# ---------------------------------------------------------------------------
+# Statements
+
+
+def _principal_part(statement: Statement, request: Request) -> tuple[PartResult, How | None]:
+    caller = request.caller
+    principal = statement.principal
+    negated = False
+    if principal is None:
+        principal = statement.not_principal
+        negated = True
+    if principal is None:
+        return (
+            PartResult(
+                "Principal",
+                False,
+                "The statement has no Principal element, so in a trust policy it names nobody.",
+                request.principal,
+                [],
+            ),
+            None,
+        )
+    element_name = "NotPrincipal" if negated else "Principal"
+    if principal.wildcard:
+        if negated:
+            return (
+                PartResult(
+                    element_name,
+                    False,
+                    'NotPrincipal "*" excludes everyone, so the statement names nobody.',
+                    request.principal,
+                    ["*"],
+                ),
+                None,
+            )
+        return (
+            PartResult(
+                element_name,
+                True,
+                '"Principal": "*" names everyone: every AWS account, every service and '
+                "every federated identity.",
+                request.principal,
+                ["*"],
+            ),
+            "wildcard",
+        )
+    entries: list[EntryResult] = []
+    first_match: tuple[str, How | None] | None = None
+    for entry in principal.entries:
+        m = match_principal_entry(entry.kind, entry.value, caller)
+        reason = m.reason
+        entries.append(EntryResult(entry.kind, entry.value, m.matched, reason))
+        if m.matched and first_match is None:
+            first_match = (reason, m.how)
+    shown = [f"{e.kind}: {e.value}" for e in entries]
+    if not entries:
+        return (
+            PartResult(
+                element_name,
+                False,
+                f"The {element_name} element names no principal AWS can read, so it names nobody.",
+                request.principal,
+                [],
+            ),
+            None,
+        )
+    if negated:
+        if first_match is None:
+            return (
+                PartResult(
+                    element_name,
+                    True,
+                    f"NotPrincipal lists {len(entries)} principal(s) and none of them is the "
+                    "caller, so the statement covers the caller.",
+                    request.principal,
+                    shown,
+                    entries,
+                ),
+                "account",
+            )
+        return (
+            PartResult(
+                element_name,
+                False,
+                f"NotPrincipal excludes the caller: {first_match[0]}",
+                request.principal,
+                shown,
+                entries,
+            ),
+            None,
+        )
+    if first_match is not None:
+        return (
+            PartResult(element_name, True, first_match[0], request.principal, shown, entries),
+            first_match[1],
+        )
+    if len(entries) == 1:
+        reason = entries[0].reason
+    else:
+        reason = (
+            f"None of the {len(entries)} principals names the caller "
+            f"(for example: {entries[0].reason[0].lower()}{entries[0].reason[1:]})"
+        )
+    return PartResult(element_name, False, reason, request.principal, shown, entries), None
+
+
+def _action_part(statement: Statement, action: str) -> PartResult:
+    if statement.actions is not None:
+        patterns = [v.text for v in statement.actions]
+        for p in patterns:
+            if action_matches(p, action):
+                if p == action:
+                    reason = f"Action lists {action}."
+                elif p.lower() == action.lower():
+                    reason = f"Action lists '{p}', which is {action} (action names ignore case)."
+                else:
+                    reason = f"Action '{p}' covers {action} by wildcard."
+                return PartResult("Action", True, reason, action, patterns)
+        return PartResult(
+            "Action",
+            False,
+            f"The action {action} is not in Action ({', '.join(repr(p) for p in patterns[:6])}).",
+            action,
+            patterns,
+        )
+    if statement.not_actions is not None:
+        patterns = [v.text for v in statement.not_actions]
+        for p in patterns:
+            if action_matches(p, action):
+                return PartResult(
+                    "NotAction",
+                    False,
+                    f"NotAction excludes {action} (it matches '{p}').",
+                    action,
+                    patterns,
+                )
+        return PartResult(
+            "NotAction",
+            True,
+            f"NotAction does not list {action}, so the statement covers it.",
+            action,
+            patterns,
+        )
+    return PartResult(
+        "Action",
+        False,
+        "The statement has no Action element, so it covers no action.",
+        action,
+        [],
+    )
+
+
+def _resource_part(statement: Statement, request: Request, variables: bool) -> PartResult:
+    from .conditions import substitute
+
+    role_arn = request.role_arn
+    for name in ("Resource", "NotResource"):
+        node = element(statement.node, name)
+        if node is None:
+            continue
+        patterns = [v.text for v in values_of(node)]
+        hit: str | None = None
+        for p in patterns:
+            if p == "*":
+                hit = p
+                break
+            if role_arn is None:
+                continue
+            sub = substitute(p, request.context, variables)
+            pieces: tuple[Piece, ...] | None = sub.pieces
+            if pieces is not None and arn_like_pieces(pieces, role_arn):
+                hit = p
+                break
+        target = role_arn or "the role (its ARN is not given)"
+        if name == "Resource":
+            if hit is not None:
+                return PartResult(
+                    name,
+                    True,
+                    f"The role {target} is matched by '{hit}' in Resource.",
+                    role_arn,
+                    patterns,
+                )
+            return PartResult(
+                name, False, f"Resource does not cover the role {target}.", role_arn, patterns
+            )
+        if hit is not None:
+            return PartResult(
+                name,
+                False,
+                f"NotResource excludes the role {target} ('{hit}').",
+                role_arn,
+                patterns,
+            )
+        return PartResult(
+            name, True, f"NotResource does not exclude the role {target}.", role_arn, patterns
+        )
+    return PartResult(
+        "Resource",
+        False,
+        "The statement has no Resource element, so in an identity policy it covers nothing.",
+        role_arn,
+        [],
+    )
+
+
+def _statement_line(statement: Statement) -> int | None:
+    span = getattr(statement.node, "span", None)
+    return None if span is None else span.line
+
+
+def trust_statement(statement: Statement, request: Request, variables: bool) -> StatementResult:
+    """What one trust-policy statement does with the request."""
+    principal, how = _principal_part(statement, request)
+    action = _action_part(statement, request.action)
+    ok_conditions, conditions = evaluate_conditions(
+        statement.conditions, request.context, variables
+    )
+    effect_ok = statement.effect in ("Allow", "Deny")
+    matched = effect_ok and principal.matched and action.matched and ok_conditions
+    result = StatementResult(
+        statement.index,
+        statement.sid,
+        statement.effect,
+        matched,
+        principal,
+        action,
+        None,
+        conditions,
+        "",
+        _statement_line(statement),
+        how if matched else None,
+    )
+    result.summary = statement_sentence(result, request.principal)
+    return result
+
+
+def identity_statement(
+    statement: Statement, request: Request, variables: bool, source: str
+) -> StatementResult:
+    """What one identity-side statement (identity policy, boundary, SCP) does."""
+    action = _action_part(statement, request.action)
+    resource = _resource_part(statement, request, variables)
+    ok_conditions, conditions = evaluate_conditions(
+        statement.conditions, request.context, variables
+    )
+    effect_ok = statement.effect in ("Allow", "Deny")
+    matched = effect_ok and action.matched and resource.matched and ok_conditions
+    result = StatementResult(
+        statement.index,
+        statement.sid,
+        statement.effect,
+        matched,
+        None,
+        action,
+        resource,
+        conditions,
+        "",
+        _statement_line(statement),
+        source=source,
+    )
+    subject = f"{request.action} on the role"
+    result.summary = f"In the {source}, " + statement_sentence(result, subject)
+    return result
+
+
+def _layer(name: str, policies: Sequence[Policy], request: Request, label: str) -> LayerResult:
+    statements: list[StatementResult] = []
+    for i, policy in enumerate(policies):
+        source = label if len(policies) == 1 else f"{label} #{i + 1}"
+        statements.extend(
+            identity_statement(s, request, policy.variables_enabled, source)
+            for s in policy.statements
+        )
+    return LayerResult(name, layer_decision(statements), statements)
+
+
+# ---------------------------------------------------------------------------
+# The decision for one action
+
+
+@dataclass(slots=True)
+class IdentitySide:
+    """The caller's side: identity policies, boundary, session policy, SCPs."""
+
+    decision: Decision
+    identity: LayerResult | None  # None: not given (assumed where needed)
+    boundary: LayerResult | None
+    session: LayerResult | None
+    scps: list[LayerResult]
+    identity_needed: bool
+    identity_assumed: bool
+
+    def layers(self) -> list[LayerResult]:
+        out = [x for x in (self.identity, self.boundary, self.session) if x is not None]
+        return out + self.scps
+
+    def to_dict(self) -> dict[str, Any]:
+        statements = [s.to_dict() for layer in self.layers() for s in layer.statements]
+        return {
+            "decision": self.decision,
+            "statements": statements,
+            "identity_policy_needed": self.identity_needed,
+            "identity_policy_assumed": self.identity_assumed,
+            "policies": [
+                {"name": layer.name, "decision": layer.decision} for layer in self.layers()
+            ],
+        }
+
+
+@dataclass(slots=True)
+class ActionOutcome:
+    """The decision for one action (the request's own, or a companion)."""
+
+    action: str
+    decision: Decision
+    trust: LayerResult
+    identity: IdentitySide | None
+    lines: list[str] = field(default_factory=list)
+    assumed: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "decision": self.decision,
+            "trust": {
+                "decision": self.trust.decision,
+                "statements": [s.to_dict() for s in self.trust.statements],
+            },
+            "identity": None if self.identity is None else self.identity.to_dict(),
+        }
+
+
+#: What a same-account grant still needs, by how the trust policy named the
+#: caller (the table "Resource-based policies and implicit denies in other
+#: policy types (same account)" of the evaluation-logic page).
+_SAME_ACCOUNT_NEEDS: dict[str, frozenset[str]] = {
+    "account": frozenset({"identity", "boundary", "session"}),
+    "user": frozenset(),
+    "role": frozenset({"boundary", "session"}),
+    "session": frozenset(),
+    "wildcard": frozenset(),
+    "exact": frozenset(),
+}
+_ALL_NEEDS = frozenset({"identity", "boundary", "session"})
+
+_GRANT_WORDS = {
+    "user": (
+        "In the same account, a trust policy that names the IAM user's own ARN is enough on "
+        "its own: an implicit deny in the user's identity policies or permissions boundary "
+        f"does not limit it ({EVALUATION_PAGE})."
+    ),
+    "session": (
+        "In the same account, a trust policy that names the role session's ARN grants access "
+        "to that session directly: no implicit deny in identity policies, a permissions "
+        f"boundary or a session policy limits it ({EVALUATION_PAGE})."
+    ),
+    "wildcard": (
+        '"AWS": "*" names the calling principal directly. In the same account that is enough '
+        "without an identity policy; an explicit deny would still win "
+        f"({EVALUATION_PAGE})."
+    ),
+    "exact": (
+        "In the same account, a trust policy that names the caller's own ARN grants access "
+        f"directly ({EVALUATION_PAGE})."
+    ),
+    "role": (
+        "In the same account, a trust policy that names the role ARN is enough without an "
+        "identity policy, but an implicit deny in the role's permissions boundary or in the "
+        f"session policy still limits its sessions ({EVALUATION_PAGE})."
+    ),
+    "account": (
+        "The trust policy names the whole account, which hands the decision to that "
+        "account's administrators: the caller's own identity policy must also allow the "
+        f"action on this role, even in the same account ({EVALUATION_PAGE})."
+    ),
+}
+
+
+def _explicit_deny_line(layer: LayerResult) -> str:
+    deny = next(s for s in layer.statements if s.matched and s.effect == "Deny")
+    where = f"the {layer.name}" if deny.source is None else f"the {deny.source}"
+    return (
+        f"{deny.label} in {where} explicitly denies the request; an explicit deny anywhere "
+        f"wins over every allow ({EVALUATION_PAGE})."
+    )
+
+
+def decide_action(
+    action: str, request: Request, trust_policy: Policy | None, case: Case
+) -> ActionOutcome:
+    """The decision for ``action`` by ``request``'s caller on the role."""
+    r = request if action == request.action else request.with_action(action)
+    caller = r.caller
+    trust_statements = (
+        []
+        if trust_policy is None
+        else [
+            trust_statement(s, r, trust_policy.variables_enabled) for s in trust_policy.statements
+        ]
+    )
+    trust = LayerResult("trust policy", layer_decision(trust_statements), trust_statements)
+    outcome = ActionOutcome(action, trust.decision, trust, None)
+    lines = outcome.lines
+
+    if not caller.is_iam:
+        if trust.denies:
+            lines.append(_explicit_deny_line(trust))
+        elif trust.allows:
+            lines.append(f"The trust policy allows {action} for this caller.")
+        else:
+            lines.append(
+                f"No statement of the trust policy allows {action} for this caller, so it is "
+                "denied: a role trust policy must name the caller explicitly."
+            )
+        return outcome
+
+    identity = (
+        None
+        if case.identity_policies is None
+        else _layer("identity policies", case.identity_policies, r, "identity policy")
+    )
+    boundary = (
+        None
+        if case.permissions_boundary is None
+        else _layer("permissions boundary", [case.permissions_boundary], r, "permissions boundary")
+    )
+    session = None
+    if case.session_policy is not None and caller.kind in ("session", "role"):
+        session = _layer("session policy", [case.session_policy], r, "session policy")
+    scps = [
+        _layer(f"SCPs, level {i + 1}", level, r, f"SCP level {i + 1}")
+        for i, level in enumerate(case.scps or [])
+    ]
+    same = r.same_account
+    grants = [s.how for s in trust_statements if s.matched and s.effect == "Allow" and s.how]
+    needs_sets = [
+        _SAME_ACCOUNT_NEEDS.get(how, _ALL_NEEDS) if same else _ALL_NEEDS for how in grants
+    ]
+    identity_needed = bool(needs_sets) and all("identity" in n for n in needs_sets)
+    side = IdentitySide("implicitDeny", identity, boundary, session, scps, identity_needed, False)
+    outcome.identity = side
+
+    # The caller's side on its own (what its policies say about the action).
+    side_layers = side.layers()
+    if any(layer.denies for layer in side_layers):
+        side.decision = "explicitDeny"
+    elif all(layer.allows for layer in side_layers if layer is not identity) and (
+        identity is None or identity.allows
+    ):
+        side.decision = "allowed"
+        side.identity_assumed = identity is None
+
+    # The combined decision.
+    for layer in [trust, *side_layers]:
+        if layer.denies:
+            outcome.decision = "explicitDeny"
+            lines.append(_explicit_deny_line(layer))
+            return outcome
+    for level in scps:
+        if not level.allows:
+            outcome.decision = "implicitDeny"
+            lines.append(
+                f"No statement of the {level.name} allows {action}; every level of SCPs above "
+                f"the caller's account must allow it ({SCP_PAGE})."
+            )
+            return outcome
+    if caller.kind == "root":
+        outcome.decision = "implicitDeny"
+        lines.append(
+            "AWS does not let the account root user assume a role: the call must be made with "
+            f"the credentials of an IAM user or of a role session ({SWITCH_ROLE_API_PAGE})."
+        )
+        return outcome
+    if not trust.allows:
+        outcome.decision = "implicitDeny"
+        lines.append(
+            f"No statement of the trust policy allows {action} for this caller. A role trust "
+            "policy must name the caller explicitly, even in the role's own account, so the "
+            f"request is denied ({EVALUATION_PAGE})."
+        )
+        return outcome
+
+    checks = {
+        "identity": identity.allows if identity is not None else None,
+        "boundary": boundary is None or boundary.allows,
+        "session": session is None or session.allows,
+    }
+    best: tuple[int, str, frozenset[str]] | None = None  # (rank, how, needs)
+    for how, needs in zip(grants, needs_sets, strict=True):
+        if any(checks[n] is False for n in needs):
+            continue
+        rank = 1 if "identity" in needs and checks["identity"] is None else 0
+        if best is None or rank < best[0]:
+            best = (rank, how, needs)
+    if not same:
+        lines.append(
+            "This is a cross-account request: the role's trust policy allows the caller, and "
+            f"the caller's own side in account {caller.account} must allow {action} on the "
+            f"role too ({CROSS_ACCOUNT_PAGE})."
+        )
+    if best is None:
+        how, needs = grants[0], needs_sets[0]
+        if same:
+            lines.append(_GRANT_WORDS.get(how, _GRANT_WORDS["account"]))
+        failing = [n for n in ("identity", "boundary", "session") if n in needs and not checks[n]]
+        words = {
+            "identity": "no statement of the caller's identity policies allows it",
+            "boundary": "the permissions boundary does not allow it",
+            "session": "the session policy does not allow it",
+        }
+        lines.append(
+            f"The trust side allows {action}, but "
+            + " and ".join(words[n] for n in failing)
+            + ", so the request is denied (implicit deny)."
+        )
+        outcome.decision = "implicitDeny"
+        return outcome
+    _, how, needs = best
+    if same:
+        lines.append(_GRANT_WORDS.get(how, _GRANT_WORDS["account"]))
+    if "identity" in needs:
+        if identity is None:
+            outcome.assumed.append(
+                f"identity policy allows {action} on {r.role_arn or 'the role'} for {r.principal}"
+            )
+            lines.append(
+                "The case gives no identity policies, so the engine assumes the caller's own "
+                f"policies allow {action} on the role; AWS would check that too."
+            )
+        else:
+            allow = next(s for s in identity.statements if s.matched and s.effect == "Allow")
+            lines.append(allow.summary)
+    if "boundary" in needs and boundary is not None:
+        lines.append(f"The permissions boundary allows {action} too.")
+    if "session" in needs and session is not None:
+        lines.append(f"The session policy allows {action} too.")
+    outcome.decision = "allowed"
+    return outcome
+
+
+# ---------------------------------------------------------------------------
+# The whole case
+
+
+@dataclass(slots=True)
+class EvaluationResult:
+    """The engine's answer for one case (see ``to_dict`` for the contract's JSON)."""
+
+    decision: Decision
+    main: ActionOutcome
+    companions: list[ActionOutcome]
+    same_account: bool
+    explanation: list[str]
+    assumed: list[str]
+    derived_context: dict[str, str | list[str]]
+    findings: list[Finding]
+    blocked_by_errors: bool
+
+    @property
+    def trust(self) -> LayerResult:
+        return self.main.trust
+
+    @property
+    def identity(self) -> IdentitySide | None:
+        return self.main.identity
+
+    def to_dict(self) -> dict[str, Any]:
+        """Exactly the JSON answer of the engine contract (plus optional extras)."""
+        trust: dict[str, Any] = {
+            "decision": self.main.trust.decision,
+            "statements": [s.to_dict() for s in self.main.trust.statements],
+        }
+        if self.blocked_by_errors:
+            trust["blocked_by_errors"] = True
+        return {
+            "decision": self.decision,
+            "action": self.main.action,
+            "trust": trust,
+            "identity": None if self.main.identity is None else self.main.identity.to_dict(),
+            "companions": [c.to_dict() for c in self.companions],
+            "same_account": self.same_account,
+            "explanation": list(self.explanation),
+            "assumed": list(self.assumed),
+            "derived_context": dict(self.derived_context),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def companion_actions(request: Request) -> list[tuple[str, str]]:
+    """The extra actions AWS checks for an ``sts:AssumeRole*`` request, with why."""
+    if request.action.lower() not in ASSUME_ACTIONS:
+        return []
+    out: list[tuple[str, str]] = []
+    ctx = request.context
+    if ctx.has_prefix("aws:RequestTag/") or "aws:TagKeys" in ctx:
+        out.append(
+            (
+                "sts:TagSession",
+                "The request passes session tags, so AWS also checks sts:TagSession for the "
+                f"same caller ({SESSION_TAGS_PAGE})",
+            )
+        )
+    if "sts:SourceIdentity" in ctx:
+        out.append(
+            (
+                "sts:SetSourceIdentity",
+                "The request sets a source identity, so AWS also checks sts:SetSourceIdentity "
+                f"for the same caller ({SOURCE_IDENTITY_PAGE})",
+            )
+        )
+    return out
+
+
+def _combine(decisions: Sequence[Decision]) -> Decision:
+    if "explicitDeny" in decisions:
+        return "explicitDeny"
+    if all(d == "allowed" for d in decisions):
+        return "allowed"
+    return "implicitDeny"
+
+
+def _caller_line(request: Request) -> str:
+    caller = request.caller
+    if caller.kind == "service":
+        return (
+            f"The caller is the AWS service {caller.service}. A service has no identity "
+            "policies of its own here, so the trust policy alone decides."
+        )
+    if caller.kind == "federated":
+        return (
+            f"The caller signs in through the identity provider {caller.text}. A federated "
+            "caller has no IAM identity policies, so the trust policy alone decides."
+        )
+    if request.role is None:
+        return (
+            f"The caller is {caller.describe()}. The case gives no role ARN, so the role is "
+            "treated as being in another account."
+        )
+    if request.same_account:
+        return (
+            f"The caller is {caller.describe()}, and the role {request.role_arn} is in the same "
+            "account."
+        )
+    return (
+        f"The caller is {caller.describe()}, and the role {request.role_arn} is in account "
+        f"{request.role_account}: a cross-account request."
+    )
+
+
+def evaluate_case(case: Any) -> EvaluationResult:
+    """Evaluate one case of the engine contract."""
+    parsed = parse_case(case)
+    request = parsed.request
+    trust_policy, load_findings = _load_text(parsed.trust_text)
+    findings = (
+        list(load_findings) if trust_policy is None else list(_validate_text(parsed.trust_text))
+    )
+    errors = [f for f in findings if f.severity == "error"]
+
+    explanation: list[str] = [_caller_line(request)]
+    if not request.caller.is_iam and parsed.given_identity_keys:
+        explanation.append(
+            "The case's "
+            + ", ".join(parsed.given_identity_keys)
+            + " are ignored: they belong to IAM users and roles, and this caller is "
+            + ("an AWS service." if request.caller.kind == "service" else "a federated identity.")
+        )
+
+    main = decide_action(request.action, request, trust_policy, parsed)
+    for statement in main.trust.statements:
+        explanation.append(statement.summary)
+    explanation.extend(main.lines)
+
+    companions: list[ActionOutcome] = []
+    for action, why in companion_actions(request):
+        outcome = decide_action(action, request, trust_policy, parsed)
+        companions.append(outcome)
+        explanation.append(f"{why}: {action} is {decision_words(outcome.decision)}.")
+        if outcome.decision != "allowed":
+            for statement in outcome.trust.statements:
+                if statement.matched or outcome.decision == "explicitDeny":
+                    explanation.append(f"For {action}: {statement.summary}")
+            explanation.extend(f"For {action}: {line}" for line in outcome.lines)
+
+    decision = _combine([main.decision, *(c.decision for c in companions)])
+    assumed = list(main.assumed)
+    for c in companions:
+        assumed.extend(a for a in c.assumed if a not in assumed)
+
+    blocked = trust_policy is None or bool(errors)
+    if blocked:
+        if trust_policy is None:
+            explanation.insert(
+                0,
+                f"The trust policy cannot be read ({errors[0].message if errors else 'no policy'})"
+                ", so no statement can allow anything: the decision is implicitDeny.",
+            )
+        else:
+            would = decision
+            explanation.append(
+                f"The trust policy has {len(errors)} error(s), the first being "
+                f"{errors[0].code} at line {errors[0].line}: AWS would refuse to attach it to "
+                "a role, so nobody can assume the role with it and the decision is "
+                f"implicitDeny. Had AWS accepted it, the request would have been {would}."
+            )
+        decision = "implicitDeny"
+        assumed = []
+    explanation.append(final_line(decision))
+
+    return EvaluationResult(
+        decision=decision,
+        main=main,
+        companions=companions,
+        same_account=request.same_account,
+        explanation=explanation,
+        assumed=assumed,
+        derived_context=request.context.derived(),
+        findings=findings,
+        blocked_by_errors=blocked,
+    )
