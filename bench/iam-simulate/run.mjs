@@ -85,6 +85,7 @@ function withDerivedKeys(principal, info, context) {
     put('aws:PrincipalArn', principal)
     put('aws:PrincipalAccount', info.account)
     put('aws:PrincipalIsAWSService', 'false')
+    if (info.kind === 'user') put('aws:username', principal.split('/').pop())
   } else if (info.kind === 'session') {
     const [, roleName] = info.rest.split('/')
     const partition = principal.split(':')[1]
