@@ -1,0 +1,70 @@
+"""What a learner has done. A learner is a signed-in user or, before signing
+up, the session; the rows carry one or the other, so progress made
+anonymously can be carried into an account."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from learning.models.content import Exercise, Lesson, Question
+
+
+class LearnerOwned(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    session_key = models.CharField(max_length=64, blank=True, db_index=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        who = f"user {self.user_id}" if self.user_id else f"session {self.session_key[:8]}"
+        return f"{type(self).__name__} of {who}"
+
+
+class LessonProgress(LearnerOwned):
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
+    completed = models.DateTimeField(null=True, blank=True)
+    check_correct = models.BooleanField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "lesson"],
+                condition=models.Q(user__isnull=False),
+                name="lessonprogress_unique_user",
+            ),
+            models.UniqueConstraint(
+                fields=["session_key", "lesson"],
+                condition=models.Q(user__isnull=True),
+                name="lessonprogress_unique_session",
+            ),
+        ]
+
+
+class ExerciseAttempt(LearnerOwned):
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="attempts")
+    phase = models.CharField(max_length=10, default="policy")  # "attack" or "policy"
+    policy = models.TextField(blank=True)
+    attack_request = models.JSONField(null=True, blank=True)
+    passed = models.BooleanField(default=False)
+    failed_scenario = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["exercise", "user"])]
+
+
+class QuestionAnswer(LearnerOwned):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    mode = models.CharField(max_length=10, default="practice")
+    chosen = models.JSONField(default=list)
+    correct = models.BooleanField()
+    seconds = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["question", "user"])]
