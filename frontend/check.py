@@ -418,9 +418,50 @@ def run(page: Page, url: str, screenshots: Path) -> None:
     check(errors == [], f"no console errors: {errors}")
 
 
+def run_axe(browser, url: str, axe_source: str) -> None:
+    """axe-core on the demo, light and dark, wide and phone-sized, with findings
+    shown, the lint panel open and a finding's tooltip showing."""
+    for scheme in ("light", "dark"):
+        for width in (1100, 375):
+            # axe is injected as an inline script, which the demo's CSP would refuse.
+            context = browser.new_context(
+                bypass_csp=True, color_scheme=scheme, viewport={"width": width, "height": 800}
+            )
+            page = context.new_page()
+            page.goto(url)
+            page.wait_for_function("() => document.querySelectorAll('.rc-editor').length === 2")
+            page.evaluate(
+                """() => window.RoleCallEditor.setFindings('policy', [
+                    {code: 'E', severity: 'error', message: 'e', line: 2, column: 3,
+                     end_line: 2, end_column: 12},
+                    {code: 'S', severity: 'security_warning', message: 's', line: 5,
+                     column: 7, end_line: 5, end_column: 12},
+                    {code: 'W', severity: 'warning', message: 'w', line: 6, column: 7,
+                     end_line: 6, end_column: 15},
+                    {code: 'I', severity: 'suggestion', message: 'i', line: 8, column: 7,
+                     end_line: 8, end_column: 15}])"""
+            )
+            page.locator("#policy + .rc-editor .cm-content").click()
+            page.keyboard.press("Control+Shift+KeyM")  # the lint panel
+            page.locator(".cm-lintRange-error").hover()
+            page.wait_for_selector(".cm-tooltip-lint")
+            page.add_script_tag(content=axe_source)
+            violations = page.evaluate(
+                """async () => (await axe.run(document, {resultTypes: ['violations']}))
+                    .violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.target).join(', '))"""
+            )
+            check(violations == [], f"axe-core finds nothing ({scheme}, {width}px): {violations}")
+            context.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--screenshots", type=Path, default=Path("/tmp/rolecall-editor-check"))
+    parser.add_argument(
+        "--axe",
+        type=Path,
+        help="path to axe-core's axe.min.js: also run axe-core and fail on any violation",
+    )
     args = parser.parse_args()
     args.screenshots.mkdir(parents=True, exist_ok=True)
     server, url = serve()
@@ -433,6 +474,8 @@ def main() -> int:
             )
             try:
                 run(context.new_page(), url, args.screenshots)
+                if args.axe:
+                    run_axe(browser, url, args.axe.read_text(encoding="utf-8"))
             finally:
                 browser.close()
     except AssertionError as failure:

@@ -131,7 +131,9 @@ function ensureId(element, suggestion) {
 
 /** The attributes that name and describe the editor's content element. */
 function accessibleAttributes(textarea, helpId) {
-  const attributes = {};
+  // Already focusable as contenteditable; the explicit tabindex lets checkers
+  // such as axe-core see that the scrollable editor has focusable content.
+  const attributes = { tabindex: "0" };
   const label = textarea.id ? document.querySelector(`label[for="${CSS.escape(textarea.id)}"]`) : null;
   if (label) {
     attributes["aria-labelledby"] = ensureId(label, `${textarea.id}-label`);

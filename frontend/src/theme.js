@@ -135,7 +135,9 @@ export const editorTheme = EditorView.theme({
     textDecorationThickness: "2px",
     backgroundColor: tint(warning, 16),
   },
-  ".cm-lintRange-active": { backgroundColor: tint(warning, 30) },
+  // The finding selected in the lint panel: an outline, since a background
+  // would lower the contrast of the coloured tokens under it.
+  ".cm-lintRange-active": { backgroundColor: "transparent", outline: `2px solid ${accent}` },
   ".cm-lintPoint:after": { borderBottomColor: error },
   ".cm-lintPoint-warning:after": { borderBottomColor: warning },
   ".cm-lintPoint-info:after, .cm-lintPoint-hint:after": { borderBottomColor: info },
@@ -166,11 +168,12 @@ export const editorTheme = EditorView.theme({
   ".cm-diagnostic-warning": { borderLeft: `5px solid ${warning}` },
   ".cm-diagnostic-info, .cm-diagnostic-hint": { borderLeft: `5px solid ${info}` },
   ".cm-diagnosticSource": { fontSize: "80%", opacity: "1", fontFamily: font },
-  ".rc-finding-label-security-warning, .rc-finding-label-error": { color: error },
-  ".cm-panel.cm-panel-lint ul [aria-selected]": { backgroundColor: tint(accent, 18) },
+  ".cm-panel.cm-panel-lint ul [aria-selected]": { backgroundColor: tint(accent, 12) },
   ".cm-panel.cm-panel-lint ul:focus [aria-selected]": {
-    backgroundColor: tint(accent, 30),
+    backgroundColor: tint(accent, 22),
     color: fg,
+    outline: `2px solid ${accent}`,
+    outlineOffset: "-2px",
   },
 });
 
