@@ -133,7 +133,7 @@ export const editorTheme = EditorView.theme({
     textDecorationStyle: "double",
     textDecorationColor: error,
     textDecorationThickness: "2px",
-    backgroundColor: tint(warning, 16),
+    // No background tint: it would lower the contrast of the tokens under it.
   },
   // The finding selected in the lint panel: an outline, since a background
   // would lower the contrast of the coloured tokens under it.
