@@ -318,6 +318,13 @@ def run(page: Page, url: str, screenshots: Path) -> None:
         page.evaluate(f"{API}.getValue('policy')") == '{\n  "a": 1,\n  "a": []\n}',
         "the format button pretty-prints, keeping duplicate keys",
     )
+    page.evaluate(f"""{API}.setValue('policy', '{{"b":[1,2]}}')""")
+    page.locator("#policy + .rc-editor .cm-content").focus()
+    page.keyboard.press("Shift+Alt+KeyF")
+    check(
+        page.evaluate(f"{API}.getValue('policy')") == '{\n  "b": [\n    1,\n    2\n  ]\n}',
+        "Shift+Alt+F formats from the keyboard",
+    )
     page.evaluate(f"""{API}.setValue('policy', '{{"a": 1,}}')""")
     check(page.evaluate(f"{API}.format('policy')") is False, "format() refuses invalid JSON")
     check(page.evaluate(f"{API}.getValue('policy')") == '{"a": 1,}', "invalid JSON is left alone")

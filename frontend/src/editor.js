@@ -475,8 +475,9 @@ function onDocumentClick(event) {
     const line = Number.parseInt(gotoElement.getAttribute("data-goto-line"), 10);
     const column = Number.parseInt(gotoElement.getAttribute("data-goto-column") || "1", 10);
     if (editorId && Number.isFinite(line) && goTo(editorId, line, Number.isFinite(column) ? column : 1)) {
-      // A link's fragment would scroll to the hidden textarea instead.
-      if (gotoElement.closest("a[href]")) event.preventDefault();
+      // A link's fragment would scroll to the hidden textarea instead, and a
+      // button in a form would submit it.
+      event.preventDefault();
     }
     return;
   }
