@@ -36,9 +36,22 @@ Piece = tuple[str, bool]
 
 @dataclass(frozen=True, slots=True)
 class _Segment:
+    """The text between two stars: fixed length, ``?`` wildcards at known places."""
+
     length: int
     literal: str | None  # the text when the segment has no ``?`` (fast str.find path)
-    regex: re.Pattern[str] | None
+    # The literal runs between ``?`` wildcards, as (offset, text); the longest first.
+    runs: tuple[tuple[int, str], ...] = ()
+    # Shift-And tables: bit i is set in masks[c] when position i of the segment is
+    # c or ``?``; ``any_bits`` has the bits of the ``?`` positions.
+    masks: dict[str, int] | None = None
+    any_bits: int = 0
+
+
+#: Above this many (value characters x segment characters), a search for a
+#: segment with ``?`` runs the bit-parallel Shift-And loop, whose cost is one
+#: big-integer step per value character, instead of checking each candidate.
+_SCAN_BUDGET = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,94 +64,154 @@ class WildcardMatcher:
     ignore_case: bool
 
     def matches(self, value: str) -> bool:
+        if self.ignore_case:
+            value = value.lower()
         segments = self.segments
         n = len(value)
         if not self.anchored_start and not self.anchored_end and not segments:
             return True  # the pattern is only stars
         if len(segments) == 1 and self.anchored_start and self.anchored_end:
             seg = segments[0]
-            return seg.length == n and _match_at(seg, value, 0, self.ignore_case)
+            return seg.length == n and _match_at(seg, value, 0)
         pos = 0
         end = n
         first = 0
         last = len(segments)
         if self.anchored_start:
             seg = segments[0]
-            if seg.length > n or not _match_at(seg, value, 0, self.ignore_case):
+            if seg.length > n or not _match_at(seg, value, 0):
                 return False
             pos = seg.length
             first = 1
         if self.anchored_end:
             seg = segments[-1]
             start = n - seg.length
-            if start < pos or not _match_at(seg, value, start, self.ignore_case):
+            if start < pos or not _match_at(seg, value, start):
                 return False
             end = start
             last -= 1
         for i in range(first, last):
             seg = segments[i]
-            found = _find(seg, value, pos, end, self.ignore_case)
+            found = _find(seg, value, pos, end)
             if found < 0:
                 return False
             pos = found + seg.length
         return pos <= end
 
 
-def _match_at(seg: _Segment, value: str, pos: int, ignore_case: bool) -> bool:
-    if seg.regex is None:
-        assert seg.literal is not None
+def _match_at(seg: _Segment, value: str, pos: int) -> bool:
+    """Whether the segment matches ``value`` at ``pos`` (the caller checked the length)."""
+    if seg.literal is not None:
         return value.startswith(seg.literal, pos)
-    return seg.regex.match(value, pos, pos + seg.length) is not None
+    return all(value.startswith(text, pos + offset) for offset, text in seg.runs)
 
 
-def _find(seg: _Segment, value: str, pos: int, end: int, ignore_case: bool) -> int:
-    if seg.regex is None:
-        assert seg.literal is not None
+def _find(seg: _Segment, value: str, pos: int, end: int) -> int:
+    """The leftmost start ``s >= pos`` where the segment matches within ``value[:end]``."""
+    if seg.literal is not None:
         return value.find(seg.literal, pos, end)
-    m = seg.regex.search(value, pos, end)
-    return -1 if m is None else m.start()
+    length = seg.length
+    last_start = end - length
+    if last_start < pos:
+        return -1
+    if not seg.runs:
+        return pos  # only ``?``: any place with room will do
+    if (end - pos) * length <= _SCAN_BUDGET:
+        # Find the longest literal run, then check the rest of the segment there.
+        offset, text = seg.runs[0]
+        s = pos
+        while s <= last_start:
+            j = value.find(text, s + offset, last_start + offset + len(text))
+            if j < 0:
+                return -1
+            candidate = j - offset
+            if _match_at(seg, value, candidate):
+                return candidate
+            s = candidate + 1
+        return -1
+    # Shift-And (bitap): linear in the value, whatever the pattern.
+    masks = seg.masks
+    assert masks is not None
+    default = seg.any_bits
+    goal = 1 << (length - 1)
+    state = 0
+    for i in range(pos, end):
+        state = ((state << 1) | 1) & masks.get(value[i], default)
+        if state & goal:
+            return i - length + 1
+    return -1
 
 
-def _compile_segment(chars: list[tuple[str, bool]], ignore_case: bool) -> _Segment:
-    """``chars`` is a list of (character, is_any_one) pairs."""
-    has_any = any(any_one for _, any_one in chars)
-    if not has_any and not ignore_case:
-        return _Segment(len(chars), "".join(c for c, _ in chars), None)
-    parts: list[str] = []
-    run = 0
-    for c, any_one in chars:
-        if any_one:
-            run += 1
+def _compile_segment(text: str, wild: frozenset[int]) -> _Segment:
+    """A segment between stars; ``wild`` holds the positions of ``?`` wildcards."""
+    if not wild:
+        return _Segment(len(text), text)
+    runs: list[tuple[int, str]] = []
+    run_start = -1
+    any_bits = 0
+    masks: dict[str, int] = {}
+    for i, c in enumerate(text):
+        if i in wild:
+            any_bits |= 1 << i
+            if run_start >= 0:
+                runs.append((run_start, text[run_start:i]))
+                run_start = -1
             continue
-        if run:
-            parts.append(f".{{{run}}}")
-            run = 0
-        parts.append(re.escape(c))
-    if run:
-        parts.append(f".{{{run}}}")
-    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
-    return _Segment(len(chars), None, re.compile("".join(parts), flags))
+        if run_start < 0:
+            run_start = i
+        masks[c] = masks.get(c, 0) | (1 << i)
+    if run_start >= 0:
+        runs.append((run_start, text[run_start:]))
+    runs.sort(key=lambda r: -len(r[1]))
+    masks = {c: bits | any_bits for c, bits in masks.items()}
+    return _Segment(len(text), None, tuple(runs), masks, any_bits)
+
+
+_NO_WILD: frozenset[int] = frozenset()
+
+
+def _wild_positions(text: str) -> frozenset[int]:
+    if "?" not in text:
+        return _NO_WILD
+    return frozenset(i for i, c in enumerate(text) if c == "?")
 
 
 @lru_cache(maxsize=2048)
 def compile_pieces(pieces: tuple[Piece, ...], ignore_case: bool = False) -> WildcardMatcher:
-    """Compile a pattern given as pieces (see :data:`Piece`). Cached."""
-    segments: list[list[tuple[str, bool]]] = [[]]
-    for text, literal in pieces:
-        for c in text:
-            if not literal and c == "*":
-                segments.append([])
-            else:
-                segments[-1].append((c, not literal and c == "?"))
-    anchored_start = bool(segments[0])
-    anchored_end = bool(segments[-1]) or len(segments) == 1
+    """Compile a pattern given as pieces (see :data:`Piece`). Cached.
+
+    With ``ignore_case`` the pattern and every value are compared in lower case.
+    """
+    if ignore_case:
+        pieces = tuple((text.lower(), literal) for text, literal in pieces)
+    segments: list[tuple[str, frozenset[int]]]
+    if not any(literal for _, literal in pieces):
+        # The usual case: one pattern string, split on its stars.
+        segments = [(t, _wild_positions(t)) for t in "".join(t for t, _ in pieces).split("*")]
+    else:
+        texts: list[list[str]] = [[]]
+        wilds: list[set[int]] = [set()]
+        sizes = [0]
+        for text, literal in pieces:
+            if literal:
+                texts[-1].append(text)
+                sizes[-1] += len(text)
+                continue
+            for i, chunk in enumerate(text.split("*")):
+                if i:
+                    texts.append([])
+                    wilds.append(set())
+                    sizes.append(0)
+                base = sizes[-1]
+                wilds[-1].update(base + j for j, c in enumerate(chunk) if c == "?")
+                texts[-1].append(chunk)
+                sizes[-1] += len(chunk)
+        segments = [("".join(t), frozenset(w)) for t, w in zip(texts, wilds, strict=True)]
     if len(segments) == 1:
-        anchored_start = True
-    compiled = tuple(_compile_segment(s, ignore_case) for s in segments if s)
-    if len(segments) == 1 and not segments[0]:
-        # The empty pattern matches only the empty value.
-        compiled = (_Segment(0, "", None),)
-    return WildcardMatcher(compiled, anchored_start, anchored_end, ignore_case)
+        text, wild = segments[0]
+        return WildcardMatcher((_compile_segment(text, wild),), True, True, ignore_case)
+    compiled = tuple(_compile_segment(t, w) for t, w in segments if t)
+    return WildcardMatcher(compiled, bool(segments[0][0]), bool(segments[-1][0]), ignore_case)
 
 
 def compile_wildcard(pattern: str, ignore_case: bool = False) -> WildcardMatcher:
