@@ -134,15 +134,6 @@ def _values_text(values: list[str]) -> str:
     return "one of " + ", ".join(shown)
 
 
-_VERBS = {
-    "String": ("be", "match"),
-    "Arn": ("match", "match"),
-    "Numeric": ("be", "be"),
-    "Date": ("be", "be"),
-    "Bool": ("be", "be"),
-    "Binary": ("be", "be"),
-    "IpAddress": ("be in", "be in"),
-}
 _COMPARE_WORDS = {
     "NumericLessThan": "less than",
     "NumericLessThanEquals": "at most",
@@ -156,35 +147,36 @@ _COMPARE_WORDS = {
 
 
 def summarize_condition(cond: Condition) -> ConditionSummary:
-    """One condition as a short plain-language phrase."""
+    """One condition as a short plain-language clause ("sts:ExternalId is 'abc'")."""
     values = [v.text for v in cond.values]
     spec = parse_operator(cond.operator)
     if spec is None:
-        text = f"{cond.key}: unknown operator '{cond.operator}' (never true)"
+        text = f"{cond.key} passes the unknown operator '{cond.operator}' (never true)"
         return ConditionSummary(cond.operator, cond.key, values, text)
     if spec.family == "Null":
         if values == ["true"]:
-            text = f"{cond.key} must be absent"
+            text = f"{cond.key} is absent"
         elif values == ["false"]:
-            text = f"{cond.key} must be present"
+            text = f"{cond.key} is present"
         else:
-            text = f"{cond.key}: Null check with {_values_text(values)}"
+            text = f"{cond.key} passes a Null check with {_values_text(values)}"
         return ConditionSummary(cond.operator, cond.key, values, text)
-    like = spec.name.endswith("Like")
-    verb = "match" if like or spec.family == "Arn" else _VERBS[spec.family][0]
-    words = _COMPARE_WORDS.get(spec.name)
-    if words:
-        verb = f"be {words}"
+    if spec.name.endswith("Like") or spec.family == "Arn":
+        verb = "does not match" if spec.negated else "matches"
+    elif spec.family == "IpAddress":
+        verb = "is not in" if spec.negated else "is in"
+    else:
+        words = _COMPARE_WORDS.get(spec.name)
+        verb = ("is not " if spec.negated else "is ") + (words or "")
+        verb = verb.rstrip()
     if spec.name.endswith("IgnoreCase"):
         verb += " (ignoring case)"
-    if spec.negated:
-        verb = "not " + verb
     subject = cond.key
     if spec.set_operator == "ForAllValues":
         subject = f"every value of {cond.key}"
     elif spec.set_operator == "ForAnyValue":
         subject = f"at least one value of {cond.key}"
-    text = f"{subject} must {verb} {_values_text(values)}"
+    text = f"{subject} {verb} {_values_text(values)}"
     if spec.if_exists:
         text += " (when present)"
     return ConditionSummary(cond.operator, cond.key, values, text)
@@ -231,7 +223,7 @@ def _claim_prefix(principal: str) -> str | None:
 def _conditions_tail(conds: list[ConditionSummary]) -> str:
     if not conds:
         return ""
-    return ", only when " + "; and ".join(c.text for c in conds)
+    return ", only when " + " and ".join(c.text for c in conds)
 
 
 def _grant_for(kind: str, value: str, statement: Statement, role_account: str | None) -> Grant:
@@ -318,7 +310,7 @@ def _grant_for(kind: str, value: str, statement: Statement, role_account: str | 
             base.claims = [s for s in summaries if s.key.lower().startswith(prefix)]
             base.conditions = [s for s in summaries if s not in base.claims]
         claims = (
-            " presenting a token where " + "; and ".join(c.text for c in base.claims)
+            " presenting a token whose " + " and whose ".join(c.text for c in base.claims)
             if base.claims
             else " with ANY token the provider issues (no claim is checked)"
         )
@@ -365,11 +357,8 @@ def describe(
         if st.effect == "Deny":
             who = _who(st)
             conds = [summarize_condition(c) for c in st.conditions]
-            denies.append(
-                f"Statement #{st.index + 1} denies {who} whatever the allows say"
-                + _conditions_tail(conds)
-                + "."
-            )
+            when = " when " + " and ".join(c.text for c in conds) if conds else ""
+            denies.append(f"Statement #{st.index + 1} denies {who}{when}, whatever any Allow says.")
             continue
         if st.effect != "Allow":
             continue
@@ -431,6 +420,6 @@ def _who(st: Statement) -> str:
         return "nobody named"
     if p.wildcard:
         return "everyone"
-    names = [e.value for e in p.entries]
+    names = ["every AWS principal" if e.value == "*" else e.value for e in p.entries]
     prefix = "everyone except " if st.principal is None else ""
     return prefix + (", ".join(names[:4]) if names else "nobody named")
