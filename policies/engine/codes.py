@@ -148,7 +148,6 @@ _ALL: tuple[CodeInfo, ...] = (
         "A Sid may hold only letters A-Z, a-z and digits 0-9",
         "unsupported-sid",
     ),
-    _aa("EMPTY_SID_VALUE", "suggestion", "The Sid is an empty string", "empty-sid-value"),
     _aa("MISSING_EFFECT", "error", "A statement has no Effect", "missing-effect"),
     _aa("INVALID_EFFECT", "error", "Effect must be Allow or Deny", "invalid-effect"),
     _aa("MISSING_ACTION", "error", "A statement has no Action or NotAction", "missing-action"),

@@ -61,11 +61,14 @@ class JMember(NamedTuple):
     value: JNode
 
 
-# One token, after optional whitespace. Groups: whitespace, string, number,
-# punctuation, literal. A string admits no control character, no raw surrogate, only the
-# escapes RFC 8259 defines and only well-paired surrogate escapes.
+# One token, after optional whitespace and at most one separator (',' or ':'),
+# which rides along with the token after it so that the parsing loop runs once
+# per value instead of once per character of punctuation. Groups: prefix
+# (whitespace and separator), separator, string, number, punctuation, literal.
+# A string admits no control character, no raw surrogate, only the escapes
+# RFC 8259 defines and only well-paired surrogate escapes.
 _TOKEN = re.compile(
-    r"""([ \t\n\r]*)(?:
+    r"""([ \t\n\r]*(?:([:,])[ \t\n\r]*)?)(?:
       ("[^"\\\x00-\x1f\ud800-\udfff]*
         (?:\\(?:["\\/bfnrt]
               |u(?:[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}
@@ -216,7 +219,7 @@ def _diagnose_token(text: str, offset: int) -> PolicyParseError:
     return _fail(text, offset, f"Unexpected character {_char_name(ch)}.")
 
 
-def _expected(state: int, container: str | None) -> str:
+def _expected(state: int, is_object: bool | None) -> str:
     if state in (_VALUE, _VALUE_OR_CLOSE, _ITEM):
         return "a value (a string, number, object, array, true, false or null)"
     if state in (_KEY_OR_CLOSE, _KEY):
@@ -224,7 +227,7 @@ def _expected(state: int, container: str | None) -> str:
     if state == _COLON:
         return "':' after the property name"
     if state == _COMMA_OR_CLOSE:
-        return "',' or '}'" if container == "object" else "',' or ']'"
+        return "',' or '}'" if is_object else "',' or ']'"
     return "the end of the text"
 
 
@@ -261,7 +264,7 @@ def parse_json(
     return root  # pragma: no cover - _careful_tokens raises before a gap can pass
 
 
-def _careful_tokens(text: str) -> Iterator[tuple[str, str, str, str, str]]:
+def _careful_tokens(text: str) -> Iterator[tuple[str, str, str, str, str, str]]:
     """Yield tokens one by one, raising at the first character that starts none."""
     token = _TOKEN.match
     pos = 0
@@ -279,37 +282,90 @@ def _careful_tokens(text: str) -> Iterator[tuple[str, str, str, str, str]]:
 
 def _build(
     text: str,
-    tokens: Iterable[tuple[str, str, str, str, str]],
+    tokens: Iterable[tuple[str, str, str, str, str, str]],
     max_depth: int,
     max_items: int,
     max_string: int,
 ) -> tuple[JNode, int]:
-    """Run the grammar over ``tokens``; return the root and the offset after it."""
+    """Run the grammar over ``tokens``; return the root and the offset after it.
+
+    This loop runs for every token of every keystroke in the editor, so it is
+    written for speed: locals only, tuples built with ``tuple.__new__``, and
+    the column computed only where a span needs it.
+    """
     new = tuple.__new__
+    span_type, node_type, member_type = Span, JNode, JMember
     pos = 0
     line = 1
     line_start = 0
     state = _VALUE
-    # Each frame: [kind, start line, start column, start offset, items, key, key span]
-    stack: list[list] = []
+    # The open containers; each frame keeps the parent's context and where the
+    # container starts: (items, is_object, key, key span, line, column, offset).
+    stack: list[tuple] = []
+    items: list | None = None  # the innermost open container's items
+    is_object = False
+    key: str | None = None
+    key_span: Span | None = None
     root: JNode | None = None
-    container: str | None = None
     node: JNode
-    for ws, string, number, punct, literal in tokens:
-        if ws:
-            newlines = ws.count("\n")
+    for prefix, separator, string, number, punct, literal in tokens:
+        if prefix:
+            newlines = prefix.count("\n")
             if newlines:
                 line += newlines
-                line_start = pos + ws.rfind("\n") + 1
-            pos += len(ws)
+                line_start = pos + prefix.rfind("\n") + 1
+            if separator:
+                if separator == ",":
+                    if state != _COMMA_OR_CLOSE:
+                        where = pos + prefix.index(",")
+                        raise _fail(text, where, f"Expected {_expected(state, is_object)}.")
+                    state = _KEY if is_object else _ITEM
+                else:
+                    if state != _COLON:
+                        where = pos + prefix.index(":")
+                        raise _fail(text, where, f"Expected {_expected(state, is_object)}.")
+                    state = _VALUE
+            pos += len(prefix)
         start = pos
-        column = start - line_start + 1
-
-        if punct:
-            pos += 1
+        if string:
+            pos = start + len(string)
+            column = start - line_start + 1
+            span = new(span_type, (line, column, line, column + pos - start, start, pos))
+            value: object = scanstring(text, start + 1, True)[0] if "\\" in string else string[1:-1]
+            if len(value) > max_string:  # type: ignore[arg-type]
+                raise _fail(
+                    text,
+                    start,
+                    f"This string is longer than {max_string} characters; no policy "
+                    "element needs that much.",
+                    "POLICY_TOO_COMPLEX_TO_CHECK",
+                )
+            if state in (_KEY_OR_CLOSE, _KEY):
+                if len(items) >= max_items:  # type: ignore[arg-type]
+                    raise _too_many(text, start, "object", max_items)
+                key = value  # type: ignore[assignment]
+                key_span = span
+                state = _COLON
+                continue
+            if state > _VALUE_OR_CLOSE and state != _ITEM:
+                raise _fail(text, start, f"Expected {_expected(state, is_object)}.")
+            node = new(node_type, ("string", value, span))
+        elif punct:
+            pos = start + 1
+            if punct == ",":
+                if state != _COMMA_OR_CLOSE:
+                    raise _fail(text, start, f"Expected {_expected(state, is_object)}.")
+                state = _KEY if is_object else _ITEM
+                continue
+            if punct == ":":
+                if state != _COLON:
+                    raise _fail(text, start, f"Expected {_expected(state, is_object)}.")
+                state = _VALUE
+                continue
+            column = start - line_start + 1
             if punct == "{" or punct == "[":
                 if state > _VALUE_OR_CLOSE and state != _ITEM:
-                    raise _fail(text, start, f"Expected {_expected(state, container)}.")
+                    raise _fail(text, start, f"Expected {_expected(state, is_object)}.")
                 if len(stack) >= max_depth:
                     raise _fail(
                         text,
@@ -318,83 +374,69 @@ def _build(
                         "policy needs far fewer.",
                         "POLICY_TOO_COMPLEX_TO_CHECK",
                     )
-                container = "object" if punct == "{" else "array"
-                stack.append([container, line, column, start, [], None, None])
-                state = _KEY_OR_CLOSE if punct == "{" else _VALUE_OR_CLOSE
+                stack.append((items, is_object, key, key_span, line, column, start))
+                items = []
+                if punct == "{":
+                    is_object = True
+                    state = _KEY_OR_CLOSE
+                else:
+                    is_object = False
+                    state = _VALUE_OR_CLOSE
                 continue
-            if punct == "}" or punct == "]":
-                want = "object" if punct == "}" else "array"
-                if container != want or state not in (
-                    _COMMA_OR_CLOSE,
-                    _KEY_OR_CLOSE if want == "object" else _VALUE_OR_CLOSE,
-                ):
-                    if (state == _KEY and punct == "}") or (state == _ITEM and punct == "]"):
-                        raise _fail(
-                            text,
-                            start,
-                            f"Trailing comma: remove the ',' before '{punct}'; JSON does not "
-                            "allow a comma after the last item.",
-                        )
-                    raise _fail(text, start, f"Expected {_expected(state, container)}.")
-                frame = stack.pop()
-                node = new(
-                    JNode,
-                    (
-                        want,
-                        frame[4],
-                        new(Span, (frame[1], frame[2], line, column + 1, frame[3], pos)),
-                    ),
+            # '}' or ']'
+            closes_object = punct == "}"
+            if (
+                not stack
+                or closes_object != is_object
+                or not (
+                    state == _COMMA_OR_CLOSE
+                    or state == (_KEY_OR_CLOSE if closes_object else _VALUE_OR_CLOSE)
                 )
-                container = stack[-1][0] if stack else None
-            elif punct == ":":
-                if state != _COLON:
-                    raise _fail(text, start, f"Expected {_expected(state, container)}.")
-                state = _VALUE
-                continue
-            else:  # ","
-                if state != _COMMA_OR_CLOSE:
-                    raise _fail(text, start, f"Expected {_expected(state, container)}.")
-                state = _KEY if container == "object" else _ITEM
-                continue
-        else:
-            if string:
-                length = len(string)
-                pos += length
-                span = new(Span, (line, column, line, column + length, start, pos))
-                value: object = (
-                    scanstring(text, start + 1, True)[0] if "\\" in string else string[1:-1]
-                )
-                if len(value) > max_string:  # type: ignore[arg-type]
+            ):
+                if (state == _KEY and closes_object) or (state == _ITEM and not closes_object):
                     raise _fail(
                         text,
                         start,
-                        f"This string is longer than {max_string} characters; no policy "
-                        "element needs that much.",
-                        "POLICY_TOO_COMPLEX_TO_CHECK",
+                        f"Trailing comma: remove the ',' before '{punct}'; JSON does not "
+                        "allow a comma after the last item.",
                     )
-                if state in (_KEY_OR_CLOSE, _KEY):
-                    frame = stack[-1]
-                    _count(frame, text, start, max_items)
-                    frame[5] = value
-                    frame[6] = span
-                    state = _COLON
-                    continue
-                node = new(JNode, ("string", value, span))
-            elif number:
-                length = len(number)
-                pos += length
-                span = new(Span, (line, column, line, column + length, start, pos))
-                if "." in number or "e" in number or "E" in number:
-                    value = float(number)
-                else:
-                    value = int(number)
-                node = new(JNode, ("number", value, span))
+                raise _fail(
+                    text, start, f"Expected {_expected(state, is_object if stack else None)}."
+                )
+            parent_items, parent_is_object, key, key_span, open_line, open_column, open_at = (
+                stack.pop()
+            )
+            node = new(
+                node_type,
+                (
+                    "object" if closes_object else "array",
+                    items,
+                    new(span_type, (open_line, open_column, line, column + 1, open_at, pos)),
+                ),
+            )
+            items = parent_items
+            is_object = parent_is_object
+        else:
+            column = start - line_start + 1
+            if number:
+                pos = start + len(number)
+                value = (
+                    float(number)
+                    if "." in number or "e" in number or "E" in number
+                    else int(number)
+                )
+                kind = "number"
             else:
-                length = len(literal)
-                pos += length
-                span = new(Span, (line, column, line, column + length, start, pos))
+                pos = start + len(literal)
                 kind, value = _LITERALS[literal]
-                node = new(JNode, (kind, value, span))
+            node = new(
+                node_type,
+                (
+                    kind,
+                    value,
+                    new(span_type, (line, column, line, column + pos - start, start, pos)),
+                ),
+            )
             if state > _VALUE_OR_CLOSE and state != _ITEM:
                 if state in (_KEY_OR_CLOSE, _KEY):
                     raise _fail(
@@ -402,41 +444,40 @@ def _build(
                         start,
                         "Expected a property name in double quotes; object keys must be strings.",
                     )
-                raise _fail(text, start, f"Expected {_expected(state, container)}.")
+                raise _fail(text, start, f"Expected {_expected(state, is_object)}.")
 
         # A complete value: attach it to the container it belongs to.
-        if not stack:
+        if items is None:
+            if root is not None:
+                raise _fail(text, start, "Expected the end of the text.")
             root = node
             state = _END
-            continue
-        frame = stack[-1]
-        if frame[0] == "array":
-            _count(frame, text, start, max_items)
-            frame[4].append(node)
+        elif is_object:
+            items.append(new(member_type, (key, key_span, node)))
+            state = _COMMA_OR_CLOSE
         else:
-            frame[4].append(new(JMember, (frame[5], frame[6], node)))
-        state = _COMMA_OR_CLOSE
+            if len(items) >= max_items:
+                raise _too_many(text, start, "array", max_items)
+            items.append(node)
+            state = _COMMA_OR_CLOSE
 
     if state != _END:
-        n = len(text)
         raise _fail(
             text,
-            n,
-            f"The text ends too early: expected {_expected(state, container)}"
+            len(text),
+            f"The text ends too early: expected {_expected(state, is_object if stack else None)}"
             + (f", with {len(stack)} bracket(s) still open." if stack else "."),
         )
     return root, pos  # type: ignore[return-value]
 
 
-def _count(frame: list, text: str, offset: int, max_items: int) -> None:
-    """Refuse one more entry in ``frame`` when it already holds ``max_items``."""
-    if len(frame[4]) >= max_items:
-        raise _fail(
-            text,
-            offset,
-            f"This {frame[0]} has more than {max_items} entries; a trust policy needs far fewer.",
-            "POLICY_TOO_COMPLEX_TO_CHECK",
-        )
+def _too_many(text: str, offset: int, kind: str, max_items: int) -> PolicyParseError:
+    return _fail(
+        text,
+        offset,
+        f"This {kind} has more than {max_items} entries; a trust policy needs far fewer.",
+        "POLICY_TOO_COMPLEX_TO_CHECK",
+    )
 
 
 def dump_policy(obj: object) -> str:

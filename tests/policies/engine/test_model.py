@@ -11,15 +11,14 @@ from policies.engine.errors import UsageError
 from policies.engine.limits import MAX_POLICY_CHARS
 from policies.engine.model import load_policy
 
+GITHUB_PROVIDER = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
 GITHUB = {
     "Version": "2012-10-17",
     "Statement": [
         {
             "Sid": "GitHubDeploy",
             "Effect": "Allow",
-            "Principal": {
-                "Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
-            },
+            "Principal": {"Federated": GITHUB_PROVIDER},
             "Action": "sts:AssumeRoleWithWebIdentity",
             "Condition": {
                 "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
