@@ -165,6 +165,14 @@ def _check_lessons(content: ContentSet, root: Path) -> tuple[list[str], set[str]
         for block in rendered.policies:
             if block["kind"] == "invalid":
                 continue
+            if block["kind"] == "identity":
+                try:
+                    json.loads(block["text"])
+                except ValueError as exc:
+                    problems.append(
+                        f"{where}:{block['line']}: permissions policy is not JSON: {exc}"
+                    )
+                continue
             problems += _policy_problems(
                 f"{where}:{block['line']} (json block)",
                 block["text"],
@@ -280,8 +288,11 @@ def _check_question(where: str, item: dict[str, Any]) -> list[str]:
     problems += _exam_problems(where, item["exams"])
     if item.get("difficulty") not in (1, 2, 3):
         problems.append(f"{where}: difficulty must be 1, 2 or 3")
-    if not all(str(url).startswith("https://docs.aws.amazon.com/") for url in item["sources"]):
-        problems.append(f"{where}: sources must be AWS documentation URLs")
+    sources = [str(url) for url in item["sources"]]
+    if not all(url.startswith("https://") for url in sources):
+        problems.append(f"{where}: sources must be https URLs")
+    if not any(url.startswith("https://docs.aws.amazon.com/") for url in sources):
+        problems.append(f"{where}: at least one source must be an AWS documentation page")
     qtype = item["type"]
     if qtype not in QUESTION_TYPES:
         return [*problems, f"{where}: type must be one of {sorted(QUESTION_TYPES)}"]

@@ -85,10 +85,14 @@ def _render_fence(self, tokens, idx, options, env) -> str:
     env["counter"] += 1
     code_id = f"code-{env['counter']}"
     if lang == "json":
-        kind = "invalid" if "invalid" in flags else "unsafe" if "unsafe" in flags else "valid"
+        kind = next((k for k in ("invalid", "unsafe", "identity") if k in flags), "valid")
         env["policies"].append({"text": token.content, "kind": kind, "line": token.map[0] + 1})
         body = highlight(token.content, _json_lexer, _formatter)
-        label = {"invalid": "Invalid on purpose", "unsafe": "Unsafe on purpose"}.get(kind)
+        label = {
+            "invalid": "Invalid on purpose",
+            "unsafe": "Unsafe on purpose",
+            "identity": "Permissions policy",
+        }.get(kind)
         badge = f'<span class="code-badge code-badge-{kind}">{label}</span>' if label else ""
         return (
             f'<div class="code-block" data-policy-kind="{kind}">{badge}'

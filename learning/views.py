@@ -293,15 +293,3 @@ def exercise_attack_view(request: HttpRequest, slug: str) -> HttpResponse:
         _exercise_context(request, exercise, **extra),
         status=status,
     )
-
-
-@require_GET
-def practice_home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "coming_soon.html",
-        {
-            "title": "Practice",
-            "lead": "Exam-style questions for DVA-C02, SAA-C03 and DOP-C02.",
-        },
-    )

@@ -6,16 +6,30 @@ from learning.models.content import (
     Question,
     QuestionTag,
 )
+from learning.models.practice import (
+    ExamAttempt,
+    ExamResponse,
+    QuestionReport,
+    ReviewCard,
+    ReviewLog,
+    StudyPlan,
+)
 from learning.models.progress import ExerciseAttempt, LessonProgress, QuestionAnswer
 
 __all__ = [
     "EXAMS",
     "TRACKS",
+    "ExamAttempt",
+    "ExamResponse",
     "Exercise",
     "ExerciseAttempt",
     "Lesson",
     "LessonProgress",
     "Question",
     "QuestionAnswer",
+    "QuestionReport",
     "QuestionTag",
+    "ReviewCard",
+    "ReviewLog",
+    "StudyPlan",
 ]

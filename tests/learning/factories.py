@@ -6,7 +6,7 @@ import json
 
 import factory
 
-from learning.models import Exercise, Lesson
+from learning.models import Exercise, Lesson, Question, QuestionTag
 from learning.rendering import render_markdown
 
 EC2_TRUST = json.dumps(
@@ -106,3 +106,36 @@ class ExerciseFactory(factory.django.DjangoModelFactory):
         ]
     )
     content_hash = "factory"
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+        skip_postgeneration_save = True
+
+    qid = factory.Sequence(lambda n: f"q-{n:03d}")
+    type = Question.Type.SINGLE
+    topic = "cross-account"
+    difficulty = 2
+    stem_html = "<p>Which element of a trust policy names who may assume the role?</p>"
+    options = factory.LazyFunction(
+        lambda: [
+            {"text_html": "<p>Principal</p>", "correct": True, "why_html": "<p>It names who.</p>"},
+            {"text_html": "<p>Resource</p>", "correct": False, "why_html": "<p>Not in trust.</p>"},
+            {"text_html": "<p>Action</p>", "correct": False, "why_html": "<p>What, not who.</p>"},
+            {"text_html": "<p>Sid</p>", "correct": False, "why_html": "<p>Only a label.</p>"},
+        ]
+    )
+    choose = 1
+    sources = factory.LazyFunction(
+        lambda: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html"]
+    )
+    content_hash = "factory"
+
+    @factory.post_generation
+    def tasks(self, create, extracted, **kwargs):
+        """``tasks=[("SAA-C03", "1.1")]``; by default one SAA-C03 1.1 tag."""
+        if not create:
+            return
+        for exam, task in extracted or [("SAA-C03", "1.1")]:
+            QuestionTag.objects.create(question=self, exam=exam, task=task)
