@@ -193,3 +193,10 @@ def test_exam_pages_query_count_does_not_grow_with_the_exam(client, django_asser
     client.post(reverse("learning:exam_review", args=[attempt.public_id]))
     with django_assert_max_num_queries(12):
         client.get(reverse("learning:exam_result", args=[attempt.public_id]))
+
+
+def test_staff_see_question_reports_in_the_admin(admin_client):
+    question = QuestionFactory()
+    QuestionReport.objects.create(question=question, message="The key says A; B is right.")
+    html = admin_client.get(reverse("admin:learning_questionreport_changelist")).content.decode()
+    assert "The key says A; B is right." in html
