@@ -318,7 +318,11 @@ def _check_question(where: str, item: dict[str, Any]) -> list[str]:
             return problems
         if item.get("decision") not in DECISIONS:
             problems.append(f"{where}: decision must be one of {sorted(DECISIONS)}")
-        checks.append({"request": item["request"], "decision": item.get("decision")})
+        check = {"request": item["request"], "decision": item.get("decision")}
+        for key in ("identity_policies", "permissions_boundary", "session_policy", "scps"):
+            if key in item:
+                check[key] = item[key]
+        checks.append(check)
     if item.get("policy") and not checks and qtype != "predict":
         problems.append(f"{where}: shows a policy but has no engine 'checks'")
     for check in checks:
@@ -467,6 +471,11 @@ def content_load(*, root: Path = CONTENT_DIR) -> LoadReport:
             "policy": item.get("policy") or "",
             "request": item.get("request"),
             "decision": item.get("decision") or "",
+            "caller_policies": {
+                key: item[key]
+                for key in ("identity_policies", "permissions_boundary", "session_policy", "scps")
+                if key in item
+            },
             "options": options,
             "choose": max(1, sum(1 for o in options if o["correct"])),
             "exercise_data": exercise_data,

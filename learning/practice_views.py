@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import date
 from typing import Any
@@ -21,6 +22,12 @@ from learning.models import ExamAttempt, Question
 from learning.rendering import highlight_policy
 
 MAX_POLICY_FIELD = 20_000
+CALLER_LABELS = {
+    "identity_policies": "The caller's identity policies",
+    "permissions_boundary": "The caller's permissions boundary",
+    "session_policy": "The session policy",
+    "scps": "Service control policies of the caller's account (by level)",
+}
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
@@ -39,6 +46,11 @@ def _question_context(question: Question) -> dict[str, Any]:
         "question": question,
         "policy_html": highlight_policy(question.policy) if question.policy else "",
         "request_items": sorted((question.request or {}).items()),
+        "caller_policies": [
+            (CALLER_LABELS[key], json.dumps(value, indent=2))
+            for key, value in (question.caller_policies or {}).items()
+            if key in CALLER_LABELS
+        ],
         "input_type": "checkbox" if question.type == Question.Type.MULTIPLE else "radio",
     }
 

@@ -111,6 +111,8 @@ class Question(models.Model):
     policy = models.TextField(blank=True)
     request = models.JSONField(null=True, blank=True)
     decision = models.CharField(max_length=20, blank=True)
+    # The caller's side shown with a predict question: identity policies, boundary, SCPs.
+    caller_policies = models.JSONField(default=dict, blank=True)
     options = models.JSONField(default=list)
     choose = models.PositiveSmallIntegerField(default=1)
     exercise_data = models.JSONField(null=True, blank=True, help_text="For 'fix' questions.")
