@@ -15,6 +15,17 @@ from policies.engine import PolicyError, evaluate
 
 DENIED = {"explicitDeny", "implicitDeny"}
 ENGINE_KEYS = ("identity_policies", "permissions_boundary", "session_policy", "scps")
+# Condition keys AWS sets from the calling principal itself (global condition keys page:
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
+DERIVED_KEYS = {
+    "aws:principalarn",
+    "aws:principalaccount",
+    "aws:principaltype",
+    "aws:principalisawsservice",
+    "aws:principalservicename",
+    "aws:userid",
+    "aws:username",
+}
 
 
 @dataclass(frozen=True)
@@ -103,11 +114,18 @@ def attack_try(
         return AttackOutcome(
             False, f"That principal is one the policy is meant to admit. {attack['goal']}"
         )
+    # Keys AWS derives from the caller cannot be forged in a request: drop them,
+    # so the engine derives them from the principal the learner poses as.
+    context = {
+        key: value
+        for key, value in (request.get("context") or {}).items()
+        if key.lower() not in DERIVED_KEYS
+    }
     full_request = {
         "principal": principal,
         "action": attack.get("action") or request.get("action") or "sts:AssumeRole",
         "role_arn": role_arn,
-        "context": request.get("context") or {},
+        "context": context,
     }
     try:
         answer = evaluate({"trust_policy": policy, "request": full_request}).to_dict()

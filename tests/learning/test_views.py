@@ -158,3 +158,22 @@ def test_exercise_submit_refuses_get_and_empty_policy(client):
     response = client.post(url, {"policy": "  "})
     assert response.status_code == 400
     assert "editor is empty" in response.content.decode()
+
+
+def test_an_attack_cannot_forge_keys_aws_derives_from_the_caller():
+    from learning.grading import attack_try
+
+    policy = """{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+      "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
+      "Condition": {"StringEquals": {"aws:PrincipalAccount": "111122223333"}}}]}"""
+    attack = {"goal": "Get in from another account.", "principal_not_glob": "*111122223333*"}
+    forged = attack_try(
+        attack=attack,
+        policy=policy,
+        role_arn="arn:aws:iam::111122223333:role/Target",
+        request={
+            "principal": "arn:aws:iam::444455556666:role/Mallory",
+            "context": {"aws:PrincipalAccount": "111122223333"},
+        },
+    )
+    assert not forged.succeeded
