@@ -269,6 +269,11 @@ class _Checker:
         self.findings: list[Finding] = []
 
     def add(self, code: str, message: str, span: Span, url: str | None = None) -> None:
+        if code == "DATA_TYPE_MISMATCH":
+            message = (
+                f"Wrong JSON type here: {message[0].lower()}{message[1:]} IAM cannot read "
+                "an element of the wrong type and rejects the policy."
+            )
         self.findings.append(finding_at(code, message, span, url))
 
     # --- The document ------------------------------------------------------------------
@@ -280,7 +285,7 @@ class _Checker:
         if root.kind != "object":
             self.add(
                 "DATA_TYPE_MISMATCH",
-                'A policy is a JSON object: it starts with { and holds "Version" and '
+                'a policy is a JSON object: it starts with { and holds "Version" and '
                 '"Statement". Wrap the statements in {"Version": "2012-10-17", '
                 '"Statement": [...]}.',
                 root.span,
