@@ -26,7 +26,15 @@ from functools import lru_cache
 from typing import Any, Literal, Protocol
 
 from .context import RequestContext
+from .errors import InputTooLargeError
 from .matching import Piece, arn_like_pieces, compile_pieces
+
+#: Work units one evaluation may spend comparing values (see :class:`MatchBudget`).
+#: A unit is about one comparison, or one value character for the slowest wildcard
+#: search; the budget keeps the worst accepted case well under 50 ms. A case that
+#: needs more (hundreds of long request values against hundreds of long patterns)
+#: is refused with :class:`InputTooLargeError`.
+MAX_MATCH_WORK = 120_000
 
 OPERATORS_PAGE = (
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
@@ -335,6 +343,37 @@ def _qlist(values: Sequence[str], hit: bool = False) -> str:
     return ("one of " if hit else "any of ") + shown
 
 
+class MatchBudget:
+    """How much comparing one evaluation may still do; shared by all its conditions."""
+
+    __slots__ = ("remaining",)
+
+    def __init__(self, units: int = MAX_MATCH_WORK) -> None:
+        self.remaining = units
+
+    def spend(self, units: int) -> None:
+        self.remaining -= units
+        if self.remaining < 0:
+            raise InputTooLargeError(
+                "the case needs more value comparisons than one evaluation may do "
+                f"({MAX_MATCH_WORK:,} work units): use fewer or shorter context values "
+                "or condition values"
+            )
+
+
+def _work(spec: OperatorSpec, subs: list[Substituted], request_values: list[str]) -> int:
+    """An upper bound of the comparing work of one condition, in work units."""
+    usable = [s.pieces for s in subs if s.pieces is not None]
+    if spec.family == "String" and _BASE[spec.name][3] == "like":
+        matchers = [compile_pieces(p) for p in usable]
+        return sum(m.cost(len(r)) for m in matchers for r in request_values)
+    if spec.family == "Arn":
+        return sum(6 + len(r) for r in request_values) * max(1, len(usable))
+    if spec.family == "String":
+        return len(request_values) + len(usable)
+    return len(request_values) * max(1, len(usable))
+
+
 class _Incomparable(Exception):
     """A value cannot be read as the operator's type."""
 
@@ -437,9 +476,15 @@ def _matcher(spec: OperatorSpec, policy: list[Substituted]) -> Callable[[str], b
 
 
 def evaluate_condition(
-    cond: ConditionLike, ctx: RequestContext, variables_enabled: bool
+    cond: ConditionLike,
+    ctx: RequestContext,
+    variables_enabled: bool,
+    budget: MatchBudget | None = None,
 ) -> ConditionResult:
-    """Evaluate one (operator, key) pair of a ``Condition`` block."""
+    """Evaluate one (operator, key) pair of a ``Condition`` block.
+
+    Raises :class:`InputTooLargeError` when ``budget`` runs out.
+    """
     operator = cond.operator
     key = cond.key
     policy_texts = [v.text for v in cond.values]
@@ -541,6 +586,8 @@ def evaluate_condition(
                 effective,
             )
 
+    if budget is not None:
+        budget.spend(_work(spec, subs, request_values))
     try:
         positive = _matcher(spec, subs)
         if spec.set_operator is None:
@@ -607,8 +654,11 @@ def evaluate_condition(
 
 
 def evaluate_conditions(
-    conds: Sequence[ConditionLike], ctx: RequestContext, variables_enabled: bool
+    conds: Sequence[ConditionLike],
+    ctx: RequestContext,
+    variables_enabled: bool,
+    budget: MatchBudget | None = None,
 ) -> tuple[bool, list[ConditionResult]]:
     """Evaluate a statement's conditions: all must be true (AND)."""
-    results = [evaluate_condition(c, ctx, variables_enabled) for c in conds]
+    results = [evaluate_condition(c, ctx, variables_enabled, budget) for c in conds]
     return all(r.matched for r in results), results

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .conditions import evaluate_conditions
+from .conditions import MatchBudget, evaluate_conditions
 from .context import Request, parse_request
 from .errors import UsageError
 from .explain import (
@@ -54,7 +54,7 @@ from .matching import (
 )
 from .model import Policy, Statement, element, load_policy, values_of
 from .parser import dump_policy
-from .validate import validate_policy
+from .validate import validate_loaded
 
 _GUIDE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
 EVALUATION_PAGE = _GUIDE + "reference_policies_evaluation-logic.html"
@@ -93,8 +93,23 @@ def _load_text(text: str) -> tuple[Policy | None, tuple[Finding, ...]]:
 
 
 @lru_cache(maxsize=128)
-def _validate_text(text: str) -> tuple[Finding, ...]:
-    return tuple(validate_policy(text))
+def _validate_text(text: str, role_account: str | None = None) -> tuple[Finding, ...]:
+    # Parse once: validation reads the same cached Policy the evaluation uses.
+    policy, findings = _load_text(text)
+    if policy is None:
+        return findings
+    return tuple(validate_loaded(policy, role_account=role_account))
+
+
+def clear_caches() -> None:
+    """Forget every cached policy and pattern (for benchmarks of the cold path)."""
+    from .conditions import parse_operator
+    from .matching import compile_pieces
+
+    _load_text.cache_clear()
+    _validate_text.cache_clear()
+    compile_pieces.cache_clear()
+    parse_operator.cache_clear()
 
 
 def validate_cached(source: str | Mapping[str, Any]) -> list[Finding]:
@@ -126,6 +141,7 @@ class Case:
     session_policy: Policy | None
     scps: list[list[Policy]] | None
     given_identity_keys: list[str]
+    budget: MatchBudget = field(default_factory=MatchBudget)
 
 
 def _policy_list(raw: Any, where: str) -> list[Any]:
@@ -380,12 +396,14 @@ def _statement_line(statement: Statement) -> int | None:
     return None if span is None else span.line
 
 
-def trust_statement(statement: Statement, request: Request, variables: bool) -> StatementResult:
+def trust_statement(
+    statement: Statement, request: Request, variables: bool, budget: MatchBudget | None = None
+) -> StatementResult:
     """What one trust-policy statement does with the request."""
     principal, how = _principal_part(statement, request)
     action = _action_part(statement, request.action)
     ok_conditions, conditions = evaluate_conditions(
-        statement.conditions, request.context, variables
+        statement.conditions, request.context, variables, budget
     )
     effect_ok = statement.effect in ("Allow", "Deny")
     matched = effect_ok and principal.matched and action.matched and ok_conditions
@@ -407,13 +425,17 @@ def trust_statement(statement: Statement, request: Request, variables: bool) -> 
 
 
 def identity_statement(
-    statement: Statement, request: Request, variables: bool, source: str
+    statement: Statement,
+    request: Request,
+    variables: bool,
+    source: str,
+    budget: MatchBudget | None = None,
 ) -> StatementResult:
     """What one identity-side statement (identity policy, boundary, SCP) does."""
     action = _action_part(statement, request.action)
     resource = _resource_part(statement, request, variables)
     ok_conditions, conditions = evaluate_conditions(
-        statement.conditions, request.context, variables
+        statement.conditions, request.context, variables, budget
     )
     effect_ok = statement.effect in ("Allow", "Deny")
     matched = effect_ok and action.matched and resource.matched and ok_conditions
@@ -435,12 +457,18 @@ def identity_statement(
     return result
 
 
-def _layer(name: str, policies: Sequence[Policy], request: Request, label: str) -> LayerResult:
+def _layer(
+    name: str,
+    policies: Sequence[Policy],
+    request: Request,
+    label: str,
+    budget: MatchBudget | None = None,
+) -> LayerResult:
     statements: list[StatementResult] = []
     for i, policy in enumerate(policies):
         source = label if len(policies) == 1 else f"{label} #{i + 1}"
         statements.extend(
-            identity_statement(s, request, policy.variables_enabled, source)
+            identity_statement(s, request, policy.variables_enabled, source, budget)
             for s in policy.statements
         )
     return LayerResult(name, layer_decision(statements), statements)
@@ -567,7 +595,8 @@ def decide_action(
         []
         if trust_policy is None
         else [
-            trust_statement(s, r, trust_policy.variables_enabled) for s in trust_policy.statements
+            trust_statement(s, r, trust_policy.variables_enabled, case.budget)
+            for s in trust_policy.statements
         ]
     )
     trust = LayerResult("trust policy", layer_decision(trust_statements), trust_statements)
@@ -589,18 +618,24 @@ def decide_action(
     identity = (
         None
         if case.identity_policies is None
-        else _layer("identity policies", case.identity_policies, r, "identity policy")
+        else _layer("identity policies", case.identity_policies, r, "identity policy", case.budget)
     )
     boundary = (
         None
         if case.permissions_boundary is None
-        else _layer("permissions boundary", [case.permissions_boundary], r, "permissions boundary")
+        else _layer(
+            "permissions boundary",
+            [case.permissions_boundary],
+            r,
+            "permissions boundary",
+            case.budget,
+        )
     )
     session = None
     if case.session_policy is not None and caller.kind in ("session", "role"):
-        session = _layer("session policy", [case.session_policy], r, "session policy")
+        session = _layer("session policy", [case.session_policy], r, "session policy", case.budget)
     scps = [
-        _layer(f"SCPs, level {i + 1}", level, r, f"SCP level {i + 1}")
+        _layer(f"SCPs, level {i + 1}", level, r, f"SCP level {i + 1}", case.budget)
         for i, level in enumerate(case.scps or [])
     ]
     same = r.same_account
@@ -823,10 +858,8 @@ def evaluate_case(case: Any) -> EvaluationResult:
     """Evaluate one case of the engine contract."""
     parsed = parse_case(case)
     request = parsed.request
-    trust_policy, load_findings = _load_text(parsed.trust_text)
-    findings = (
-        list(load_findings) if trust_policy is None else list(_validate_text(parsed.trust_text))
-    )
+    trust_policy, _ = _load_text(parsed.trust_text)
+    findings = list(_validate_text(parsed.trust_text, request.role_account))
     errors = [f for f in findings if f.severity == "error"]
 
     explanation: list[str] = [_caller_line(request)]

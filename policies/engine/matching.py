@@ -63,6 +63,18 @@ class WildcardMatcher:
     anchored_end: bool
     ignore_case: bool
 
+    @property
+    def slow(self) -> bool:
+        """Whether matching may take one Python step per value character (the
+        Shift-And search of a long segment with ``?``), rather than C-speed finds."""
+        return any(seg.masks is not None and seg.length > 4 for seg in self.segments)
+
+    def cost(self, value_length: int) -> int:
+        """A bound on the work of one :meth:`matches` call, in work units."""
+        if self.slow:
+            return value_length + len(self.segments)
+        return 1 + len(self.segments) + value_length // 64
+
     def matches(self, value: str) -> bool:
         if self.ignore_case:
             value = value.lower()

@@ -90,9 +90,13 @@ def test_adversarial_patterns_finish_quickly(stars: int, shape: Any, expected: b
     # Backtracking matchers take exponential time on these; ours stays near-linear.
     value = "a" * 4096
     pattern = shape(stars)
-    start = time.perf_counter()
-    assert wildcard_match(pattern, value) is expected
-    assert time.perf_counter() - start < 0.05
+    best = float("inf")
+    for _ in range(3):  # the best of three, so that a busy machine does not decide
+        compile_pieces.cache_clear()
+        start = time.perf_counter()
+        assert wildcard_match(pattern, value) is expected
+        best = min(best, time.perf_counter() - start)
+    assert best < 0.05
 
 
 def test_shift_and_search_agrees_with_the_regex_search() -> None:

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from policies.engine import PolicyError, evaluate, validate
+from policies.engine import InputTooLargeError, PolicyError, evaluate, validate
 from policies.engine.limits import MAX_POLICY_CHARS, MAX_STRING_CHARS
 
 REQUEST = {
@@ -168,3 +168,23 @@ def test_huge_context_is_refused() -> None:
                 "request": dict(REQUEST, context={"k": ["v"] * 100_000}),
             }
         )
+
+
+def test_too_much_matching_work_is_refused_quickly() -> None:
+    patterns = ["*" + "?a" * 1000 + "*"] * 10
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "111122223333"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"ForAnyValue:StringLike": {"aws:TagKeys": patterns}},
+            }
+        ],
+    }
+    context = {"aws:TagKeys": ["b" * MAX_STRING_CHARS] * 256}
+    start = time.perf_counter()
+    with pytest.raises(InputTooLargeError):
+        evaluate({"trust_policy": trust, "request": dict(REQUEST, context=context)})
+    assert time.perf_counter() - start < 0.5
