@@ -21,6 +21,9 @@ BASE_PYTHON ?= $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(shell $(p) -c 'imp
 DEPLOY_ENV := DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=rolecall.example.com \
 	DJANGO_SECRET_KEY=check-deploy-$(shell head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
+# Development commands run with debug on unless the environment says otherwise.
+DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
+
 .PHONY: help install run test lint migrate content chromium e2e clean
 
 help:
@@ -43,13 +46,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 install: $(STAMP)
 
 migrate: install
-	$(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
 
 content: migrate
-	@if $(PY) manage.py help load_content >/dev/null 2>&1; then $(PY) manage.py load_content; fi
+	$(DEV_ENV) $(PY) manage.py load_content
 
 run: content
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Real-browser tests use Debian's Chromium; Playwright never downloads a browser here.
 chromium:
@@ -65,7 +68,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 test: install chromium lint
-	$(PY) manage.py makemigrations --check --dry-run
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 	CI=$${CI:-} DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest
 
