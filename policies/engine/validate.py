@@ -1188,12 +1188,13 @@ class _Checker:
         principal = statement.principal
         assert principal is not None
         limits = _limiting_conditions(statement.conditions)
+        strict = _limiting_conditions(statement.conditions, key_always_present=False)
         for entry in principal.entries:
             if entry.kind == "Federated":
                 self.check_web_identity(entry.value, entry.span, limits, statement.conditions)
             elif entry.kind == "AWS":
                 if entry.value == "*":
-                    if not limits.keys() & LIMITING_KEYS:
+                    if not strict.keys() & LIMITING_KEYS:
                         self.add(
                             "MISSING_CONDITION_FOR_WILDCARD_PRINCIPAL",
                             '{"AWS": "*"} trusts every principal of every AWS account, '
@@ -1205,10 +1206,10 @@ class _Checker:
                             entry.span,
                         )
                 else:
-                    self.check_cross_account(entry.value, entry.span, limits)
+                    self.check_cross_account(entry.value, entry.span, strict)
             elif entry.kind == "Service":
                 url = CONFUSED_DEPUTY_SERVICES.get(entry.value)
-                if url and not limits.keys() & SOURCE_KEYS:
+                if url and not strict.keys() & SOURCE_KEYS:
                     self.add(
                         "MISSING_SOURCE_CONDITION_FOR_SERVICE_PRINCIPAL",
                         f"{entry.value} acts on behalf of many AWS accounts. Its "
@@ -1332,20 +1333,35 @@ class _Checker:
             )
 
 
-def _is_positive(operator: str) -> bool:
+def _is_positive(operator: str, *, key_always_present: bool = True) -> bool:
+    """True for an operator that can only narrow who matches (not negated, not Null).
+
+    When the key may be missing from the request, ``ForAllValues`` does not
+    narrow anything: it is also true when the key is missing.
+    """
+    if not key_always_present and operator.startswith("ForAllValues:"):
+        return False
     base = operator.split(":")[-1].removesuffix("IfExists")
     return base in FAMILIES and base not in NEGATED and base != "Null"
 
 
-def _limiting_conditions(conditions: list[Condition]) -> dict[str, list[Condition]]:
-    """Keys (lowercased) tested by a positive operator with some value other than "*"."""
+def _limiting_conditions(
+    conditions: list[Condition], *, key_always_present: bool = True
+) -> dict[str, list[Condition]]:
+    """Keys (lowercased) tested by a positive operator with some value other than "*".
+
+    With ``key_always_present=False`` an ``IfExists`` operator does not count,
+    because it lets in every request that lacks the key (for example a
+    principal outside any organization for ``aws:PrincipalOrgID``).
+    """
     limits: dict[str, list[Condition]] = {}
     for condition in conditions:
-        if not _is_positive(condition.operator):
+        operator = condition.operator
+        if not _is_positive(operator, key_always_present=key_always_present):
             continue
-        if condition.values and all(value.text == "*" for value in condition.values):
+        if not key_always_present and operator.endswith("IfExists"):
             continue
-        if not condition.values:
+        if not condition.values or all(value.text == "*" for value in condition.values):
             continue
         limits.setdefault(condition.key.lower(), []).append(condition)
     return limits

@@ -25,6 +25,7 @@ EKS_ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMP
 EKS = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{EKS_ISSUER}"
 SAML = f"arn:aws:iam::{ACCOUNT}:saml-provider/ExampleOrgSSO"
 IDENTITY_CENTER = f"arn:aws:iam::{ACCOUNT}:saml-provider/AWSSSO_1a2b3c4d5e6f7a8b_DO_NOT_DELETE"
+MAIN_BRANCH = "repo:octo-org/octo-repo:ref:refs/heads/main"
 COGNITO_POOL = "us-east-1:12345678-abcd-abcd-abcd-123456789012"
 
 
@@ -978,3 +979,45 @@ def test_a_typical_policy_validates_in_well_under_a_millisecond():
     timings.sort()
     # Measured well under 0.3 ms on one core; the bound leaves room for a loaded CI box.
     assert timings[len(timings) // 2] < 0.003
+
+
+@pytest.mark.parametrize(
+    "operator", ["StringEqualsIfExists", "ForAllValues:StringEquals", "StringNotEquals"]
+)
+def test_conditions_that_pass_without_the_key_do_not_limit_every_account(operator):
+    document = policy(allow({"AWS": "*"}, Condition={operator: {"aws:PrincipalOrgID": "o-1"}}))
+    assert "MISSING_CONDITION_FOR_WILDCARD_PRINCIPAL" in codes_of(check(document)[1])
+
+
+def test_for_all_values_on_a_github_claim_warns_once_per_key_but_still_limits():
+    # The shape GitHub's own guide once showed; the claims are always in the token.
+    document = policy(
+        allow(
+            {"Federated": GITHUB},
+            "sts:AssumeRoleWithWebIdentity",
+            Condition={
+                "ForAllValues:StringEquals": {
+                    "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                    "token.actions.githubusercontent.com:sub": MAIN_BRANCH,
+                }
+            },
+        )
+    )
+    assert codes_of(check(document)[1]) == ["FORALLVALUES_WITH_SINGLE_VALUED_KEY"] * 2
+
+
+def test_one_exact_subject_condition_is_enough_next_to_a_broad_one():
+    document = policy(
+        allow(
+            {"Federated": GITHUB},
+            "sts:AssumeRoleWithWebIdentity",
+            Condition={
+                "StringEquals": {
+                    "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                    "token.actions.githubusercontent.com:sub": MAIN_BRANCH,
+                },
+                "StringLike": {"token.actions.githubusercontent.com:sub": "repo:octo-org/*"},
+            },
+        )
+    )
+    assert check(document)[1] == []
