@@ -26,6 +26,7 @@ from .matching import Arn, Caller, parse_arn, parse_caller
 
 #: Keys derived from the principal, in the order they are reported.
 DERIVABLE_KEYS = (
+    "aws:TagKeys",
     "aws:PrincipalArn",
     "aws:PrincipalAccount",
     "aws:PrincipalType",
@@ -187,6 +188,12 @@ def derive_keys(ctx: RequestContext, caller: Caller) -> None:
     for key, value in derived.items():
         if key not in ctx:
             ctx.set(key, [value], multivalued=False, derived=True)
+    # The tag keys of a request that passes tags (aws:TagKeys, multivalued).
+    if "aws:TagKeys" not in ctx:
+        prefix = "aws:requesttag/"
+        tag_keys = [e.name[len(prefix) :] for k, e in ctx.entries.items() if k.startswith(prefix)]
+        if tag_keys:
+            ctx.set("aws:TagKeys", tag_keys, multivalued=True, derived=True)
 
 
 def parse_request(raw: Any) -> Request:

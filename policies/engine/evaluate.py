@@ -655,7 +655,6 @@ def decide_action(
         identity is None or identity.allows
     ):
         side.decision = "allowed"
-        side.identity_assumed = identity is None
 
     # The combined decision.
     for layer in [trust, *side_layers]:
@@ -727,6 +726,7 @@ def decide_action(
         lines.append(_GRANT_WORDS.get(how, _GRANT_WORDS["account"]))
     if "identity" in needs:
         if identity is None:
+            side.identity_assumed = True
             outcome.assumed.append(
                 f"identity policy allows {action} on {r.role_arn or 'the role'} for {r.principal}"
             )
@@ -737,10 +737,22 @@ def decide_action(
         else:
             allow = next(s for s in identity.statements if s.matched and s.effect == "Allow")
             lines.append(allow.summary)
-    if "boundary" in needs and boundary is not None:
-        lines.append(f"The permissions boundary allows {action} too.")
-    if "session" in needs and session is not None:
-        lines.append(f"The session policy allows {action} too.")
+    elif identity is not None and not identity.allows:
+        lines.append(
+            f"The caller's identity policies do not allow {action}, and here they do not need "
+            "to: the trust policy names the caller directly."
+        )
+    for name, layer in (("boundary", boundary), ("session", session)):
+        if layer is None:
+            continue
+        label = "permissions boundary" if name == "boundary" else "session policy"
+        if name in needs:
+            lines.append(f"The {label} allows {action} too, as it must here.")
+        elif not layer.allows:
+            lines.append(
+                f"The {label} does not allow {action}, but it does not limit a trust policy "
+                "that names the caller itself."
+            )
     outcome.decision = "allowed"
     return outcome
 

@@ -124,3 +124,22 @@ def test_federated_callers_get_no_derived_principal_keys() -> None:
 def test_unusable_requests(raw: Any) -> None:
     with pytest.raises(UsageError):
         parse_request(raw)
+
+
+def test_tag_keys_are_derived_from_request_tags() -> None:
+    # aws:TagKeys lists the tag keys a request passes
+    # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
+    request = parse_request(
+        _request(
+            "arn:aws:iam::111122223333:user/alice",
+            context={"aws:RequestTag/team": "blue", "aws:RequestTag/env": "prod"},
+        )
+    )
+    assert request.context.derived()["aws:TagKeys"] == ["team", "env"]
+    given = parse_request(
+        _request(
+            "arn:aws:iam::111122223333:user/alice",
+            context={"aws:RequestTag/team": "blue", "aws:TagKeys": ["team"]},
+        )
+    )
+    assert "aws:TagKeys" not in given.context.derived()

@@ -453,3 +453,13 @@ def test_policy_text_keeps_its_positions_and_is_safe_across_threads() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(lambda _: evaluate(case).to_dict(), range(64)))
     assert all(a == first for a in answers)
+
+
+def test_the_explanation_says_when_the_callers_own_policies_do_not_matter() -> None:  # EVAL
+    trust = policy(allow({"AWS": ALICE}))
+    result = run(trust, ALICE, identity_policies=[NOTHING], permissions_boundary=NOTHING)
+    assert result.decision == "allowed"
+    text = " ".join(result.explanation)
+    assert "do not need to" in text
+    assert "does not limit a trust policy that names the caller itself" in text
+    assert result.to_dict()["identity"]["identity_policy_assumed"] is False
