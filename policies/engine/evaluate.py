@@ -830,6 +830,14 @@ def companion_actions(request: Request) -> list[tuple[str, str]]:
     return out
 
 
+def _short(message: str, limit: int = 300) -> str:
+    """A finding message cut to a readable length, ending with a period."""
+    text = " ".join(message.split())
+    if len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return text if text.endswith((".", "…")) else text + "."
+
+
 def _combine(decisions: Sequence[Decision]) -> Decision:
     if "explicitDeny" in decisions:
         return "explicitDeny"
@@ -897,7 +905,9 @@ def evaluate_case(case: Any) -> EvaluationResult:
             for statement in outcome.trust.statements:
                 if statement.matched or outcome.decision == "explicitDeny":
                     explanation.append(f"For {action}: {statement.summary}")
-            explanation.extend(f"For {action}: {line}" for line in outcome.lines)
+            explanation.extend(
+                f"For {action}: {line}" for line in outcome.lines if line not in main.lines
+            )
 
     decision = _combine([main.decision, *(c.decision for c in companions)])
     assumed = list(main.assumed)
@@ -914,14 +924,26 @@ def evaluate_case(case: Any) -> EvaluationResult:
             )
         else:
             would = decision
+            first = errors[0]
+            where = f"({first.code}, line {first.line}, column {first.column})"
+            head = (
+                f"The trust policy has an error {where}"
+                if len(errors) == 1
+                else f"The trust policy has {len(errors)} errors; the first {where}"
+            )
             explanation.append(
-                f"The trust policy has {len(errors)} error(s), the first being "
-                f"{errors[0].code} at line {errors[0].line}: AWS would refuse to attach it to "
-                "a role, so nobody can assume the role with it and the decision is "
-                f"implicitDeny. Had AWS accepted it, the request would have been {would}."
+                f"{head}: {_short(first.message)} AWS would refuse to attach this policy to a "
+                "role, so nobody can assume the role with it and the decision is implicitDeny. "
+                "Had AWS accepted it, the request would have been "
+                f"{would}."
             )
         decision = "implicitDeny"
         assumed = []
+    warnings = [f for f in findings if f.severity == "security_warning"]
+    for finding in warnings[:3]:
+        explanation.append(
+            f"Security warning at line {finding.line} ({finding.code}): {_short(finding.message)}"
+        )
     explanation.append(final_line(decision))
 
     return EvaluationResult(

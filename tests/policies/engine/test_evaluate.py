@@ -463,3 +463,25 @@ def test_the_explanation_says_when_the_callers_own_policies_do_not_matter() -> N
     assert "do not need to" in text
     assert "does not limit a trust policy that names the caller itself" in text
     assert result.to_dict()["identity"]["identity_policy_assumed"] is False
+
+
+def test_security_warnings_are_mentioned_in_the_explanation() -> None:
+    provider = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
+    trust = policy(
+        allow(
+            {"Federated": provider},
+            "sts:AssumeRoleWithWebIdentity",
+            Condition={
+                "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}
+            },
+        )
+    )
+    result = run(
+        trust,
+        provider,
+        "sts:AssumeRoleWithWebIdentity",
+        context={"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+    )
+    assert result.decision == "allowed"
+    assert any(f.severity == "security_warning" for f in result.findings)
+    assert any(line.startswith("Security warning at line") for line in result.explanation)
