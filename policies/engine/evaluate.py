@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .conditions import MatchBudget, evaluate_conditions
+from .conditions import MatchBudget, evaluate_conditions, substitute
 from .context import Request, parse_request
 from .errors import UsageError
 from .explain import (
@@ -338,8 +338,6 @@ def _action_part(statement: Statement, action: str) -> PartResult:
 
 
 def _resource_part(statement: Statement, request: Request, variables: bool) -> PartResult:
-    from .conditions import substitute
-
     role_arn = request.role_arn
     for name in ("Resource", "NotResource"):
         node = element(statement.node, name)
@@ -639,7 +637,9 @@ def decide_action(
         for i, level in enumerate(case.scps or [])
     ]
     same = r.same_account
-    grants = [s.how for s in trust_statements if s.matched and s.effect == "Allow" and s.how]
+    grants: list[str] = [
+        s.how or "account" for s in trust_statements if s.matched and s.effect == "Allow"
+    ]
     needs_sets = [
         _SAME_ACCOUNT_NEEDS.get(how, _ALL_NEEDS) if same else _ALL_NEEDS for how in grants
     ]
@@ -666,8 +666,8 @@ def decide_action(
         if not level.allows:
             outcome.decision = "implicitDeny"
             lines.append(
-                f"No statement of the {level.name} allows {action}; every level of SCPs above "
-                f"the caller's account must allow it ({SCP_PAGE})."
+                f"No statement of the {level.name} allows {action}; every level of SCPs that "
+                f"applies to the caller's account (root, OUs, account) must allow it ({SCP_PAGE})."
             )
             return outcome
     if caller.kind == "root":
@@ -811,7 +811,11 @@ def companion_actions(request: Request) -> list[tuple[str, str]]:
         return []
     out: list[tuple[str, str]] = []
     ctx = request.context
-    if ctx.has_prefix("aws:RequestTag/") or "aws:TagKeys" in ctx:
+    if (
+        ctx.has_prefix("aws:RequestTag/")
+        or ctx.get("aws:TagKeys")
+        or ctx.get("sts:TransitiveTagKeys")
+    ):
         out.append(
             (
                 "sts:TagSession",
@@ -891,6 +895,15 @@ def evaluate_case(case: Any) -> EvaluationResult:
             + ("an AWS service." if request.caller.kind == "service" else "a federated identity.")
         )
 
+    if (
+        parsed.session_policy is not None
+        and request.caller.is_iam
+        and request.caller.kind not in ("session", "role")
+    ):
+        explanation.append(
+            "The case's session_policy is ignored: only a role session has a session policy, "
+            "and this caller is not one."
+        )
     main = decide_action(request.action, request, trust_policy, parsed)
     for statement in main.trust.statements:
         explanation.append(statement.summary)

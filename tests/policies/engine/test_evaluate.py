@@ -485,3 +485,18 @@ def test_security_warnings_are_mentioned_in_the_explanation() -> None:
     assert result.decision == "allowed"
     assert any(f.severity == "security_warning" for f in result.findings)
     assert any(line.startswith("Security warning at line") for line in result.explanation)
+
+
+def test_tag_session_is_checked_only_when_tags_are_passed() -> None:  # TAGS
+    trust = policy(allow({"AWS": OTHER}))
+    assert run(trust, OTHER_ALICE, context={"aws:TagKeys": []}).decision == "allowed"
+    transitive = run(trust, OTHER_ALICE, context={"sts:TransitiveTagKeys": ["team"]})
+    assert [c.action for c in transitive.companions] == ["sts:TagSession"]
+    assert transitive.decision == "implicitDeny"
+
+
+def test_a_session_policy_is_ignored_for_a_user_and_says_so() -> None:
+    trust = policy(allow({"AWS": ALICE}))
+    result = run(trust, ALICE, identity_policies=[], session_policy=NOTHING)
+    assert result.decision == "allowed"
+    assert any("session_policy is ignored" in line for line in result.explanation)
