@@ -31,6 +31,10 @@ class ExamInfo:
     def seconds_per_question(self) -> float:
         return self.minutes * 60 / self.questions
 
+    @property
+    def minutes_per_question(self) -> float:
+        return self.minutes / self.questions
+
     def domain(self, number: str) -> Domain | None:
         return next((d for d in self.domains if d.number == number), None)
 

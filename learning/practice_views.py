@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import time
 from datetime import date
 from typing import Any
@@ -41,9 +42,16 @@ def _filters(request: HttpRequest) -> dict[str, str]:
     }
 
 
-def _question_context(question: Question) -> dict[str, Any]:
+def _question_context(question: Question, request: HttpRequest) -> dict[str, Any]:
+    # Options are shown in an order of their own for each learner, as on the exams,
+    # and the same order on every visit; answers keep the indexes of the file.
+    learner = learner_for(request)
+    seed = f"{learner.user_id or learner.session_key if learner else ''}:{question.qid}"
+    ordered = list(enumerate(question.options))
+    random.Random(seed).shuffle(ordered)
     return {
         "question": question,
+        "ordered_options": ordered,
         "policy_html": highlight_policy(question.policy) if question.policy else "",
         "request_items": sorted((question.request or {}).items()),
         "caller_policies": [
@@ -102,11 +110,11 @@ def practice_question(request: HttpRequest) -> HttpResponse:
         question = quiz.question_next(learner=learner, **filters)
         if question is None:
             return render(request, "learning/practice_empty.html", {"filters": filters})
-        context = {**_question_context(question), "filters": filters, "mode": "practice"}
+        context = {**_question_context(question, request), "filters": filters, "mode": "practice"}
         context["started"] = time.time()
         return render(request, "learning/question.html", context)
     question = get_object_or_404(Question, qid=request.POST.get("qid", ""), retired=False)
-    context = {**_question_context(question), "filters": filters, "mode": "practice"}
+    context = {**_question_context(question, request), "filters": filters, "mode": "practice"}
     try:
         chosen, policy = _read_answer(request, question)
     except quiz.QuizError as exc:
@@ -129,7 +137,7 @@ def review(request: HttpRequest) -> HttpResponse:
     learner = learner_for(request, create=request.method == "POST")
     if request.method == "POST":
         question = get_object_or_404(Question, qid=request.POST.get("qid", ""), retired=False)
-        context = {**_question_context(question), "mode": "review"}
+        context = {**_question_context(question, request), "mode": "review"}
         try:
             chosen, policy = _read_answer(request, question)
         except quiz.QuizError as exc:
@@ -149,7 +157,7 @@ def review(request: HttpRequest) -> HttpResponse:
     if queue.next_card is None:
         return render(request, "learning/review_done.html", {"queue": queue})
     context = {
-        **_question_context(queue.next_card.question),
+        **_question_context(queue.next_card.question, request),
         "mode": "review",
         "queue": queue,
         "started": time.time(),
@@ -272,7 +280,7 @@ def exam_question(request: HttpRequest, public_id, number: int) -> HttpResponse:
             return redirect("learning:exam_question", attempt.public_id, target)
     response = attempt.responses.filter(question=question).first()
     context = {
-        **_question_context(question),
+        **_question_context(question, request),
         "attempt": attempt,
         "info": EXAM_INFO[attempt.exam],
         "number": number,
@@ -325,7 +333,7 @@ def exam_result(request: HttpRequest, public_id) -> HttpResponse:
         items.append(
             {
                 "number": number,
-                **_question_context(question),
+                **_question_context(question, request),
                 "chosen": response.chosen if response else [],
                 "correct": bool(response and response.correct),
                 "answered": bool(response and response.answered),
