@@ -72,11 +72,12 @@ class RequestContext:
 
     def derived(self) -> dict[str, str | list[str]]:
         """The keys the engine filled in, as the contract's ``derived_context``."""
-        return {
-            e.name: (list(e.values) if e.multivalued else e.values[0])
-            for e in self.entries.values()
-            if e.derived
-        }
+        order = {k.lower(): i for i, k in enumerate(DERIVABLE_KEYS)}
+        derived = sorted(
+            (e for e in self.entries.values() if e.derived),
+            key=lambda e: order.get(e.name.lower(), len(order)),
+        )
+        return {e.name: (list(e.values) if e.multivalued else e.values[0]) for e in derived}
 
     def has_prefix(self, prefix: str) -> bool:
         p = prefix.lower()
