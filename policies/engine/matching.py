@@ -41,11 +41,8 @@ class _Segment:
     length: int
     literal: str | None  # the text when the segment has no ``?`` (fast str.find path)
     # The literal runs between ``?`` wildcards, as (offset, text); the longest first.
+    # Every position outside the runs is a ``?``.
     runs: tuple[tuple[int, str], ...] = ()
-    # Shift-And tables: bit i is set in masks[c] when position i of the segment is
-    # c or ``?``; ``any_bits`` has the bits of the ``?`` positions.
-    masks: dict[str, int] | None = None
-    any_bits: int = 0
 
 
 #: Above this many (value characters x segment characters), a search for a
@@ -67,7 +64,7 @@ class WildcardMatcher:
     def slow(self) -> bool:
         """Whether matching may take one Python step per value character (the
         Shift-And search of a long segment with ``?``), rather than C-speed finds."""
-        return any(seg.masks is not None and seg.length > 4 for seg in self.segments)
+        return any(seg.literal is None and seg.length > 4 for seg in self.segments)
 
     def cost(self, value_length: int) -> int:
         """A bound on the work of one :meth:`matches` call, in work units."""
@@ -142,9 +139,9 @@ def _find(seg: _Segment, value: str, pos: int, end: int) -> int:
             s = candidate + 1
         return -1
     # Shift-And (bitap): linear in the value, whatever the pattern.
-    masks = seg.masks
-    assert masks is not None
-    default = seg.any_bits
+    # The tables are built per search, not cached: for a long segment of many
+    # distinct characters they are large, and this path is rare.
+    masks, default = _shift_and_tables(seg)
     goal = 1 << (length - 1)
     state = 0
     for i in range(pos, end):
@@ -154,29 +151,37 @@ def _find(seg: _Segment, value: str, pos: int, end: int) -> int:
     return -1
 
 
+def _shift_and_tables(seg: _Segment) -> tuple[dict[str, int], int]:
+    """Shift-And tables: bit i of ``masks[c]`` is set when position i of the segment
+    is ``c`` or ``?``; the default (any other character) has only the ``?`` bits."""
+    literal_bits = 0
+    masks: dict[str, int] = {}
+    for offset, text in seg.runs:
+        for i, c in enumerate(text, offset):
+            bit = 1 << i
+            literal_bits |= bit
+            masks[c] = masks.get(c, 0) | bit
+    any_bits = ((1 << seg.length) - 1) & ~literal_bits
+    return {c: bits | any_bits for c, bits in masks.items()}, any_bits
+
+
 def _compile_segment(text: str, wild: frozenset[int]) -> _Segment:
     """A segment between stars; ``wild`` holds the positions of ``?`` wildcards."""
     if not wild:
         return _Segment(len(text), text)
     runs: list[tuple[int, str]] = []
     run_start = -1
-    any_bits = 0
-    masks: dict[str, int] = {}
-    for i, c in enumerate(text):
+    for i in range(len(text)):
         if i in wild:
-            any_bits |= 1 << i
             if run_start >= 0:
                 runs.append((run_start, text[run_start:i]))
                 run_start = -1
-            continue
-        if run_start < 0:
+        elif run_start < 0:
             run_start = i
-        masks[c] = masks.get(c, 0) | (1 << i)
     if run_start >= 0:
         runs.append((run_start, text[run_start:]))
     runs.sort(key=lambda r: -len(r[1]))
-    masks = {c: bits | any_bits for c, bits in masks.items()}
-    return _Segment(len(text), None, tuple(runs), masks, any_bits)
+    return _Segment(len(text), None, tuple(runs))
 
 
 _NO_WILD: frozenset[int] = frozenset()
@@ -188,7 +193,7 @@ def _wild_positions(text: str) -> frozenset[int]:
     return frozenset(i for i, c in enumerate(text) if c == "?")
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=1024)
 def compile_pieces(pieces: tuple[Piece, ...], ignore_case: bool = False) -> WildcardMatcher:
     """Compile a pattern given as pieces (see :data:`Piece`). Cached.
 

@@ -234,3 +234,16 @@ def test_adding_a_deny_never_turns_a_deny_into_an_allow(
         assert after.decision == "explicitDeny"
     if after.decision == "allowed":
         assert before.decision == "allowed"
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.text(alphabet="ab?", min_size=150, max_size=220),
+    st.text(alphabet="ab", min_size=150, max_size=400),
+    st.booleans(),
+)
+def test_long_segments_use_shift_and_and_still_agree(middle: str, value: str, star: bool) -> None:
+    # Long "?" segments against long values take the bit-parallel search path.
+    pattern = ("*" if star else "") + middle + "*"
+    assert wildcard_match("*" + pattern, value) is reference("*" + pattern, value)
+    assert wildcard_match(pattern + "?b", value) is reference(pattern + "?b", value)
