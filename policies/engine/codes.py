@@ -241,11 +241,17 @@ _ALL: tuple[CodeInfo, ...] = (
         "The Principal object is empty",
         "empty-object-principal",
     ),
-    _own(
-        "UNIQUE_ID_PRINCIPAL",
+    _aa(
+        "INVALID_ROLE_REFERENCE",
         "warning",
-        "A unique ID (AROA..., AIDA...) stands where a principal ARN was: it was deleted",
-        _PRINCIPAL + "#principal-roles",
+        "A role's unique ID (AROA...) stands where its ARN was: the role was deleted",
+        "invalid-role-reference",
+    ),
+    _aa(
+        "INVALID_USER_REFERENCE",
+        "warning",
+        "A user's unique ID (AIDA...) stands where its ARN was: the user was deleted",
+        "invalid-user-reference",
     ),
     # --- Condition ----------------------------------------------------------------------
     _aa(
@@ -263,8 +269,89 @@ _ALL: tuple[CodeInfo, ...] = (
     _aa(
         "INVALID_CONDITION_DATA_TYPE",
         "error",
-        "A condition value is not of the operator's type (date, number, boolean, IP, ARN)",
+        "The values of one condition key mix JSON types (text, numbers, booleans)",
         "invalid-condition-data-type",
+    ),
+    _aa(
+        "INVALID_CONDITION_MULTIPLE_BOOLEAN",
+        "warning",
+        "A Boolean condition key is tested against several values",
+        "invalid-condition-multiple-boolean",
+        deviates=True,
+    ),
+    _aa(
+        "TYPE_MISMATCH_BOOLEAN",
+        "warning",
+        "A Bool or Null operator has a value other than true or false",
+        "type-mismatch-boolean",
+    ),
+    _aa(
+        "TYPE_MISMATCH_DATE",
+        "warning",
+        "A Date operator has a value that is not a date",
+        "type-mismatch-date",
+    ),
+    _aa(
+        "TYPE_MISMATCH_NUMBER",
+        "warning",
+        "A Numeric operator has a value that is not a number",
+        "type-mismatch-number",
+    ),
+    _aa(
+        "TYPE_MISMATCH_IP_RANGE",
+        "warning",
+        "An IP address operator has a value that is not an IP address or CIDR range",
+        "type-mismatch-ip-range",
+    ),
+    _aa(
+        "TYPE_MISMATCH_STRING",
+        "warning",
+        "BinaryEquals has a value that is not base64-encoded",
+        "type-mismatch-string",
+    ),
+    _own(
+        "TYPE_MISMATCH_ARN",
+        "warning",
+        "An ARN operator has a value that is not an ARN",
+        _OPERATORS + "#Conditions_ARN",
+    ),
+    _aa(
+        "IMPROVE_IP_RANGE",
+        "suggestion",
+        "A CIDR range has bits set after its prefix length; AWS ignores them",
+        "improve-ip-range",
+    ),
+    _aa(
+        "PRIVATE_IP_ADDRESS",
+        "warning",
+        "aws:SourceIp is compared only with private ranges, so it never matches",
+        "private-ip-address",
+        deviates=True,
+    ),
+    _aa(
+        "PRIVATE_NOT_IP_ADDRESS",
+        "warning",
+        "NotIpAddress on aws:SourceIp lists only private ranges, so it limits nothing",
+        "private-not-ip-address",
+        deviates=True,
+    ),
+    _aa(
+        "PRIVATE_IP_ADDRESS_SUBSET",
+        "suggestion",
+        "aws:SourceIp mixes public and private ranges; the private ones have no effect",
+        "private-ip-address-subset",
+    ),
+    _aa(
+        "PRIVATE_NOT_IP_ADDRESS_SUBSET",
+        "suggestion",
+        "NotIpAddress on aws:SourceIp mixes public and private ranges",
+        "private-not-ip-address-subset",
+    ),
+    _aa(
+        "NULL_WITH_QUALIFIER",
+        "suggestion",
+        "Null with ForAllValues or ForAnyValue is always true or always false",
+        "null-with-qualifier",
     ),
     _aa(
         "TYPE_MISMATCH",
@@ -315,6 +402,24 @@ _ALL: tuple[CodeInfo, ...] = (
         "A condition key has an empty list of values",
         "empty-array-condition",
     ),
+    _aa(
+        "EMPTY_ARRAY_CONDITION_FORALLVALUES",
+        "suggestion",
+        "ForAllValues with an empty list matches only when the key is missing",
+        "empty-array-condition-forallvalues",
+    ),
+    _aa(
+        "EMPTY_ARRAY_CONDITION_FORANYVALUE",
+        "suggestion",
+        "ForAnyValue with an empty list never matches",
+        "empty-array-condition-foranyvalue",
+    ),
+    _aa(
+        "EMPTY_ARRAY_CONDITION_IFEXISTS",
+        "suggestion",
+        "IfExists with an empty list matches only when the key is missing",
+        "empty-array-condition-ifexists",
+    ),
     # --- Policy variables ---------------------------------------------------------------
     _aa(
         "VARIABLE_UNSUPPORTED_IN_VERSION",
@@ -336,6 +441,19 @@ _ALL: tuple[CodeInfo, ...] = (
         "missing-brace-in-variable",
     ),
     _aa("EMPTY_VARIABLE", "error", "A policy variable is empty", "empty-variable"),
+    _aa(
+        "MISSING_QUOTE_IN_VARIABLE",
+        "error",
+        "A policy variable's default value is not in single quotes",
+        "missing-quote-in-variable",
+    ),
+    _aa(
+        "INVALID_VARIABLE_FOR_OPERATOR",
+        "warning",
+        "Policy variables work only with String and ARN operators",
+        "invalid-variable-for-operator",
+        deviates=True,
+    ),
     _aa(
         "UNSUPPORTED_SPACE_IN_VARIABLE",
         "error",

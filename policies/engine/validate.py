@@ -192,6 +192,14 @@ _DATE = re.compile(
 )
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
+_OPERATOR_ANCHORS = {
+    "TYPE_MISMATCH_NUMBER": "#Conditions_Numeric",
+    "TYPE_MISMATCH_DATE": "#Conditions_Date",
+    "TYPE_MISMATCH_BOOLEAN": "#Conditions_Boolean",
+    "TYPE_MISMATCH_IP_RANGE": "#Conditions_IPAddress",
+    "TYPE_MISMATCH_ARN": "#Conditions_ARN",
+    "TYPE_MISMATCH_STRING": "#Conditions_BinaryEquals",
+}
 _GUIDE_GRAMMAR = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html"
 _MISSING_BRACE_HINT = "Close every ${ with a }, as in ${aws:username}."
 
@@ -733,14 +741,14 @@ class _Checker:
         if _UNIQUE_ID.fullmatch(text):
             kind = "role" if text.startswith("AROA") else "user"
             self.add(
-                "UNIQUE_ID_PRINCIPAL",
+                "INVALID_ROLE_REFERENCE" if kind == "role" else "INVALID_USER_REFERENCE",
                 f"{text} is the unique ID of an IAM {kind}, not its ARN. IAM shows an ID "
                 f"here when the {kind} the policy named was deleted: the trust pointed at "
                 f"that exact {kind}, and a new {kind} with the same name is a different "
                 f"principal that does not match. Replace the ID with the ARN of the {kind} "
                 "you want to trust now.",
                 span,
-                PAGES["principal"] + "#principal-roles",
+                PAGES["principal"] + ("#principal-roles" if kind == "role" else "#principal-users"),
             )
             return
         match = _AWS_ARN.fullmatch(text)
@@ -915,6 +923,15 @@ class _Checker:
 
     def check_operator_block(self, operator: str, span: Span, block: JNode) -> None:
         base, set_prefix, known = self.parse_operator(operator, span)
+        if base == "Null" and set_prefix:
+            always = "true" if set_prefix == "ForAllValues" else "false"
+            self.add(
+                "NULL_WITH_QUALIFIER",
+                f"Null with {set_prefix} is always {always}, whatever the request holds, so "
+                f'this condition tests nothing. Drop "{set_prefix}:" and write "Null".',
+                span,
+                PAGES["operators"] + "#Conditions_Null",
+            )
         if block.kind != "object":
             self.add(
                 "DATA_TYPE_MISMATCH",
@@ -1047,12 +1064,28 @@ class _Checker:
             )
         items = values.value if values.kind == "array" else [values]
         if values.kind == "array" and not items:
-            self.add(
-                "EMPTY_ARRAY_CONDITION",
-                f"{key} has an empty list of values; give at least one value or remove the key.",
-                values.span,
-                PAGES["condition"],
-            )
+            self.empty_values(operator, set_prefix, key, values.span)
+        elif values.kind == "array":
+            kinds = {item.kind for item in items}  # type: ignore[union-attr]
+            if len(kinds & {"string", "number", "bool"}) > 1:
+                self.add(
+                    "INVALID_CONDITION_DATA_TYPE",
+                    f"The values of {key} mix JSON types (text, numbers, true/false). Write "
+                    'them all the same way, for example all as text in quotes: ["1", "2"].',
+                    values.span,
+                    PAGES["condition"],
+                )
+            if base == "Bool" and len(items) > 1:  # type: ignore[arg-type]
+                self.add(
+                    "INVALID_CONDITION_MULTIPLE_BOOLEAN",
+                    f"{key} is tested against several Boolean values. A Boolean key is true "
+                    "or false, so a list either repeats itself or matches both ways and tests "
+                    "nothing. Use a single value.",
+                    values.span,
+                    PAGES["operators"] + "#Conditions_Boolean",
+                )
+        if base in ("IpAddress", "NotIpAddress") and key.lower() == "aws:sourceip":
+            self.check_private_ranges(base, items, values.span)  # type: ignore[arg-type]
         text_of = self.policy.text
         for item in items:  # type: ignore[union-attr]
             if item.kind in ("object", "array", "null"):
@@ -1070,6 +1103,64 @@ class _Checker:
             )
             self.check_value(base, key, text, item.span)  # type: ignore[arg-type]
 
+    def empty_values(self, operator: str, set_prefix: str, key: str, span: Span) -> None:
+        if set_prefix == "ForAllValues":
+            code = "EMPTY_ARRAY_CONDITION_FORALLVALUES"
+            effect = f"matches only when the request has no {key} at all"
+        elif set_prefix == "ForAnyValue":
+            code = "EMPTY_ARRAY_CONDITION_FORANYVALUE"
+            effect = "never matches, so the statement has no effect"
+        elif operator.endswith("IfExists"):
+            code = "EMPTY_ARRAY_CONDITION_IFEXISTS"
+            effect = f"matches only when the request has no {key} at all"
+        else:
+            code = "EMPTY_ARRAY_CONDITION"
+            effect = "does not work as a test"
+        hint = (
+            ' To test that a key is missing, write "Null": {"' + key + '": "true"}.'
+            if "only when" in effect
+            else " Give at least one value or remove the key."
+        )
+        self.add(
+            code,
+            f"{key} has an empty list of values, so this condition {effect}.{hint}",
+            span,
+            PAGES["condition"],
+        )
+
+    def check_private_ranges(self, base: str, items: list[JNode], span: Span) -> None:
+        """aws:SourceIp only ever holds public addresses; private ranges never match it."""
+        networks = []
+        for item in items:
+            if item.kind != "string":
+                continue
+            try:
+                networks.append(ipaddress.ip_network(item.value, strict=False))  # type: ignore[arg-type]
+            except ValueError:
+                return
+        private = [net for net in networks if _is_private(net)]
+        if not private:
+            return
+        negated = base == "NotIpAddress"
+        if len(private) == len(networks):
+            code = "PRIVATE_NOT_IP_ADDRESS" if negated else "PRIVATE_IP_ADDRESS"
+            effect = (
+                "so NotIpAddress is true for every request and limits nothing"
+                if negated
+                else "so this condition never matches"
+            )
+        else:
+            code = "PRIVATE_NOT_IP_ADDRESS_SUBSET" if negated else "PRIVATE_IP_ADDRESS_SUBSET"
+            effect = "so the private ranges in this list have no effect"
+        self.add(
+            code,
+            "aws:SourceIp carries only public IP addresses; requests from private "
+            f"ranges (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7) never show them, "
+            f"{effect}. For addresses inside a VPC, test aws:VpcSourceIp instead.",
+            span,
+            PAGES["condition_keys"] + "#condition-keys-sourceip",
+        )
+
     def check_value(self, base: str, key: str, text: str, span: Span) -> None:
         has_variable = "${" in text
         if has_variable:
@@ -1086,6 +1177,16 @@ class _Checker:
                 has_variable = False
             elif not self.check_variable_syntax(text, span):
                 return
+            elif FAMILIES[base] and "String" not in FAMILIES[base] and "ARN" not in FAMILIES[base]:
+                self.add(
+                    "INVALID_VARIABLE_FOR_OPERATOR",
+                    f"Policy variables work only with String and ARN operators, not with {base}: "
+                    "here the ${...} is not replaced. Compare with a fixed value, or use a "
+                    "String operator.",
+                    span,
+                    PAGES["variables"] + "#policy-vars-conditionelement",
+                )
+                return
         literal = _strip_variables(text) if has_variable else text
         if base in LITERAL_STRING_OPERATORS and ("*" in literal or "?" in literal):
             like = base.replace("Equals", "Like").replace("IgnoreCase", "")
@@ -1100,41 +1201,63 @@ class _Checker:
         if has_variable:
             return  # the type is known only once the variable is replaced
         problem = self.value_problem(base, text)
+        if problem is None and base in ("IpAddress", "NotIpAddress"):
+            network = ipaddress.ip_network(text, strict=False)
+            if "/" in text and not _is_strict_network(text):
+                self.add(
+                    "IMPROVE_IP_RANGE",
+                    f'"{text}" has bits set after the prefix length, and AWS ignores them: '
+                    f'this range is really "{network}". Write "{network}" so that the policy '
+                    "says what it does.",
+                    span,
+                    PAGES["operators"] + "#Conditions_IPAddress",
+                )
         if problem:
+            code, wanted = problem
             self.add(
-                "INVALID_CONDITION_DATA_TYPE",
-                f'"{text}" is not {problem}, which {base} needs, so AWS cannot compare it '
-                f"with {key}.",
+                code,
+                f'"{text}" is not {wanted}, which {base} needs: AWS cannot read it as '
+                f"one, so this value never matches {key}. Write the value in that form.",
                 span,
-                PAGES["operators"],
+                PAGES["operators"] + _OPERATOR_ANCHORS.get(code, ""),
             )
 
     @staticmethod
-    def value_problem(base: str, text: str) -> str | None:
-        """What kind of value ``base`` needs, when ``text`` is not one."""
+    def value_problem(base: str, text: str) -> tuple[str, str] | None:
+        """The finding code and the kind of value ``base`` needs, when ``text`` is not one."""
         if base.startswith("Numeric"):
-            return None if _NUMBER.fullmatch(text) else "a number (such as 3600)"
+            if _NUMBER.fullmatch(text):
+                return None
+            return "TYPE_MISMATCH_NUMBER", "a number (such as 3600)"
         if base.startswith("Date"):
             if _DATE.fullmatch(text):
                 return None
-            return "a date (ISO 8601 such as 2026-01-31T12:00:00Z, or epoch seconds)"
+            return (
+                "TYPE_MISMATCH_DATE",
+                "a date (ISO 8601 such as 2026-01-31 or 2026-01-31T12:00:00Z, or epoch seconds)",
+            )
         if base in ("Bool", "Null"):
-            return None if text.lower() in ("true", "false") else "true or false"
+            if text.lower() in ("true", "false"):
+                return None
+            return "TYPE_MISMATCH_BOOLEAN", "true or false"
         if base in ("IpAddress", "NotIpAddress"):
             try:
                 ipaddress.ip_network(text, strict=False)
             except ValueError:
-                return "an IP address or CIDR range (such as 203.0.113.0/24)"
+                return (
+                    "TYPE_MISMATCH_IP_RANGE",
+                    "an IP address or a CIDR range (such as 203.0.113.0/24)",
+                )
             return None
         if base.startswith("Arn"):
             if text == "*" or (text.startswith("arn:") and text.count(":") >= 5):
                 return None
-            return "an ARN (arn:partition:service:region:account:resource)"
+            return "TYPE_MISMATCH_ARN", "an ARN (arn:partition:service:region:account:resource)"
         if base == "BinaryEquals":
             try:
                 base64.b64decode(text, validate=True)
             except (binascii.Error, ValueError):
-                return "base64-encoded binary data"
+                return "TYPE_MISMATCH_STRING", "base64-encoded binary data"
         return None
 
     def check_variable_syntax(self, text: str, span: Span) -> bool:
@@ -1160,6 +1283,17 @@ class _Checker:
                     PAGES["variables"],
                 )
                 return False
+            if "," in inner:
+                default = inner.split(",", 1)[1].strip()
+                if len(default) < 2 or default[0] != "'" or default[-1] != "'":
+                    self.add(
+                        "MISSING_QUOTE_IN_VARIABLE",
+                        "The default value of a policy variable goes in single quotes after a "
+                        "comma and a space, as in ${aws:username, 'anonymous'}.",
+                        span,
+                        PAGES["variables"],
+                    )
+                    return False
             if name != name.strip() or " " in name:
                 self.add(
                     "UNSUPPORTED_SPACE_IN_VARIABLE",
@@ -1365,6 +1499,28 @@ def _limiting_conditions(
             continue
         limits.setdefault(condition.key.lower(), []).append(condition)
     return limits
+
+
+_PRIVATE_RANGES = tuple(
+    ipaddress.ip_network(cidr)
+    for cidr in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")
+)
+
+
+def _is_strict_network(text: str) -> bool:
+    try:
+        ipaddress.ip_network(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_private(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
+    """RFC 1918 and RFC 4193 ranges: never the source of a request that reaches AWS."""
+    return any(
+        network.version == private.version and network.subnet_of(private)  # type: ignore[arg-type]
+        for private in _PRIVATE_RANGES
+    )
 
 
 def _admits_any_repository(value: str) -> bool:
