@@ -172,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(
             json.dumps(
                 {
+                    "cases": len(cases),
+                    "compared_cases": len(same_set),
+                    "theirs_version": f"{theirs_run['package']} {theirs_run['version']}",
                     "ours_evaluations_per_second": ours_eps,
                     "theirs_evaluations_per_second": theirs_eps,
                     "disagreements": disagreements,
