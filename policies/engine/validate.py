@@ -190,6 +190,7 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _DATE = re.compile(
     r"-?\d+|\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 )
+_STARS = re.compile(r"\*{2,}")
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 _OPERATOR_ANCHORS = {
@@ -228,6 +229,10 @@ def glob_match(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
     """`*` and `?` wildcard match in O(len(pattern) * len(value)) at worst, never worse."""
     if ignore_case:
         pattern, value = pattern.lower(), value.lower()
+    if "**" in pattern:
+        pattern = _STARS.sub("*", pattern)
+    if len(pattern) - pattern.count("*") > len(value):
+        return False  # more characters to match than the value has
     p = v = 0
     star = -1
     mark = 0
@@ -360,9 +365,10 @@ class _Checker:
                 return  # reported as a misspelled element
             self.add(
                 "MISSING_VERSION",
-                'This policy has no "Version". AWS then reads it with the old 2008-10-17 '
-                "rules, where policy variables such as ${aws:username} are plain text. "
-                'Add "Version": "2012-10-17" as the first element.',
+                'This policy has no "Version". Without "2012-10-17", the features of the '
+                "current policy language do not work: policy variables such as "
+                '${aws:username} stay plain text. Add "Version": "2012-10-17" as the '
+                "first element.",
                 _head(root.span),
                 PAGES["version"],
             )
