@@ -31,12 +31,12 @@ class BarChart:
     label_width: int
     plot_width: int
     bar_height: int
-    ticks: list[tuple[float, str]]
+    ticks: list[tuple[float, str, str]]  # x, label, text-anchor
 
 
 def readiness_chart(readiness: Readiness) -> BarChart:
     """One bar per task statement: its mastery level, from "not started" to "mastered"."""
-    label_width, plot_width, bar_height, gap = 70, 360, 22, 10
+    label_width, plot_width, bar_height, gap = 64, 300, 22, 10
     top = 28
     max_level = len(MASTERY_LEVELS) - 1
     bars = []
@@ -52,15 +52,16 @@ def readiness_chart(readiness: Readiness) -> BarChart:
                 level=task.level.replace(" ", "-"),
             )
         )
+    anchors = ["start"] + ["middle"] * (max_level - 1) + ["end"]
     ticks = [
-        (round(label_width + plot_width * i / max_level, 1), name)
+        (round(label_width + plot_width * i / max_level, 1), name, anchors[i])
         for i, name in enumerate(MASTERY_LEVELS)
     ]
     height = top + len(bars) * (bar_height + gap) + 10
     return BarChart(
         title=f"Mastery per task statement, {readiness.exam.code}",
         bars=bars,
-        width=label_width + plot_width + 20,
+        width=label_width + plot_width + 4,
         height=height,
         label_width=label_width,
         plot_width=plot_width,

@@ -53,7 +53,11 @@ def _question_context(question: Question, request: HttpRequest) -> dict[str, Any
         "question": question,
         "ordered_options": ordered,
         "policy_html": highlight_policy(question.policy) if question.policy else "",
-        "request_items": sorted((question.request or {}).items()),
+        "request_items": [
+            (key, question.request[key])
+            for key in ("principal", "action", "role_arn", "context")
+            if question.request and key in question.request
+        ],
         "caller_policies": [
             (CALLER_LABELS[key], json.dumps(value, indent=2))
             for key, value in (question.caller_policies or {}).items()

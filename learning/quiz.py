@@ -431,8 +431,26 @@ class Readiness:
         return None if self.estimate is None else self.estimate >= self.exam.passing_score
 
 
-RECENT_ANSWERS = 10  # per question statement, only the latest answers count
 MIN_ANSWERS_FOR_ESTIMATE = 20
+
+
+def latest_answers(learner: Learner | None, *, question_ids: set[int]) -> dict[int, bool]:
+    """Whether the learner's latest answer to each question was right, from practice,
+    review and submitted exam simulations alike."""
+    stamped: dict[int, tuple[datetime, bool]] = {}
+    practice = (
+        owned_by(QuestionAnswer.objects, learner)
+        .filter(question_id__in=question_ids)
+        .values_list("question_id", "created", "correct")
+    )
+    attempts = owned_by(ExamAttempt.objects, learner).filter(submitted__isnull=False)
+    exams = ExamResponse.objects.filter(
+        attempt__in=attempts, question_id__in=question_ids, answered__isnull=False
+    ).values_list("question_id", "answered", "correct")
+    for pk, when, correct in [*practice, *exams]:
+        if pk not in stamped or when > stamped[pk][0]:
+            stamped[pk] = (when, correct)
+    return {pk: correct for pk, (_, correct) in stamped.items()}
 
 
 def readiness(*, learner: Learner | None, exam: str) -> Readiness:
@@ -446,15 +464,7 @@ def readiness(*, learner: Learner | None, exam: str) -> Readiness:
     task_questions: dict[str, set[int]] = defaultdict(set)
     for pk, task in tags:
         task_questions[task].add(pk)
-    latest: dict[int, bool] = {}
-    answers = (
-        owned_by(QuestionAnswer.objects, learner)
-        .filter(question_id__in={pk for pk, _ in tags})
-        .order_by("-created")
-        .values_list("question_id", "correct")
-    )
-    for pk, correct in answers:
-        latest.setdefault(pk, correct)
+    latest = latest_answers(learner, question_ids={pk for pk, _ in tags})
     rows = []
     for task in sorted(task_questions):
         pks = task_questions[task]

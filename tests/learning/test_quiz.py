@@ -242,3 +242,15 @@ def test_readiness_estimate_needs_enough_answers_and_weights_domains():
     assert result.estimate == 370
     assert result.tasks[0].level == "mastered"
     assert result.likely_to_pass is False
+
+
+def test_readiness_counts_submitted_exam_answers_too():
+    questions = [QuestionFactory(tasks=[("SAA-C03", "1.1")]) for _ in range(10)]
+    attempt = quiz.exam_start(learner=ALICE, exam="SAA-C03", count=10, now=NOW)
+    by_pk = {q.pk: q for q in questions}
+    for pk in attempt.question_ids:
+        quiz.exam_answer(attempt=attempt, question=by_pk[pk], chosen=[0], flagged=False, now=NOW)
+    assert quiz.readiness(learner=ALICE, exam="SAA-C03").answered == 0  # not yet submitted
+    quiz.exam_submit(attempt=attempt, now=NOW)
+    result = quiz.readiness(learner=ALICE, exam="SAA-C03")
+    assert result.answered == 10 and result.tasks[0].level == "mastered"
