@@ -150,7 +150,8 @@ def why_not(statement: StatementResult) -> str:
         return _lower_first(statement.resource.reason)
     for c in statement.conditions:
         if not c.matched:
-            return "a condition is false: " + _lower_first(c.reason)
+            reason = c.reason.removesuffix(".").removesuffix(", so the condition is false")
+            return "a condition is false: " + _lower_first(reason)
     return "it does not match"
 
 
