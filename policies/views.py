@@ -1,15 +1,156 @@
+"""The policy playground: one page, one template, fragments for htmx."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_http_methods
+from django_htmx.middleware import HtmxDetails
+
+from policies.cloudtrail import LOGGING_PAGE
+from policies.playground import (
+    MAX_POLICY_CHARS,
+    Check,
+    PlaygroundState,
+    StateError,
+    default_state,
+    playground_check,
+    state_from_form,
+    state_from_share,
+    state_from_starter_slug,
+)
+from policies.presets import ACTIONS, PRESETS, suggested_keys
+from policies.ratelimit import rate_limit_hit
+from policies.share import MAX_SHARE_URL_CHARS, ShareError, decode_share_state, encode_share_state
+from policies.starters import STARTERS
+
+TEMPLATE = "policies/playground.html"
+ERROR_FIELDS = ("policy", "identity_policy", "principal", "action", "role_arn", "conditions")
+RESULT_TABS = (("decision", "Decision"), ("explain", "Explain"), ("cloudtrail", "CloudTrail"))
+
+#: Form fields that, in a GET query, mean "check this" (a no-JavaScript GET
+#: form or a link such as ``?policy=...`` from a lesson).
+_FORM_FIELDS = ("policy", "principal", "action", "role_arn", "preset")
 
 
-@require_GET
-def playground(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "coming_soon.html",
-        {
-            "title": "Playground",
-            "lead": "Write a trust policy and watch the decision change as you type.",
-        },
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def playground(request: HtmxHttpRequest) -> HttpResponse:
+    """Show the playground; check the posted (or linked) policy and request.
+
+    GET with nothing: the default template. GET with ``s`` (a share link),
+    ``starter`` (a template) or form fields: that state. POST: the form. An
+    htmx request gets only the results, plus out-of-band updates of the
+    findings and the messages beside the fields.
+    """
+    notice = ""
+    status = 200
+    params = request.POST if request.method == "POST" else request.GET
+    runs_input = request.method == "POST" or any(k in params for k in ("s", *_FORM_FIELDS))
+
+    if runs_input:
+        limit = rate_limit_hit(request=request, scope="playground")
+        if not limit.allowed:
+            response = _too_many(request, limit.retry_after)
+            response["Retry-After"] = str(limit.retry_after)
+            patch_vary_headers(response, ["HX-Request"])
+            return response
+
+    if request.method == "POST" or any(k in params for k in _FORM_FIELDS):
+        state = state_from_form(params)
+    elif "s" in params:
+        try:
+            state = state_from_share(decode_share_state(params["s"]))
+        except (ShareError, StateError) as exc:
+            state, status = default_state(), 400
+            notice = (
+                f"This share link cannot be opened: {exc}. Here is the default template "
+                "instead; ask whoever sent the link to copy it again."
+            )
+    elif "starter" in params:
+        found = state_from_starter_slug(params["starter"])
+        if found is None:
+            state, status = default_state(), 404
+            notice = "There is no template by that name. Pick one from the Templates menu."
+        else:
+            state = found
+    else:
+        state = default_state()
+
+    check = playground_check(state=state)
+    if status == 200:
+        status = check.status
+    context = _context(request, check, notice)
+    if request.htmx:
+        response = HttpResponse(
+            render_to_string(f"{TEMPLATE}#results", context, request)
+            + render_to_string(f"{TEMPLATE}#oob", context, request),
+            status=status,
+        )
+    else:
+        response = render(request, TEMPLATE, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _share(request: HttpRequest, state: PlaygroundState) -> dict[str, Any]:
+    path = reverse("policies:playground") + "?s=" + encode_share_state(state.to_share())
+    url = request.build_absolute_uri(path)
+    if len(url) > MAX_SHARE_URL_CHARS:
+        return {
+            "too_long": True,
+            "length": len(url),
+            "limit": MAX_SHARE_URL_CHARS,
+        }
+    return {"path": path, "url": url, "too_long": False}
+
+
+def _context(request: HttpRequest, check: Check, notice: str) -> dict[str, Any]:
+    state = check.state
+    rows = list(state.conditions)
+    return {
+        "check": check,
+        "state": state,
+        "answer": check.answer,
+        "errors": {k: v for k, v in check.errors.items() if k != "policy_too_large"},
+        "findings": check.findings,
+        "rows": rows,
+        "notice": notice,
+        "presets": PRESETS,
+        "presets_data": {p.slug: p.to_dict() for p in PRESETS},
+        "actions": ACTIONS,
+        "keys": suggested_keys(state.preset_obj),
+        "preset_keys": list(state.preset_obj.suggested_keys) if state.preset_obj else [],
+        "starters": [s for s in STARTERS if not s.vulnerable],
+        "holes": [s for s in STARTERS if s.vulnerable],
+        "current_starter": next((s for s in STARTERS if s.slug == state.starter), None),
+        "share": _share(request, state) if check.ok else None,
+        "max_policy_chars": MAX_POLICY_CHARS,
+        "logging_page": LOGGING_PAGE,
+        "error_fields": ERROR_FIELDS,
+        "result_tabs": RESULT_TABS,
+    }
+
+
+def _too_many(request: HtmxHttpRequest, retry_after: int) -> HttpResponse:
+    message = (
+        f"Too many checks from your connection in a short time. Wait {retry_after} "
+        f"second{'s' if retry_after != 1 else ''}, then keep typing or press Check."
     )
+    state = state_from_form(request.POST) if request.method == "POST" else default_state()
+    if request.htmx:
+        html = render_to_string(
+            f"{TEMPLATE}#results", {"rate_limited": message, "state": state}, request
+        )
+        return HttpResponse(html, status=429)
+    context = _context(request, Check(state=state), message)
+    context["rate_limited"] = message
+    return render(request, TEMPLATE, context, status=429)

@@ -1,0 +1,321 @@
+"""The playground's state and its one service: check a policy against a request.
+
+The state is everything on the page that a share link restores: the trust
+policy, the caller's identity policy, the scenario and the open tabs. It comes
+from a form (POST, or GET without JavaScript), a share link, or a template,
+and always goes through :func:`playground_check`, so every path gives the same
+answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from policies.cloudtrail import TrailView, cloudtrail_records
+from policies.engine import PolicyError, describe, evaluate
+from policies.engine.limits import MAX_CONTEXT_VALUES, TRUST_POLICY_QUOTA
+from policies.presets import (
+    ACTIONS,
+    DEFAULT_PRESET,
+    DEFAULT_ROLE_ARN,
+    PRESETS_BY_SLUG,
+    Preset,
+)
+from policies.starters import DEFAULT_STARTER, STARTERS_BY_SLUG, Starter
+
+#: Longest policy text the playground checks, in characters. Far above the
+#: AWS quota for a role trust policy (``TRUST_POLICY_QUOTA``, 2,048 characters
+#: by default, whitespace not counted), so any real policy fits, and small
+#: enough that a check stays fast whatever is pasted.
+MAX_POLICY_CHARS = 16_384
+
+#: Longest principal, role ARN, condition key or value list we accept.
+MAX_FIELD_CHARS = 2_048
+
+#: Most condition rows in one scenario.
+MAX_CONDITION_ROWS = 40
+
+TABS = ("decision", "explain", "cloudtrail")
+EDITOR_TABS = ("trust", "identity")
+SHARE_VERSION = 1
+
+assert MAX_POLICY_CHARS > TRUST_POLICY_QUOTA
+
+
+@dataclass(slots=True)
+class ConditionRow:
+    key: str = ""
+    values: str = ""  # as typed: values separated by commas
+
+
+@dataclass(slots=True)
+class PlaygroundState:
+    """What the learner has typed and chosen."""
+
+    policy: str
+    identity_policy: str = ""
+    preset: str = DEFAULT_PRESET.slug
+    principal: str = DEFAULT_PRESET.principal
+    action: str = DEFAULT_PRESET.action
+    role_arn: str = DEFAULT_ROLE_ARN
+    conditions: list[ConditionRow] = field(default_factory=list)
+    tab: str = "decision"
+    editor: str = "trust"
+    starter: str = ""
+
+    @property
+    def preset_obj(self) -> Preset | None:
+        return PRESETS_BY_SLUG.get(self.preset)
+
+    def to_share(self) -> dict[str, Any]:
+        """The state as the value a share link carries."""
+        out: dict[str, Any] = {
+            "v": SHARE_VERSION,
+            "policy": self.policy,
+            "preset": self.preset,
+            "principal": self.principal,
+            "action": self.action,
+            "role_arn": self.role_arn,
+            "conditions": [[r.key, r.values] for r in self.conditions if r.key or r.values],
+            "tab": self.tab,
+            "editor": self.editor,
+        }
+        if self.identity_policy:
+            out["identity_policy"] = self.identity_policy
+        return out
+
+
+class StateError(ValueError):
+    """A share link whose content is not a playground state."""
+
+
+def state_for_starter(starter: Starter) -> PlaygroundState:
+    """The state a template opens with: its policy and its caller's preset."""
+    preset = PRESETS_BY_SLUG[starter.preset]
+    return PlaygroundState(
+        policy=starter.policy_text,
+        preset=preset.slug,
+        principal=preset.principal,
+        action=preset.action,
+        conditions=[ConditionRow(k, v) for k, v in preset.context],
+        starter=starter.slug,
+    )
+
+
+def default_state() -> PlaygroundState:
+    return state_for_starter(DEFAULT_STARTER)
+
+
+def _text(data: Mapping[str, Any], name: str, default: str = "") -> str:
+    value = data.get(name, default)
+    return value if isinstance(value, str) else default
+
+
+def state_from_form(data: Any) -> PlaygroundState:
+    """Read the state from a form (a ``QueryDict``), applying the no-JavaScript
+    buttons: show a tab, apply a preset, add or remove a condition row."""
+    keys = data.getlist("condition_key")
+    values = data.getlist("condition_values")
+    rows = [ConditionRow(k, v) for k, v in zip(keys, values, strict=False)]
+    state = PlaygroundState(
+        policy=_text(data, "policy"),
+        identity_policy=_text(data, "identity_policy"),
+        preset=_text(data, "preset", DEFAULT_PRESET.slug),
+        principal=_text(data, "principal").strip(),
+        action=_text(data, "action").strip(),
+        role_arn=_text(data, "role_arn").strip(),
+        conditions=rows,
+        tab=_choice(_text(data, "show_tab") or _text(data, "tab"), TABS),
+        editor=_choice(_text(data, "show_editor") or _text(data, "editor"), EDITOR_TABS),
+    )
+    if data.get("apply_preset") and state.preset_obj:
+        preset = state.preset_obj
+        state.principal, state.action = preset.principal, preset.action
+        state.conditions = [ConditionRow(k, v) for k, v in preset.context]
+    if add_key := _text(data, "add_key"):
+        state.conditions.append(ConditionRow(add_key[:MAX_FIELD_CHARS], ""))
+    remove = _text(data, "remove_condition")
+    if remove.isdigit() and int(remove) < len(state.conditions):
+        del state.conditions[int(remove)]
+    return state
+
+
+def state_from_share(value: Any) -> PlaygroundState:
+    """Read the state from a decoded share link; raise :class:`StateError` if it is not one."""
+    if not isinstance(value, dict) or value.get("v") != SHARE_VERSION:
+        raise StateError("the link is not a playground link of this version")
+    if not isinstance(value.get("policy"), str):
+        raise StateError("the link has no policy")
+    rows_raw = value.get("conditions", [])
+    if not isinstance(rows_raw, list) or len(rows_raw) > MAX_CONDITION_ROWS:
+        raise StateError("the link's condition keys are not readable")
+    rows = []
+    for row in rows_raw:
+        if not (isinstance(row, list) and len(row) == 2 and all(isinstance(x, str) for x in row)):
+            raise StateError("the link's condition keys are not readable")
+        rows.append(ConditionRow(row[0], row[1]))
+    fields = {}
+    for name in ("identity_policy", "preset", "principal", "action", "role_arn"):
+        if name in value:
+            if not isinstance(value[name], str):
+                raise StateError(f"the link's {name.replace('_', ' ')} is not text")
+            fields[name] = value[name]
+    return replace(
+        PlaygroundState(policy=value["policy"], conditions=rows),
+        **fields,
+        tab=_choice(value.get("tab"), TABS),
+        editor=_choice(value.get("editor"), EDITOR_TABS),
+    )
+
+
+def state_from_starter_slug(slug: str) -> PlaygroundState | None:
+    starter = STARTERS_BY_SLUG.get(slug)
+    return state_for_starter(starter) if starter else None
+
+
+def _choice(value: Any, allowed: tuple[str, ...]) -> str:
+    return value if isinstance(value, str) and value in allowed else allowed[0]
+
+
+# ---------------------------------------------------------------------------
+# Checking
+
+
+@dataclass(slots=True)
+class Check:
+    """Everything the page shows for one state."""
+
+    state: PlaygroundState
+    errors: dict[str, str] = field(default_factory=dict)
+    answer: dict[str, Any] | None = None
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    description: dict[str, Any] | None = None
+    trail: TrailView | None = None
+    request: dict[str, Any] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def status(self) -> int:
+        if self.errors.get("policy_too_large"):
+            return 413
+        return 400 if self.errors else 200
+
+
+def _too_long(text: str, what: str) -> str:
+    return (
+        f"The {what} is {len(text):,} characters long; the playground checks up to "
+        f"{MAX_POLICY_CHARS:,}. (AWS itself allows {TRUST_POLICY_QUOTA:,} characters in a "
+        "role trust policy by default.) Shorten it to see a decision."
+    )
+
+
+def _request_from(state: PlaygroundState, errors: dict[str, str]) -> dict[str, Any]:
+    if not state.principal:
+        errors["principal"] = "Enter the caller: an ARN, a service such as ec2.amazonaws.com, …"
+    elif len(state.principal) > MAX_FIELD_CHARS:
+        errors["principal"] = f"The principal is longer than {MAX_FIELD_CHARS:,} characters."
+    if state.action not in ACTIONS:
+        errors["action"] = "Choose one of the listed STS actions."
+    if len(state.role_arn) > MAX_FIELD_CHARS:
+        errors["role_arn"] = f"The role ARN is longer than {MAX_FIELD_CHARS:,} characters."
+    context: dict[str, str | list[str]] = {}
+    problems: list[str] = []
+    if len(state.conditions) > MAX_CONDITION_ROWS:
+        problems.append(f"Use at most {MAX_CONDITION_ROWS} condition keys.")
+    for number, row in enumerate(state.conditions[:MAX_CONDITION_ROWS], start=1):
+        key = row.key.strip()
+        raw = row.values.strip()
+        if not key and not raw:
+            continue
+        if not key:
+            problems.append(f"Row {number}: give the condition key a name.")
+            continue
+        if len(key) > 256 or len(raw) > MAX_FIELD_CHARS or ":" not in key or " " in key:
+            problems.append(
+                f"Row {number}: '{key[:60]}' is not a condition key (keys look like "
+                "service:Name, for example sts:ExternalId)."
+            )
+            continue
+        if key.lower() in {k.lower() for k in context}:
+            problems.append(f"Row {number}: {key} appears twice (key names ignore case).")
+            continue
+        parts = [v.strip() for v in raw.split(",")] if raw else [""]
+        if len(parts) > MAX_CONTEXT_VALUES:
+            problems.append(f"Row {number}: at most {MAX_CONTEXT_VALUES} values per key.")
+            continue
+        context[key] = parts[0] if len(parts) == 1 else parts
+    if problems:
+        errors["conditions"] = " ".join(problems)
+    request: dict[str, Any] = {
+        "principal": state.principal,
+        "action": state.action,
+        "context": context,
+    }
+    if state.role_arn:
+        request["role_arn"] = state.role_arn
+    return request
+
+
+# Which form field an engine usage error is about, by the name it mentions.
+_USAGE_FIELDS = (
+    ("request.principal", "principal"),
+    ("request.action", "action"),
+    ("request.role_arn", "role_arn"),
+    ("request.context", "conditions"),
+    ("identity_policies", "identity_policy"),
+    ("identity policy", "identity_policy"),
+)
+
+
+def _usage_error(message: str, errors: dict[str, str]) -> None:
+    if "is not a usable policy:" in message:
+        reason = message.split("is not a usable policy:", 1)[1].strip()
+        errors["identity_policy"] = "The identity policy cannot be used. " + reason
+        return
+    for needle, name in _USAGE_FIELDS:
+        if needle in message:
+            text = message.replace(needle + " ", "", 1)
+            errors[name] = text[:1].upper() + text[1:].rstrip(".") + "."
+            return
+    errors["form"] = message[:1].upper() + message[1:]
+
+
+def playground_check(*, state: PlaygroundState) -> Check:
+    """Validate the policy, evaluate the request and describe who can get in.
+
+    Never raises on bad input: every problem becomes a message in
+    ``Check.errors``, keyed by the form field it belongs beside.
+    """
+    check = Check(state=state)
+    errors = check.errors
+    if len(state.policy) > MAX_POLICY_CHARS:
+        errors["policy"] = _too_long(state.policy, "trust policy")
+        errors["policy_too_large"] = "1"
+    if len(state.identity_policy) > MAX_POLICY_CHARS:
+        errors["identity_policy"] = _too_long(state.identity_policy, "identity policy")
+        errors["policy_too_large"] = "1"
+    request = _request_from(state, errors)
+    if errors:
+        return check
+    case: dict[str, Any] = {"trust_policy": state.policy, "request": request}
+    if state.identity_policy.strip():
+        case["identity_policies"] = [state.identity_policy]
+    try:
+        result = evaluate(case)
+    except PolicyError as exc:
+        _usage_error(str(exc), errors)
+        return check
+    check.request = request
+    check.answer = result.to_dict()
+    check.findings = check.answer.get("findings", [])
+    role_account = state.role_arn.split(":")[4] if state.role_arn.count(":") >= 5 else None
+    check.description = describe(state.policy, role_account).to_dict()
+    check.trail = cloudtrail_records(
+        request=request, decision=result.decision, role_arn=state.role_arn or None
+    )
+    return check
