@@ -295,7 +295,10 @@ def load_policy(source: str | dict) -> tuple[Policy | None, list[Finding]]:
     if isinstance(source, str):
         text = source
     elif isinstance(source, dict):
-        text = dump_policy(source)
+        try:
+            text = dump_policy(source)
+        except PolicyParseError as error:
+            return None, [parse_error_finding(error)]
     else:
         raise UsageError(
             f"a policy must be JSON text or a JSON object, not {type(source).__name__}"

@@ -484,14 +484,22 @@ def dump_policy(obj: object) -> str:
     """Write a parsed policy as JSON text with two-space indentation.
 
     Raises :class:`UsageError` for objects that are not JSON (sets, bytes,
-    NaN, ...) or too deep to write out.
+    NaN, ...) and :class:`PolicyParseError` (``POLICY_TOO_COMPLEX_TO_CHECK``)
+    for objects nested too deeply to write out.
     """
     try:
         return json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise UsageError(f"the policy is not a JSON document: {exc}") from exc
     except RecursionError as exc:
-        raise UsageError("the policy is nested too deeply to be a JSON policy") from exc
+        raise PolicyParseError(
+            f"The policy is nested far more than {MAX_DEPTH} levels deep; a trust policy "
+            "needs far fewer.",
+            1,
+            1,
+            0,
+            code="POLICY_TOO_COMPLEX_TO_CHECK",
+        ) from exc
 
 
 def tree_from_python(obj: object) -> tuple[JNode, str]:

@@ -134,3 +134,27 @@ def test_every_code_has_a_severity_title_and_aws_page():
         assert code == info.code and code.isupper()
         assert info.severity in ("error", "security_warning", "warning", "suggestion")
         assert info.title and info.learn_more.startswith("https://docs.aws.amazon.com/")
+
+
+@pytest.mark.parametrize("depth", [5_000, 200_000])
+def test_absurdly_nested_dict_is_a_finding_not_a_crash(depth):
+    deep: dict = {}
+    cursor = deep
+    for _ in range(depth):
+        cursor["a"] = {}
+        cursor = cursor["a"]
+    policy, findings = load_policy({"Version": "2012-10-17", "Statement": deep})
+    assert policy is None
+    (finding,) = findings
+    assert finding.code in ("POLICY_TOO_COMPLEX_TO_CHECK", "POLICY_TOO_LARGE_TO_CHECK")
+
+
+def test_moderately_nested_dict_is_refused_by_the_parser_limit():
+    deep: list = []
+    cursor = deep
+    for _ in range(40):
+        cursor.append([])
+        cursor = cursor[0]
+    policy, findings = load_policy({"Version": "2012-10-17", "Statement": deep})
+    assert policy is None
+    assert [f.code for f in findings] == ["POLICY_TOO_COMPLEX_TO_CHECK"]
