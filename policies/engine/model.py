@@ -158,7 +158,7 @@ def _principal(node: JNode) -> Principal:
         return Principal(node.value == "*", [], node)
     entries: list[PrincipalEntry] = []
     if node.kind == "object":
-        for member in node.value:  # type: ignore[union-attr]
+        for member in members_by_key(node).values():
             value = member.value
             items = value.value if value.kind == "array" else [value]
             for item in items:  # type: ignore[union-attr]

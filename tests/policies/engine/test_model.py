@@ -158,3 +158,13 @@ def test_moderately_nested_dict_is_refused_by_the_parser_limit():
     policy, findings = load_policy({"Version": "2012-10-17", "Statement": deep})
     assert policy is None
     assert [f.code for f in findings] == ["POLICY_TOO_COMPLEX_TO_CHECK"]
+
+
+def test_a_principal_type_written_twice_keeps_only_the_last_list():
+    text = (
+        '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole",'
+        '"Principal":{"AWS":"111122223333","Service":"ec2.amazonaws.com","AWS":"444455556666"}}}'
+    )
+    policy, _ = load_policy(text)
+    entries = [(e.kind, e.value) for e in policy.statements[0].principal.entries]
+    assert sorted(entries) == [("AWS", "444455556666"), ("Service", "ec2.amazonaws.com")]
