@@ -24,8 +24,7 @@ from typing import Any, Literal
 from .conditions import parse_operator
 from .errors import UsageError
 from .matching import WELL_KNOWN_WEB_PROVIDERS, is_unique_id, parse_arn
-from .model import Condition, Policy, Statement, load_policy
-from .parser import dump_policy
+from .model import Condition, Policy, Statement
 
 GITHUB_HOST = "token.actions.githubusercontent.com"
 
@@ -325,14 +324,12 @@ def _grant_for(kind: str, value: str, statement: Statement, role_account: str | 
 
 
 def _load(source: Any) -> Policy | None:
+    from .evaluate import load_cached  # the same cache as evaluate(): one parse per text
+
     if isinstance(source, Policy):
         return source
-    if isinstance(source, str):
-        policy, _ = load_policy(source)
-        return policy
-    if isinstance(source, Mapping):
-        policy, _ = load_policy(dump_policy(dict(source)))
-        return policy
+    if isinstance(source, str | Mapping):
+        return load_cached(source)
     raise UsageError("describe() takes policy text or a JSON object")
 
 

@@ -31,7 +31,7 @@ from typing import Any
 
 from .conditions import MatchBudget, evaluate_conditions, substitute
 from .context import Request, parse_request
-from .errors import UsageError
+from .errors import PolicyParseError, UsageError
 from .explain import (
     Decision,
     EntryResult,
@@ -52,7 +52,7 @@ from .matching import (
     arn_like_pieces,
     match_principal_entry,
 )
-from .model import Policy, Statement, element, load_policy, values_of
+from .model import Policy, Statement, element, load_policy, parse_error_finding, values_of
 from .parser import dump_policy
 from .validate import validate_loaded
 
@@ -101,6 +101,16 @@ def _validate_text(text: str, role_account: str | None = None) -> tuple[Finding,
     return tuple(validate_loaded(policy, role_account=role_account))
 
 
+def load_cached(source: str | Mapping[str, Any]) -> Policy | None:
+    """The policy read from text or a JSON object (cached by text), or ``None``
+    when it cannot be read (its findings say why)."""
+    try:
+        text = policy_text(source, "the policy")
+    except PolicyParseError:
+        return None  # a JSON object too deep to write out
+    return _load_text(text)[0]
+
+
 def clear_caches() -> None:
     """Forget every cached policy and pattern (for benchmarks of the cold path)."""
     from .conditions import parse_operator
@@ -114,12 +124,20 @@ def clear_caches() -> None:
 
 def validate_cached(source: str | Mapping[str, Any]) -> list[Finding]:
     """``validate_policy`` with a bounded, thread-safe cache keyed by the text."""
-    return list(_validate_text(policy_text(source, "the policy")))
+    try:
+        text = policy_text(source, "the policy")
+    except PolicyParseError as error:
+        return [parse_error_finding(error)]
+    return list(_validate_text(text))
 
 
 def _load_other(source: Any, where: str) -> Policy:
     """Load an identity-side policy; one that does not parse is a usage error."""
-    policy, findings = _load_text(policy_text(source, where))
+    try:
+        text = policy_text(source, where)
+    except PolicyParseError as error:
+        raise UsageError(f"{where} is not a usable policy: {error.message}") from error
+    policy, findings = _load_text(text)
     if policy is None:
         message = findings[0].message if findings else "it cannot be read"
         raise UsageError(f"{where} is not a usable policy: {message}")
@@ -134,13 +152,14 @@ def _load_other(source: Any, where: str) -> Policy:
 class Case:
     """A parsed case: the trust policy text, the request and the identity side."""
 
-    trust_text: str
+    trust_text: str | None  # None: a JSON object that cannot even be written out
     request: Request
     identity_policies: list[Policy] | None
     permissions_boundary: Policy | None
     session_policy: Policy | None
     scps: list[list[Policy]] | None
     given_identity_keys: list[str]
+    trust_error: Finding | None = None
     budget: MatchBudget = field(default_factory=MatchBudget)
 
 
@@ -161,7 +180,11 @@ def parse_case(case: Any) -> Case:
     raw_trust = case["trust_policy"]
     if not isinstance(raw_trust, str | Mapping):
         raise UsageError("trust_policy must be a JSON object or the policy text as a string")
-    trust_text = policy_text(raw_trust, "trust_policy")
+    trust_error: Finding | None = None
+    try:
+        trust_text: str | None = policy_text(raw_trust, "trust_policy")
+    except PolicyParseError as error:
+        trust_text, trust_error = None, parse_error_finding(error)
     request = parse_request(case.get("request"))
 
     identity: list[Policy] | None = None
@@ -182,7 +205,7 @@ def parse_case(case: Any) -> Case:
             items = _policy_list(level, f"scps[{i}]")
             scps.append([_load_other(p, f"scps[{i}][{j}]") for j, p in enumerate(items)])
     given = [k for k in _IDENTITY_KEYS if case.get(k) is not None]
-    return Case(trust_text, request, identity, boundary, session, scps, given)
+    return Case(trust_text, request, identity, boundary, session, scps, given, trust_error)
 
 
 # ---------------------------------------------------------------------------
@@ -882,8 +905,12 @@ def evaluate_case(case: Any) -> EvaluationResult:
     """Evaluate one case of the engine contract."""
     parsed = parse_case(case)
     request = parsed.request
-    trust_policy, _ = _load_text(parsed.trust_text)
-    findings = list(_validate_text(parsed.trust_text, request.role_account))
+    if parsed.trust_text is None:
+        trust_policy = None
+        findings = [] if parsed.trust_error is None else [parsed.trust_error]
+    else:
+        trust_policy, _ = _load_text(parsed.trust_text)
+        findings = list(_validate_text(parsed.trust_text, request.role_account))
     errors = [f for f in findings if f.severity == "error"]
 
     explanation: list[str] = [_caller_line(request)]

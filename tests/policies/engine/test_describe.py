@@ -190,3 +190,14 @@ def test_to_dict_is_plain_json() -> None:
     json.dumps(out)
     assert out["any_github_repository"] is True
     assert out["text"] == d.text()
+
+
+def test_describe_shares_the_parse_cache_and_handles_unwritable_objects() -> None:
+    deep: dict[str, Any] = {}
+    node = deep
+    for _ in range(100_000):
+        node["a"] = {}
+        node = node["a"]
+    assert not describe({"Statement": deep}).readable
+    text = json.dumps(github({"StringEquals": AUD}))
+    assert describe(text).to_dict() == describe(text).to_dict()

@@ -224,3 +224,18 @@ def test_a_typical_trust_policy_is_validated_and_evaluated_fast() -> None:
         timings.append(time.perf_counter() - start)
     timings.sort()
     assert timings[len(timings) // 2] < 0.0015
+
+
+def test_a_json_object_too_deep_to_write_out_is_a_finding() -> None:
+    deep: dict[str, Any] = {}
+    node = deep
+    for _ in range(100_000):
+        node["a"] = {}
+        node = node["a"]
+    trust = {"Version": "2012-10-17", "Statement": deep}
+    result = evaluate({"trust_policy": trust, "request": REQUEST})
+    assert result.decision == "implicitDeny"
+    assert [f.severity for f in result.findings] == ["error"]
+    assert validate(trust)[0].severity == "error"
+    with pytest.raises(PolicyError):
+        evaluate({"trust_policy": "{}", "request": REQUEST, "identity_policies": [trust]})
