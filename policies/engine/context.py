@@ -119,7 +119,10 @@ def _context_value(key: str, value: Any) -> str:
     if isinstance(value, str):
         text = value
     elif isinstance(value, int | float):
-        text = json.dumps(value)
+        try:
+            text = json.dumps(value, allow_nan=False)
+        except ValueError as exc:  # NaN, infinity, or an integer too long to write
+            raise UsageError(f"request.context[{key!r}] holds a number JSON cannot carry") from exc
     else:
         raise UsageError(
             f"request.context[{key!r}] holds a {type(value).__name__}; "

@@ -42,6 +42,8 @@ def test_keys_ignore_case_and_lists_are_multivalued() -> None:
         {"": "x"},
         {"a": "1", "A": "2"},
         {"k": [1, [2]]},
+        {"k": float("nan")},
+        {"k": 10**5000},
     ],
 )
 def test_unusable_context_is_a_usage_error(raw: Any) -> None:
