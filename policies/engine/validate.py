@@ -140,13 +140,27 @@ GITHUB_HOST = "token.actions.githubusercontent.com"
 #: trust policy of the role they assume, to prevent the cross-service confused deputy
 #: problem; each with that page.
 CONFUSED_DEPUTY_SERVICES = {
-    "config.amazonaws.com": "https://docs.aws.amazon.com/config/latest/developerguide/iamrole-permissions.html",
-    "logs.amazonaws.com": "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CrossAccountSubscriptions.html",
-    "ssm.amazonaws.com": "https://docs.aws.amazon.com/systems-manager/latest/userguide/hybrid-multicloud-service-role.html",
-    "scheduler.amazonaws.com": "https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html",
-    "personalize.amazonaws.com": "https://docs.aws.amazon.com/personalize/latest/dg/cross-service-confused-deputy-prevention.html",
-    "iot.amazonaws.com": "https://docs.aws.amazon.com/iot/latest/developerguide/cross-service-confused-deputy-prevention.html",
-    "frauddetector.amazonaws.com": "https://docs.aws.amazon.com/frauddetector/latest/ug/confused-deputy-prevention.html",
+    "config.amazonaws.com": (
+        "https://docs.aws.amazon.com/config/latest/developerguide/iamrole-permissions.html"
+    ),
+    "logs.amazonaws.com": (
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CreateDestination.html"
+    ),
+    "ssm.amazonaws.com": (
+        "https://docs.aws.amazon.com/systems-manager/latest/userguide/"
+        "cloud-connector-gcp-automation-assume-role.html"
+    ),
+    "personalize.amazonaws.com": (
+        "https://docs.aws.amazon.com/personalize/latest/dg/"
+        "cross-service-confused-deputy-prevention.html"
+    ),
+    "iot.amazonaws.com": (
+        "https://docs.aws.amazon.com/iot/latest/developerguide/"
+        "cross-service-confused-deputy-prevention.html"
+    ),
+    "frauddetector.amazonaws.com": (
+        "https://docs.aws.amazon.com/frauddetector/latest/ug/confused-deputy-prevention.html"
+    ),
 }
 #: Keys that tie a service's request to the account or resource it acts for.
 SOURCE_KEYS = frozenset(
