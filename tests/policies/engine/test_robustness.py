@@ -239,3 +239,123 @@ def test_a_json_object_too_deep_to_write_out_is_a_finding() -> None:
     assert validate(trust)[0].severity == "error"
     with pytest.raises(PolicyError):
         evaluate({"trust_policy": "{}", "request": REQUEST, "identity_policies": [trust]})
+
+
+OPERATORS = [
+    "StringEquals",
+    "StringNotLike",
+    "ForAnyValue:StringLike",
+    "ForAllValues:StringNotEquals",
+    "NumericLessThanIfExists",
+    "DateGreaterThan",
+    "Bool",
+    "BinaryEquals",
+    "NotIpAddress",
+    "ArnLike",
+    "Null",
+    "StringEqualsIgnoreCaseIfExists",
+    "Nonsense",
+]
+KEYS = ["sts:ExternalId", "aws:TagKeys", "aws:SourceIp", "aws:CurrentTime", "aws:PrincipalArn"]
+small_text = st.text(alphabet="ab*?${}:/.0123456789-TZ", max_size=12)
+principal_values = st.sampled_from(
+    [
+        "111122223333",
+        "*",
+        "arn:aws:iam::111122223333:root",
+        "arn:aws:iam::111122223333:user/alice",
+        "arn:aws:iam::111122223333:role/Ops",
+        "arn:aws:sts::111122223333:assumed-role/Ops/s1",
+        "AROA1234567890EXAMPLE",
+        "arn:aws:iam::*:root",
+        "ec2.amazonaws.com",
+        "accounts.google.com",
+    ]
+)
+
+
+@st.composite
+def statement_dicts(draw: st.DrawFn) -> dict[str, Any]:
+    statement: dict[str, Any] = {
+        "Effect": draw(st.sampled_from(["Allow", "Deny", "allow"])),
+        "Action": draw(st.sampled_from(["sts:*", "sts:AssumeRole", ["sts:TagSession"], "*"])),
+    }
+    kind = draw(st.sampled_from(["AWS", "Service", "Federated", "CanonicalUser", "None"]))
+    if kind != "None":
+        statement[draw(st.sampled_from(["Principal", "NotPrincipal"]))] = {
+            kind: draw(st.lists(principal_values, min_size=1, max_size=2))
+        }
+    if draw(st.booleans()):
+        statement["Resource"] = draw(st.sampled_from(["*", "arn:aws:iam::*:role/${aws:username}"]))
+    conditions: dict[str, Any] = {}
+    for _ in range(draw(st.integers(0, 3))):
+        operator = draw(st.sampled_from(OPERATORS))
+        conditions.setdefault(operator, {})[draw(st.sampled_from(KEYS))] = draw(
+            st.lists(small_text, min_size=0, max_size=3)
+        )
+    if conditions:
+        statement["Condition"] = conditions
+    return statement
+
+
+policies = st.builds(
+    lambda version, statements: {"Version": version, "Statement": statements},
+    st.sampled_from(["2012-10-17", "2008-10-17"]),
+    st.lists(statement_dicts(), min_size=0, max_size=3),
+)
+request_contexts = st.dictionaries(
+    st.sampled_from([*KEYS, "aws:RequestTag/team", "sts:SourceIdentity"]),
+    small_text | st.lists(small_text, max_size=3),
+    max_size=4,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    policies,
+    st.sampled_from(
+        [
+            "arn:aws:iam::111122223333:user/alice",
+            "arn:aws:sts::111122223333:assumed-role/Ops/s1",
+            "arn:aws:iam::444455556666:role/Other",
+            "arn:aws:iam::111122223333:root",
+            "ec2.amazonaws.com",
+            "accounts.google.com",
+        ]
+    ),
+    st.sampled_from(["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:TagSession"]),
+    request_contexts,
+    st.none() | st.lists(policies, max_size=2),
+    st.none() | policies,
+    st.none() | st.lists(st.lists(policies, min_size=1, max_size=2), max_size=2),
+)
+def test_structured_random_cases_always_get_a_full_answer(
+    trust: dict[str, Any],
+    principal: str,
+    action: str,
+    context: dict[str, Any],
+    identity: list[Any] | None,
+    boundary: dict[str, Any] | None,
+    scps: list[Any] | None,
+) -> None:
+    case: dict[str, Any] = {
+        "trust_policy": trust,
+        "request": {
+            "principal": principal,
+            "action": action,
+            "role_arn": "arn:aws:iam::111122223333:role/Target",
+            "context": context,
+        },
+        "identity_policies": identity,
+        "permissions_boundary": boundary,
+        "session_policy": boundary,
+        "scps": scps,
+    }
+    result = evaluate(case)
+    answer = result.to_dict()
+    json.dumps(answer)
+    assert answer["decision"] in ("allowed", "explicitDeny", "implicitDeny")
+    assert answer["explanation"][-1].startswith("Decision: " + answer["decision"])
+    assert len(answer["trust"]["statements"]) == len(trust["Statement"])
+    if any(f.severity == "error" for f in result.findings):
+        assert answer["decision"] == "implicitDeny"
