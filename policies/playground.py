@@ -118,7 +118,10 @@ def state_from_form(data: Any) -> PlaygroundState:
     buttons: show a tab, apply a preset, add or remove a condition row."""
     keys = data.getlist("condition_key")
     values = data.getlist("condition_values")
-    rows = [ConditionRow(k, v) for k, v in zip(keys, values, strict=False)]
+    # The page always offers one blank row; blank rows carry nothing, so drop them.
+    rows = [
+        ConditionRow(k, v) for k, v in zip(keys, values, strict=False) if k.strip() or v.strip()
+    ]
     state = PlaygroundState(
         policy=_text(data, "policy"),
         identity_policy=_text(data, "identity_policy"),

@@ -1,0 +1,64 @@
+"""The per-client rate limit kept in the cache."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.test import RequestFactory
+
+from policies.ratelimit import client_key, rate_limit_hit
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _request(addr: str = "198.51.100.7", **extra):
+    return RequestFactory().post("/playground/", REMOTE_ADDR=addr, **extra)
+
+
+def test_requests_under_the_limit_pass_and_count_down(settings):
+    settings.PLAYGROUND_CHECKS_PER_WINDOW = 3
+    hits = [rate_limit_hit(request=_request(), scope="t") for _ in range(3)]
+    assert [h.allowed for h in hits] == [True, True, True]
+    assert [h.remaining for h in hits] == [2, 1, 0]
+
+
+def test_the_request_over_the_limit_is_refused_with_a_retry_time(settings):
+    settings.PLAYGROUND_CHECKS_PER_WINDOW = 2
+    settings.PLAYGROUND_WINDOW_SECONDS = 60
+    for _ in range(2):
+        rate_limit_hit(request=_request(), scope="t")
+    over = rate_limit_hit(request=_request(), scope="t")
+    assert not over.allowed
+    assert 1 <= over.retry_after <= 60
+
+
+def test_clients_and_scopes_are_counted_apart(settings):
+    settings.PLAYGROUND_CHECKS_PER_WINDOW = 1
+    assert rate_limit_hit(request=_request("198.51.100.1"), scope="t").allowed
+    assert rate_limit_hit(request=_request("198.51.100.2"), scope="t").allowed
+    assert rate_limit_hit(request=_request("198.51.100.1"), scope="other").allowed
+    assert not rate_limit_hit(request=_request("198.51.100.1"), scope="t").allowed
+
+
+def test_a_made_up_forwarded_for_header_does_not_dodge_the_limit(settings):
+    settings.PLAYGROUND_CHECKS_PER_WINDOW = 1
+    rate_limit_hit(request=_request(), scope="t")
+    spoofed = _request(HTTP_X_FORWARDED_FOR="203.0.113.50")
+    assert client_key(spoofed) == "198.51.100.7"
+    assert not rate_limit_hit(request=spoofed, scope="t").allowed
+
+
+def test_a_new_window_starts_counting_again(settings, monkeypatch):
+    settings.PLAYGROUND_CHECKS_PER_WINDOW = 1
+    settings.PLAYGROUND_WINDOW_SECONDS = 10
+    now = [1_000_000.0]
+    monkeypatch.setattr("policies.ratelimit.time.time", lambda: now[0])
+    assert rate_limit_hit(request=_request(), scope="t").allowed
+    assert not rate_limit_hit(request=_request(), scope="t").allowed
+    now[0] += 10
+    assert rate_limit_hit(request=_request(), scope="t").allowed
