@@ -17,6 +17,7 @@ import difflib
 import ipaddress
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .codes import PAGES, finding_at
 from .findings import Finding
@@ -104,6 +105,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "ArnNotLike": ("ARN",),
     "Null": (),
 }
+_FAMILY_SETS = {name: frozenset(types) for name, types in FAMILIES.items()}
 NEGATED = frozenset(
     {
         "StringNotEquals",
@@ -120,6 +122,7 @@ NEGATED = frozenset(
 LITERAL_STRING_OPERATORS = frozenset(
     {"StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase"}
 )
+_STRING_FAMILY = frozenset(name for name in FAMILIES if name.startswith("String"))
 LIKE_OPERATORS = frozenset({"StringLike", "ArnLike", "ArnEquals"})
 SET_PREFIXES = ("ForAllValues:", "ForAnyValue:")
 _OPERATOR_NAMES = [*FAMILIES, *(f"{op}IfExists" for op in FAMILIES if op != "Null")]
@@ -1064,7 +1067,7 @@ class _Checker:
                 member.key_span,
                 PAGES["multivalued"],
             )
-        if base != "Null" and info is not None and not set(info.types) & set(FAMILIES[base]):
+        if base != "Null" and info is not None and _FAMILY_SETS[base].isdisjoint(info.types):
             wanted = {
                 "String": "a String operator (StringEquals, StringLike)",
                 "ARN": "an ARN operator (ArnEquals, ArnLike)",
@@ -1155,9 +1158,10 @@ class _Checker:
             if item.kind != "string":
                 continue
             try:
-                networks.append(ipaddress.ip_network(item.value, strict=False))  # type: ignore[arg-type]
+                network = _network(item.value)  # type: ignore[arg-type]
             except ValueError:
                 return
+            networks.append(network)
         private = [net for net in networks if _is_private(net)]
         if not private:
             return
@@ -1183,6 +1187,8 @@ class _Checker:
 
     def check_value(self, base: str, key: str, text: str, span: Span) -> None:
         has_variable = "${" in text
+        if not has_variable and base in _STRING_FAMILY and "*" not in text and "?" not in text:
+            return  # the common case: a plain string compared by a String operator
         if has_variable:
             if not self.policy.variables_enabled:
                 self.add(
@@ -1222,7 +1228,7 @@ class _Checker:
             return  # the type is known only once the variable is replaced
         problem = self.value_problem(base, text)
         if problem is None and base in ("IpAddress", "NotIpAddress"):
-            network = ipaddress.ip_network(text, strict=False)
+            network = _network(text)
             if "/" in text and not _is_strict_network(text):
                 self.add(
                     "IMPROVE_IP_RANGE",
@@ -1262,7 +1268,7 @@ class _Checker:
             return "TYPE_MISMATCH_BOOLEAN", "true or false"
         if base in ("IpAddress", "NotIpAddress"):
             try:
-                ipaddress.ip_network(text, strict=False)
+                _network(text)
             except ValueError:
                 return (
                     "TYPE_MISMATCH_IP_RANGE",
@@ -1341,9 +1347,17 @@ class _Checker:
     def check_security(self, statement: Statement) -> None:
         principal = statement.principal
         assert principal is not None
+        entries = principal.entries
+        if not any(
+            entry.kind == "Federated"
+            or (entry.kind == "AWS" and (entry.value == "*" or self.role_account is not None))
+            or (entry.kind == "Service" and entry.value in CONFUSED_DEPUTY_SERVICES)
+            for entry in entries
+        ):
+            return  # nothing here that a condition must narrow
         limits = _limiting_conditions(statement.conditions)
         strict = _limiting_conditions(statement.conditions, key_always_present=False)
-        for entry in principal.entries:
+        for entry in entries:
             if entry.kind == "Federated":
                 self.check_web_identity(entry.value, entry.span, limits, statement.conditions)
             elif entry.kind == "AWS":
@@ -1527,7 +1541,15 @@ _PRIVATE_RANGES = tuple(
 )
 
 
+@lru_cache(maxsize=1024)
+def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """An IP address or CIDR range as a network (host bits ignored); raises ValueError."""
+    return ipaddress.ip_network(text, strict=False)
+
+
+@lru_cache(maxsize=1024)
 def _is_strict_network(text: str) -> bool:
+    """False when a CIDR range has bits set after its prefix length."""
     try:
         ipaddress.ip_network(text)
     except ValueError:
@@ -1535,6 +1557,7 @@ def _is_strict_network(text: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=1024)
 def _is_private(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
     """RFC 1918 and RFC 4193 ranges: never the source of a request that reaches AWS."""
     return any(
