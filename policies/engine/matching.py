@@ -298,6 +298,8 @@ def arn_like(pattern: str, value: str) -> bool:
 
 def arn_like_pieces(pieces: tuple[Piece, ...], value: str) -> bool:
     """:func:`arn_like` for a pattern given as pieces (after policy variables)."""
+    if all(not literal and set(text) <= {"*"} for text, literal in pieces):
+        return True  # "*" alone matches any ARN
     value_parts = value.split(":", 5)
     if len(value_parts) != 6:
         return False

@@ -138,6 +138,7 @@ def test_arn_like_compares_parts_separately() -> None:
     # A wildcard in the account part cannot swallow the colon into the service part.
     assert not arn_like("arn:aws:*:role/x", "arn:aws:iam::123456789012:role/x")
     assert not arn_like("arn:aws:iam::123456789012:role/x", "not an arn")
+    assert arn_like("*", "arn:aws:iam::123456789012:role/x")
     assert arn_like("arn:aws:sts::111122223333:assumed-role/Deploy/*", SESSION)
     assert not arn_like("arn:aws:sts::111122223333:assumed-role/Other/*", SESSION)
 
