@@ -1,6 +1,6 @@
 from django.urls import path
 
-from learning import practice_views, views
+from learning import practice_views, views, views_accounts, views_classrooms
 
 app_name = "learning"
 
@@ -25,4 +25,95 @@ urlpatterns = [
     ),
     path("exams/<uuid:public_id>/review", practice_views.exam_review, name="exam_review"),
     path("exams/<uuid:public_id>/result", practice_views.exam_result, name="exam_result"),
+]
+
+# Accounts, the dashboard and classrooms. Every URL under these prefixes has a
+# rule in the access matrix (tests/classrooms/test_access.py).
+urlpatterns += [
+    path("accounts/signup/", views_accounts.sign_up, name="signup"),
+    path("accounts/login/", views_accounts.sign_in, name="login"),
+    path("accounts/logout/", views_accounts.sign_out, name="logout"),
+    path("accounts/profile/", views_accounts.profile, name="profile"),
+    path("accounts/export/", views_accounts.account_export, name="account_export"),
+    path("accounts/delete/", views_accounts.account_delete, name="account_delete"),
+    path("accounts/password/change/", views_accounts.password_change, name="password_change"),
+    path(
+        "accounts/password/change/done/",
+        views_accounts.password_change_done,
+        name="password_change_done",
+    ),
+    path("accounts/password/reset/", views_accounts.password_reset, name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        views_accounts.password_reset_done,
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        views_accounts.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/complete/",
+        views_accounts.password_reset_complete,
+        name="password_reset_complete",
+    ),
+    path("dashboard/", views_accounts.dashboard_view, name="dashboard"),
+    path("classes/", views_classrooms.class_list, name="class_list"),
+    path("classes/new", views_classrooms.class_create, name="class_create"),
+    path("classes/join", views_classrooms.class_join, name="class_join"),
+    path("classes/join/<str:code>", views_classrooms.class_join_link, name="class_join_link"),
+    path("classes/<uuid:public_id>/", views_classrooms.class_detail, name="class_detail"),
+    path("classes/<uuid:public_id>/grid.csv", views_classrooms.class_grid_csv, name="class_csv"),
+    path(
+        "classes/<uuid:public_id>/code",
+        views_classrooms.class_code_regenerate,
+        name="class_code",
+    ),
+    path("classes/<uuid:public_id>/joining", views_classrooms.class_joining, name="class_joining"),
+    path(
+        "classes/<uuid:public_id>/teachers",
+        views_classrooms.class_co_teacher_add,
+        name="class_co_teacher_add",
+    ),
+    path(
+        "classes/<uuid:public_id>/members/<uuid:member_id>/",
+        views_classrooms.student_detail,
+        name="student_detail",
+    ),
+    path(
+        "classes/<uuid:public_id>/members/<uuid:member_id>/remove",
+        views_classrooms.member_remove,
+        name="member_remove",
+    ),
+    path(
+        "classes/<uuid:public_id>/assignments/new",
+        views_classrooms.assignment_new,
+        name="assignment_new",
+    ),
+    path(
+        "classes/<uuid:public_id>/assignments/<uuid:assignment_id>/",
+        views_classrooms.assignment_detail,
+        name="assignment",
+    ),
+    path(
+        "classes/<uuid:public_id>/assignments/<uuid:assignment_id>/items.csv",
+        views_classrooms.assignment_items_csv,
+        name="assignment_items_csv",
+    ),
+    path(
+        "classes/<uuid:public_id>/assignments/<uuid:assignment_id>/delete",
+        views_classrooms.assignment_delete,
+        name="assignment_delete",
+    ),
+    path(
+        "classes/<uuid:public_id>/assignments/<uuid:assignment_id>/practice",
+        views_classrooms.assignment_practice,
+        name="assignment_practice",
+    ),
+    path(
+        "classes/<uuid:public_id>/assignments/<uuid:assignment_id>/exam",
+        views_classrooms.assignment_exam,
+        name="assignment_exam",
+    ),
 ]

@@ -1,3 +1,10 @@
+from learning.models.classrooms import (
+    AssignedExam,
+    Assignment,
+    Classroom,
+    Membership,
+    Profile,
+)
 from learning.models.content import (
     EXAMS,
     TRACKS,
@@ -19,12 +26,17 @@ from learning.models.progress import ExerciseAttempt, LessonProgress, QuestionAn
 __all__ = [
     "EXAMS",
     "TRACKS",
+    "AssignedExam",
+    "Assignment",
+    "Classroom",
     "ExamAttempt",
     "ExamResponse",
     "Exercise",
     "ExerciseAttempt",
     "Lesson",
     "LessonProgress",
+    "Membership",
+    "Profile",
     "Question",
     "QuestionAnswer",
     "QuestionReport",
