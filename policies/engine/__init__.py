@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .conditions import ConditionResult
 from .describe import Description, Grant, describe
 from .errors import InputTooLargeError, PolicyError, PolicyParseError, UsageError
 from .evaluate import ActionOutcome, EvaluationResult, IdentitySide, evaluate_case, validate_cached
@@ -25,6 +26,7 @@ from .findings import Finding
 
 __all__ = [
     "ActionOutcome",
+    "ConditionResult",
     "Description",
     "EvaluationResult",
     "Finding",

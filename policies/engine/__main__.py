@@ -3,6 +3,7 @@
     python -m policies.engine evaluate CASE.json [CASE2.json ...]
     python -m policies.engine evaluate -          # one case, or a JSON list of cases, on stdin
     python -m policies.engine validate POLICY.json
+    python -m policies.engine describe POLICY.json  # who can assume the role (an extension)
 
 Exit status 0 when every case was evaluated, 2 when the input is not usable;
 then one line goes to stderr and nothing to stdout.
@@ -15,13 +16,13 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from . import evaluate, validate
+from . import describe, evaluate, validate
 from .errors import PolicyError, UsageError
 from .evaluate import policy_text
 
 USAGE = (
     "usage: python -m policies.engine evaluate CASE.json [CASE.json ...] | evaluate - | "
-    "validate POLICY.json"
+    "validate POLICY.json | describe POLICY.json"
 )
 
 
@@ -89,6 +90,12 @@ def _validate(names: Sequence[str], stdin: TextIO) -> Any:
     return {"findings": [f.to_dict() for f in validate(policy_text(text, names[0]))]}
 
 
+def _describe(names: Sequence[str], stdin: TextIO) -> Any:
+    if len(names) != 1:
+        raise UsageError("describe takes exactly one policy file (or - for stdin)")
+    return describe(_read(names[0], stdin)).to_dict()
+
+
 def main(
     argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
@@ -107,6 +114,8 @@ def main(
             document = _evaluate(rest, sys.stdin)
         elif command == "validate":
             document = _validate(rest, sys.stdin)
+        elif command == "describe":
+            document = _describe(rest, sys.stdin)
         else:
             raise UsageError(f"unknown command {command[:40]!r}; {USAGE}")
         text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -123,3 +123,12 @@ def test_validate_prints_findings_with_positions_in_the_file(tmp_path: Path) -> 
 def test_help() -> None:
     done = cli("--help")
     assert done.returncode == 0 and "evaluate" in done.stdout
+
+
+def test_describe_command(tmp_path: Path) -> None:
+    done = cli("describe", write(tmp_path, "policy.json", CASE["trust_policy"]))
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["grants"][0]["kind"] == "user"
+    assert answer["anyone_at_all"] is False
+    assert cli("describe").returncode == 2
