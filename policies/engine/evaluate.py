@@ -74,7 +74,8 @@ _IDENTITY_KEYS = ("identity_policies", "permissions_boundary", "session_policy",
 
 
 # ---------------------------------------------------------------------------
-# Loading (cached by policy text: the editor sends the same text many times)
+# Loading (cached by policy text: the editor sends the same text many times, for
+# evaluate() and describe(); 32 entries bound the memory a flood of large texts can hold)
 
 
 def policy_text(source: Any, where: str) -> str:
@@ -86,13 +87,13 @@ def policy_text(source: Any, where: str) -> str:
     raise UsageError(f"{where} must be a JSON object or the policy text as a string")
 
 
-@lru_cache(maxsize=128)
+@lru_cache(maxsize=32)
 def _load_text(text: str) -> tuple[Policy | None, tuple[Finding, ...]]:
     policy, findings = load_policy(text)
     return policy, tuple(findings)
 
 
-@lru_cache(maxsize=128)
+@lru_cache(maxsize=32)
 def _validate_text(text: str, role_account: str | None = None) -> tuple[Finding, ...]:
     # Parse once: validation reads the same cached Policy the evaluation uses.
     policy, findings = _load_text(text)
