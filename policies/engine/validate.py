@@ -301,8 +301,8 @@ class _Checker:
     def add(self, code: str, message: str, span: Span, url: str | None = None) -> None:
         if code == "DATA_TYPE_MISMATCH":
             message = (
-                f"Wrong JSON type here: {message[0].lower()}{message[1:]} IAM cannot read "
-                "an element of the wrong type and rejects the policy."
+                f"Wrong JSON type here: {message[0].lower()}{message[1:]} An element of the "
+                "wrong type makes the policy invalid, so it cannot be attached to a role."
             )
         self.findings.append(finding_at(code, message, span, url))
 
@@ -370,7 +370,7 @@ class _Checker:
         )
         self.add(
             "INVALID_POLICY_ELEMENT",
-            f'"{key}" is not an element of a {where}, so AWS rejects the policy.{hint}',
+            f'"{key}" is not an element of a {where}, so the policy is not valid.{hint}',
             span,
             PAGES["version"] if where == "policy" else _GUIDE_GRAMMAR,
         )
@@ -469,7 +469,7 @@ class _Checker:
                 self.add(
                     "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE",
                     f"A role trust policy has no {key}: the resource is always the role "
-                    "itself, so IAM rejects the policy. Delete this element.",
+                    "itself, and Resource is not valid here. Delete this element.",
                     members[key].key_span,
                     PAGES["principal"],
                 )
@@ -500,8 +500,8 @@ class _Checker:
         elif not _SID.fullmatch(sid):
             self.add(
                 "UNSUPPORTED_SID",
-                f'The Sid "{sid}" has characters IAM does not accept: in IAM policies a '
-                "Sid may hold only letters A-Z and a-z and digits 0-9. Remove spaces, "
+                f'The Sid "{sid}" has characters the Sid element does not support: it may '
+                "hold only ASCII letters A-Z and a-z and digits 0-9. Remove spaces, "
                 "dashes and punctuation.",
                 node.span,
                 PAGES["sid"],
@@ -656,7 +656,8 @@ class _Checker:
         if "NotPrincipal" in members:
             self.add(
                 "ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL",
-                "NotPrincipal cannot be used in a role trust policy, so IAM rejects it. A "
+                "NotPrincipal cannot be used in a role trust policy (only in some other "
+                "resource-based policies, and only with Deny). A "
                 "trust policy must name who may assume the role: use Principal with the "
                 "accounts, roles, services or identity providers you trust.",
                 members["NotPrincipal"].key_span,
@@ -667,8 +668,8 @@ class _Checker:
             if "NotPrincipal" not in members and _close("Principal", members) is None:
                 self.add(
                     "MISSING_PRINCIPAL",
-                    "This trust policy statement names no Principal, so IAM rejects it: "
-                    "the Principal says who may assume the role. Add, for example, "
+                    "This trust policy statement names no Principal, and a trust policy "
+                    "must: the Principal says who may assume the role. Add, for example, "
                     '"Principal": {"Service": "ec2.amazonaws.com"}.',
                     _head(node.span),
                     PAGES["principal"],
@@ -1015,7 +1016,8 @@ class _Checker:
         )
         self.add(
             "INVALID_CONDITION_OPERATOR",
-            f'"{operator}" is not a condition operator, so AWS rejects the policy. '
+            f'"{operator}" is not a condition operator, so AWS cannot evaluate this '
+            "condition and the policy is not valid. "
             "Operators are names such as StringEquals, StringLike, ArnLike, "
             f"NumericLessThan, DateGreaterThan, Bool, IpAddress and Null.{hint}",
             span,
