@@ -31,7 +31,7 @@ from typing import Any
 
 from .conditions import MatchBudget, evaluate_conditions, substitute
 from .context import Request, parse_request
-from .errors import PolicyParseError, UsageError
+from .errors import InputTooLargeError, PolicyParseError, UsageError
 from .explain import (
     Decision,
     EntryResult,
@@ -44,7 +44,7 @@ from .explain import (
     statement_sentence,
 )
 from .findings import Finding
-from .limits import MAX_ARRAY_ITEMS
+from .limits import MAX_ARRAY_ITEMS, MAX_POLICY_CHARS
 from .matching import (
     How,
     Piece,
@@ -132,12 +132,28 @@ def validate_cached(source: str | Mapping[str, Any]) -> list[Finding]:
     return list(_validate_text(text))
 
 
-def _load_other(source: Any, where: str) -> Policy:
-    """Load an identity-side policy; one that does not parse is a usage error."""
+#: Most characters of policy text the identity side of one case may hold in all
+#: (identity policies, boundary, session policy and SCPs together). AWS's own
+#: quotas keep real ones far smaller (a managed policy holds at most 6,144
+#: characters); the bound keeps one evaluation fast whatever the input.
+MAX_IDENTITY_SIDE_CHARS = MAX_POLICY_CHARS
+
+
+def _load_other(source: Any, where: str, used: list[int]) -> Policy:
+    """Load an identity-side policy; one that does not parse is a usage error.
+
+    ``used`` counts the identity-side characters loaded so far for this case.
+    """
     try:
         text = policy_text(source, where)
     except PolicyParseError as error:
         raise UsageError(f"{where} is not a usable policy: {error.message}") from error
+    used[0] += len(text)
+    if used[0] > MAX_IDENTITY_SIDE_CHARS:
+        raise InputTooLargeError(
+            f"the case's identity-side policies hold more than {MAX_IDENTITY_SIDE_CHARS:,} "
+            f"characters in all (reached at {where})"
+        )
     policy, findings = _load_text(text)
     if policy is None:
         message = findings[0].message if findings else "it cannot be read"
@@ -188,23 +204,24 @@ def parse_case(case: Any) -> Case:
         trust_text, trust_error = None, parse_error_finding(error)
     request = parse_request(case.get("request"))
 
+    used = [0]
     identity: list[Policy] | None = None
     if case.get("identity_policies") is not None:
         raw = _policy_list(case["identity_policies"], "identity_policies")
-        identity = [_load_other(p, f"identity_policies[{i}]") for i, p in enumerate(raw)]
+        identity = [_load_other(p, f"identity_policies[{i}]", used) for i, p in enumerate(raw)]
     boundary = None
     if case.get("permissions_boundary") is not None:
-        boundary = _load_other(case["permissions_boundary"], "permissions_boundary")
+        boundary = _load_other(case["permissions_boundary"], "permissions_boundary", used)
     session = None
     if case.get("session_policy") is not None:
-        session = _load_other(case["session_policy"], "session_policy")
+        session = _load_other(case["session_policy"], "session_policy", used)
     scps: list[list[Policy]] | None = None
     if case.get("scps") is not None:
         levels = _policy_list(case["scps"], "scps")
         scps = []
         for i, level in enumerate(levels):
             items = _policy_list(level, f"scps[{i}]")
-            scps.append([_load_other(p, f"scps[{i}][{j}]") for j, p in enumerate(items)])
+            scps.append([_load_other(p, f"scps[{i}][{j}]", used) for j, p in enumerate(items)])
     given = [k for k in _IDENTITY_KEYS if case.get(k) is not None]
     return Case(trust_text, request, identity, boundary, session, scps, given, trust_error)
 

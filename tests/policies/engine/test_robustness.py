@@ -359,3 +359,16 @@ def test_structured_random_cases_always_get_a_full_answer(
     assert len(answer["trust"]["statements"]) == len(trust["Statement"])
     if any(f.severity == "error" for f in result.findings):
         assert answer["decision"] == "implicitDeny"
+
+
+def test_identity_side_policies_are_bounded_in_size() -> None:
+    big = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}] * 300,
+        }
+    )
+    assert len(big) * 3 > MAX_POLICY_CHARS
+    with pytest.raises(InputTooLargeError):
+        evaluate({"trust_policy": "{}", "request": REQUEST, "identity_policies": [big] * 3})
+    assert evaluate({"trust_policy": "{}", "request": REQUEST, "identity_policies": [big]})
