@@ -365,7 +365,7 @@ def test_identity_side_policies_are_bounded_in_size() -> None:
     big = json.dumps(
         {
             "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}] * 300,
+            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}] * 500,
         }
     )
     assert len(big) * 3 > MAX_POLICY_CHARS
