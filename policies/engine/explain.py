@@ -164,10 +164,13 @@ def why_applies(statement: StatementResult) -> str:
     if statement.resource is not None:
         bits.append(_strip_period(_lower_first(statement.resource.reason)))
     n = len(statement.conditions)
+    names = ", ".join(f"{c.operator} on {c.key}" for c in statement.conditions[:4])
+    if n > 4:
+        names += f" and {n - 4} more"
     if n == 1:
-        bits.append("its one condition is true")
+        bits.append(f"its condition ({names}) is true")
     elif n > 1:
-        bits.append(f"all {n} of its conditions are true")
+        bits.append(f"all {n} of its conditions ({names}) are true")
     else:
         bits.append("it has no conditions")
     return "; ".join(bits)
