@@ -7,6 +7,7 @@ a teacher's page; managing co-teachers is for the class's owner only."""
 from __future__ import annotations
 
 import csv
+import functools
 import time
 from typing import Any
 
@@ -16,6 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -26,6 +29,33 @@ from learning.forms import AssignmentForm, ClassroomForm, CoTeacherForm, JoinFor
 from learning.learners import Learner
 from learning.models import Assignment, Classroom, Exercise, Membership, Question
 from learning.practice_views import _elapsed, _question_context, _read_answer
+
+STATUS_ICONS = {
+    Status.DONE: "✔",
+    Status.IN_PROGRESS: "◐",
+    Status.NOT_STARTED: "○",
+    Status.LATE: "!",
+}
+
+
+@functools.cache
+def _cell_html(status: Status, score: int | None, done_late: bool) -> str:
+    """A grid cell: icon and word (never colour alone), and the score. Built here,
+    not by an include per cell, because a class page has thousands of cells."""
+    html = format_html(
+        '<td><span class="cell-status status-{}"><span class="icon" aria-hidden="true">{}</span>'
+        " {}{}</span>{}</td>",
+        status.replace(" ", "-"),
+        STATUS_ICONS[status],
+        status,
+        " (late)" if done_late else "",
+        format_html(' <span class="cell-score">{}%</span>', score) if score is not None else "",
+    )
+    return str(html)
+
+
+def _row_cells(cells) -> str:
+    return mark_safe("".join(_cell_html(c.status, c.score, c.done_late) for c in cells))
 
 
 def _classroom(request: HttpRequest, public_id, *, teacher: bool = False, owner: bool = False):
@@ -151,6 +181,7 @@ def class_detail(request: HttpRequest, public_id) -> HttpResponse:
             "classroom": classroom,
             "role": role,
             "grid": grid,
+            "rows": [(row, _row_cells(row.cells)) for row in grid.rows],
             "teachers": teachers,
             "sort": sort,
             "descending": descending,
