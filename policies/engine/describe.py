@@ -360,6 +360,18 @@ def describe(
         if st.effect != "Allow":
             continue
         if st.principal is None:
+            if st.not_principal is not None:
+                g = Grant("everyone", "*", st.index, st.sid, [v.text for v in st.actions or []])
+                g.conditions = [summarize_condition(c) for c in st.conditions]
+                g.text = (
+                    f"EVERYONE EXCEPT {_who(st).removeprefix('everyone except ')}: an Allow "
+                    "with NotPrincipal lets in every other principal"
+                    + _conditions_tail(g.conditions)
+                    + " (and AWS refuses NotPrincipal in a role trust policy)."
+                )
+                grants.append(g)
+                anyone = anyone or not st.conditions
+                outside = True
             continue
         if st.principal.wildcard:
             g = Grant("everyone", "*", st.index, st.sid, [v.text for v in st.actions or []])

@@ -201,3 +201,18 @@ def test_describe_shares_the_parse_cache_and_handles_unwritable_objects() -> Non
     assert not describe({"Statement": deep}).readable
     text = json.dumps(github({"StringEquals": AUD}))
     assert describe(text).to_dict() == describe(text).to_dict()
+
+
+def test_allow_with_not_principal_lets_in_everyone_else() -> None:
+    d = describe(
+        policy(
+            {
+                "Effect": "Allow",
+                "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:user/mallory"},
+                "Action": "sts:AssumeRole",
+            }
+        )
+    )
+    (grant,) = d.grants
+    assert grant.kind == "everyone" and d.anyone_at_all
+    assert grant.text.startswith("EVERYONE EXCEPT arn:aws:iam::111122223333:user/mallory")
