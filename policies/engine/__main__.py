@@ -29,7 +29,9 @@ USAGE = (
 def _read(name: str, stdin: TextIO) -> str:
     if name == "-":
         try:
-            return stdin.read()
+            # Read bytes and decode strictly, whatever the locale's error handler.
+            buffer = getattr(stdin, "buffer", None)
+            return buffer.read().decode("utf-8") if buffer is not None else stdin.read()
         except UnicodeDecodeError as exc:
             raise UsageError("stdin is not UTF-8 text") from exc
     try:

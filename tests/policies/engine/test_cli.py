@@ -132,3 +132,20 @@ def test_describe_command(tmp_path: Path) -> None:
     assert answer["grants"][0]["kind"] == "user"
     assert answer["anyone_at_all"] is False
     assert cli("describe").returncode == 2
+
+
+def test_stdin_that_is_not_utf8_is_a_usage_error(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "policies.engine", "evaluate", "-"],
+        input=b"\xff\xfe{",
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2 and done.stdout == b""
+    assert done.stderr.decode() == "error: stdin is not UTF-8 text\n"
+    path = tmp_path / "latin1.json"
+    path.write_bytes(b'{"trust_policy": "\xe9"}')
+    bad_file = cli("evaluate", str(path))
+    assert bad_file.returncode == 2 and "UTF-8" in bad_file.stderr
