@@ -36,11 +36,6 @@ from .matching import Piece, arn_like_pieces, compile_pieces
 #: is refused with :class:`InputTooLargeError`.
 MAX_MATCH_WORK = 120_000
 
-OPERATORS_PAGE = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
-    "reference_policies_elements_condition_operators.html"
-)
-
 
 class _ValueLike(Protocol):
     @property
@@ -109,9 +104,6 @@ _BASE: dict[str, tuple[Family, bool, str, str]] = {
     "Null": ("Null", False, "", "null"),
 }
 _BASE_LOWER = {k.lower(): k for k in _BASE}
-
-#: Every operator name AWS documents, without set prefixes (for other modules).
-BASE_OPERATORS = frozenset(_BASE)
 
 
 @lru_cache(maxsize=512)

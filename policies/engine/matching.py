@@ -24,10 +24,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-PRINCIPAL_PAGE = (
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html"
-)
-
 #: One piece of a pattern: its text and whether ``*``/``?`` in it are literal
 #: characters (text that came from a policy variable, or ``${*}``) rather than
 #: wildcards.
