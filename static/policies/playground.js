@@ -36,6 +36,7 @@
     var input = document.getElementById(tab.getAttribute("data-tab-input"));
     if (input) input.value = tab.value;
     if (focus) tab.focus();
+    updateShareLink();
     // An editor mounted while its panel was hidden measures itself again.
     var panel = document.getElementById(tab.getAttribute("aria-controls"));
     var textarea = panel && panel.querySelector("textarea[data-policy-editor]");
@@ -43,6 +44,25 @@
       var view = window.RoleCallEditor.getView(textarea);
       if (view) view.requestMeasure();
     }
+  }
+
+  // The share link restores the open tabs too: re-encode it when they change.
+  function updateShareLink() {
+    var link = document.getElementById("pg-share-link");
+    if (!link || !window.RoleCallEditor) return;
+    var url = new URL(link.getAttribute("href"), window.location.href);
+    var encoded = url.searchParams.get("s");
+    if (!encoded) return;
+    window.RoleCallEditor.decodeState(encoded).then(function (state) {
+      state.tab = document.getElementById("pg-tab").value;
+      state.editor = document.getElementById("pg-editor").value;
+      return window.RoleCallEditor.encodeState(state);
+    }).then(function (next) {
+      url.searchParams.set("s", next);
+      link.setAttribute("href", url.pathname + url.search);
+      var shown = document.getElementById("pg-share-url");
+      if (shown) shown.textContent = url.href;
+    }).catch(function () { /* leave the server's link as it is */ });
   }
 
   document.addEventListener("click", function (event) {
@@ -202,7 +222,8 @@
     });
     var badge = document.querySelector("#pg-results [data-decision]");
     var alert = document.querySelector("#pg-results .pg-alert, #pg-results .pg-problem");
-    var text = badge ? "Decision: " + badge.textContent.trim() : alert ? alert.textContent.trim() : "";
+    var words = { allowed: "Allowed", explicitDeny: "Explicit deny", implicitDeny: "Implicit deny" };
+    var text = badge ? "Decision: " + words[badge.getAttribute("data-decision")] : alert ? alert.textContent.trim() : "";
     if (lastDecision !== null && text && text !== lastDecision) announcer.textContent = text;
     lastDecision = text;
   }
