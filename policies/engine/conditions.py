@@ -293,6 +293,8 @@ class ConditionResult:
     effective_values: list[str]  # after policy variables ("" where unresolved)
     matched: bool
     reason: str
+    line: int | None = None  # where the condition key is in the policy text
+    column: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         if self.request_values is None:
@@ -317,6 +319,9 @@ class ConditionResult:
                 if len(self.effective_values) == 1
                 else list(self.effective_values)
             )
+        if self.line is not None:
+            out["line"] = self.line
+            out["column"] = self.column
         return out
 
 
@@ -484,6 +489,8 @@ def evaluate_condition(
     request_values = None if entry is None else entry.values
     multivalued = entry is not None and entry.multivalued
 
+    span = getattr(cond, "key_span", None)
+
     def result(matched: bool, reason: str, effective: list[str] | None = None) -> ConditionResult:
         return ConditionResult(
             operator,
@@ -494,6 +501,8 @@ def evaluate_condition(
             policy_texts if effective is None else effective,
             matched,
             reason,
+            None if span is None else span.line,
+            None if span is None else span.column,
         )
 
     spec = parse_operator(operator)

@@ -277,7 +277,11 @@ def _principal_part(statement: Statement, request: Request) -> tuple[PartResult,
     for entry in principal.entries:
         m = match_principal_entry(entry.kind, entry.value, caller)
         reason = m.reason
-        entries.append(EntryResult(entry.kind, entry.value, m.matched, reason))
+        entries.append(
+            EntryResult(
+                entry.kind, entry.value, m.matched, reason, entry.span.line, entry.span.column
+            )
+        )
         if m.matched and first_match is None:
             first_match = (reason, m.how)
     shown = [f"{e.kind}: {e.value}" for e in entries]

@@ -24,14 +24,20 @@ class EntryResult:
     value: str
     matched: bool
     reason: str
+    line: int | None = None  # where the entry is in the policy text
+    column: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "type": self.kind,
             "value": self.value,
             "matched": self.matched,
             "reason": self.reason,
         }
+        if self.line is not None:
+            out["line"] = self.line
+            out["column"] = self.column
+        return out
 
 
 @dataclass(slots=True)

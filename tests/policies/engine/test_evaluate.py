@@ -395,7 +395,11 @@ def test_the_answer_has_the_contracts_keys_and_reads_as_an_explanation() -> None
         "policy_value": "abc-123",
         "matched": True,
         "reason": condition["reason"],
+        "line": 13,  # positions point into the two-space-indented text of the object
+        "column": 11,
     }
+    (entry,) = statement["principal"]["entries"]
+    assert (entry["line"], entry["matched"]) == (8, True)
     assert answer["explanation"][1].startswith(
         f"Statement 'AllowPartner' (#1) allows {OTHER_ALICE} because"
     )
