@@ -290,7 +290,7 @@ class ConditionResult:
     request_values: list[str] | None  # None: the key is not in the request
     request_multivalued: bool
     policy_values: list[str]  # as written in the policy
-    effective_values: list[str]  # after policy variables ("" where unresolved)
+    effective_values: list[str]  # after policy variables (unresolved ones as written)
     matched: bool
     reason: str
     line: int | None = None  # where the condition key is in the policy text
