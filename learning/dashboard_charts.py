@@ -34,7 +34,7 @@ class HBarChart:
 
 def track_progress_chart(tracks: Sequence) -> HBarChart:
     """One bar per track: the share of its lessons done."""
-    label_width, plot_width, bar_height, gap, top = 190, 200, 20, 12, 8
+    label_width, plot_width, bar_height, gap, top = 150, 170, 20, 12, 8
     bars = []
     for i, track in enumerate(tracks):
         share = track.done / track.total if track.total else 0
@@ -50,7 +50,7 @@ def track_progress_chart(tracks: Sequence) -> HBarChart:
     return HBarChart(
         title="Lessons done per track",
         bars=bars,
-        width=label_width + plot_width + 90,
+        width=label_width + plot_width + 60,
         height=top + len(bars) * (bar_height + gap),
         label_width=label_width,
         plot_width=plot_width,
