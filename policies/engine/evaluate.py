@@ -923,6 +923,33 @@ def _caller_line(request: Request) -> str:
     )
 
 
+STS_COMPARISON_PAGE = _GUIDE + "id_credentials_temp_request.html#stsapi_comparison"
+
+
+def _action_caller_note(request: Request) -> str | None:
+    """A note when the action is not the one this kind of caller uses."""
+    action = request.action.lower()
+    caller = request.caller
+    if action == "sts:assumerolewithwebidentity" and not (
+        caller.kind == "federated" and caller.provider != "saml"
+    ):
+        return (
+            "Note: AssumeRoleWithWebIdentity is called with a token from an OpenID Connect "
+            f"or web identity provider, and this caller is not one ({STS_COMPARISON_PAGE})."
+        )
+    if action == "sts:assumerolewithsaml" and caller.provider != "saml":
+        return (
+            "Note: AssumeRoleWithSAML is called with an assertion from a SAML provider, and "
+            f"this caller is not one ({STS_COMPARISON_PAGE})."
+        )
+    if action == "sts:assumerole" and caller.kind == "federated":
+        return (
+            "Note: a federated identity reaches a role through AssumeRoleWithWebIdentity or "
+            f"AssumeRoleWithSAML, not AssumeRole ({STS_COMPARISON_PAGE})."
+        )
+    return None
+
+
 def evaluate_case(case: Any) -> EvaluationResult:
     """Evaluate one case of the engine contract."""
     parsed = parse_case(case)
@@ -936,6 +963,9 @@ def evaluate_case(case: Any) -> EvaluationResult:
     errors = [f for f in findings if f.severity == "error"]
 
     explanation: list[str] = [_caller_line(request)]
+    note = _action_caller_note(request)
+    if note is not None:
+        explanation.append(note)
     if not request.caller.is_iam and parsed.given_identity_keys:
         explanation.append(
             "The case's "

@@ -504,3 +504,19 @@ def test_a_session_policy_is_ignored_for_a_user_and_says_so() -> None:
     result = run(trust, ALICE, identity_policies=[], session_policy=NOTHING)
     assert result.decision == "allowed"
     assert any("session_policy is ignored" in line for line in result.explanation)
+
+
+def test_a_note_when_the_action_does_not_fit_the_caller() -> None:
+    saml = f"arn:aws:iam::{ACCOUNT}:saml-provider/Okta"
+    trust = policy(allow({"Federated": saml}, "sts:AssumeRoleWithSAML"))
+    wrong = run(trust, saml, "sts:AssumeRoleWithWebIdentity")
+    assert wrong.decision == "implicitDeny"
+    assert wrong.explanation[1].startswith("Note: AssumeRoleWithWebIdentity")
+    right = run(trust, saml, "sts:AssumeRoleWithSAML")
+    assert right.decision == "allowed"
+    assert not any(line.startswith("Note:") for line in right.explanation)
+    assert (
+        run(policy(allow({"AWS": ALICE})), ALICE, "sts:AssumeRoleWithSAML")
+        .explanation[1]
+        .startswith("Note: AssumeRoleWithSAML")
+    )
