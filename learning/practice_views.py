@@ -291,6 +291,7 @@ def exam_question(request: HttpRequest, public_id, number: int) -> HttpResponse:
         "total": len(attempt.question_ids),
         "response": response,
         "chosen": response.chosen if response else [],
+        "submitted_policy": response.policy if response else "",
         "nav": _exam_nav(attempt),
         "time_left": quiz.exam_time_left(attempt),
         "error": error,

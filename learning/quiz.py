@@ -192,6 +192,7 @@ def practice_answer(
         question=question,
         mode=mode,
         chosen=chosen,
+        policy=policy,
         correct=correct,
         seconds=seconds,
         **learner.owner_fields(),
@@ -307,6 +308,7 @@ def exam_answer(
         raise QuizError("That question is not part of this exam.")
     defaults = {
         "chosen": chosen,
+        "policy": policy,
         "flagged": flagged,
         "correct": answer_is_correct(question, chosen, policy),
         "answered": now if chosen or policy else None,

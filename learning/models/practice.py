@@ -64,6 +64,7 @@ class ExamResponse(models.Model):
     attempt = models.ForeignKey(ExamAttempt, on_delete=models.CASCADE, related_name="responses")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     chosen = models.JSONField(default=list)
+    policy = models.TextField(blank=True, help_text="The learner's policy, for 'fix' questions.")
     flagged = models.BooleanField(default=False)
     correct = models.BooleanField(default=False)
     answered = models.DateTimeField(null=True, blank=True)

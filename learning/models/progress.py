@@ -62,6 +62,7 @@ class QuestionAnswer(LearnerOwned):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     mode = models.CharField(max_length=10, default="practice")
     chosen = models.JSONField(default=list)
+    policy = models.TextField(blank=True, help_text="The learner's policy, for 'fix' questions.")
     correct = models.BooleanField()
     seconds = models.PositiveIntegerField(null=True, blank=True)
 

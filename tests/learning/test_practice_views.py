@@ -200,3 +200,31 @@ def test_staff_see_question_reports_in_the_admin(admin_client):
     QuestionReport.objects.create(question=question, message="The key says A; B is right.")
     html = admin_client.get(reverse("admin:learning_questionreport_changelist")).content.decode()
     assert "The key says A; B is right." in html
+
+
+def test_a_fixed_policy_in_an_exam_survives_a_reload(client):
+    QuestionFactory(
+        type="fix",
+        options=[],
+        exercise_data={
+            "starting_policy": '{"Version": "2012-10-17", "Statement": []}',
+            "role_arn": "arn:aws:iam::111122223333:role/WebServer",
+            "scenarios": [
+                {
+                    "name": "EC2 can assume the role",
+                    "expect": "allowed",
+                    "request": {"principal": "ec2.amazonaws.com", "action": "sts:AssumeRole"},
+                }
+            ],
+        },
+    )
+    client.post(reverse("learning:exam_start"), {"exam": "SAA-C03", "count": 10})
+    attempt = ExamAttempt.objects.get()
+    url = reverse("learning:exam_question", args=[attempt.public_id, 1])
+    fixed = (
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+        '"Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}'
+    )
+    client.post(url, {"policy": fixed}, **HTMX)
+    assert ExamResponse.objects.get(attempt=attempt).correct
+    assert "ec2.amazonaws.com&quot;}, &quot;Action" in client.get(url).content.decode()
