@@ -90,11 +90,7 @@ def playground(request: HtmxHttpRequest) -> HttpResponse:
         status = check.status
     context = _context(request, check, notice)
     if request.htmx:
-        response = HttpResponse(
-            render_to_string(f"{TEMPLATE}#results", context, request)
-            + render_to_string(f"{TEMPLATE}#oob", context, request),
-            status=status,
-        )
+        response = render(request, f"{TEMPLATE}#live", context, status=status)
     else:
         response = render(request, TEMPLATE, context, status=status)
     patch_vary_headers(response, ["HX-Request"])

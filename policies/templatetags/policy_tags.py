@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -59,3 +61,65 @@ def severity_icon(severity: str) -> str:
 def lookup(mapping: dict[str, Any] | None, key: str) -> Any:
     """``mapping[key]``, or an empty string when there is no such key."""
     return (mapping or {}).get(key, "")
+
+
+def _e(value: Any) -> str:
+    """HTML-escaped text (what Django's ``escape`` does, without the SafeString wrapper)."""
+    return html.escape(str(value), quote=True)
+
+
+def _part_html(part: dict[str, Any]) -> str:
+    matched = part.get("matched")
+    operator = part.get("operator")
+    op = f"<span>operator <code>{_e(operator)}</code></span> " if operator else ""
+    return (
+        f'<li class="{"is-match" if matched else "is-miss"}">'
+        f'<span class="icon" aria-hidden="true">{"✔" if matched else "✖"}</span>'
+        f'<span class="visually-hidden">{"Matches:" if matched else "Does not match:"}</span> '
+        f"{_e(part.get('reason', ''))}\n"
+        f'<span class="trace-values">{op}'
+        f"<span>request <code>{_e(trace_value(part.get('request_value')))}</code></span> "
+        f"<span>policy <code>{_e(trace_value(part.get('policy_value')))}</code></span></span></li>"
+    )
+
+
+def _statement_html(st: dict[str, Any], goto_editor: str | None) -> str:
+    matched = st.get("matched")
+    sid = f" “{_e(st['sid'])}”" if st.get("sid") else ""
+    effect = f" ({_e(st['effect'])})" if st.get("effect") else ""
+    goto = ""
+    if goto_editor and st.get("line"):
+        editor, line = _e(goto_editor), int(st["line"])
+        goto = (
+            f'\n<a class="trace-goto" href="#{editor}" data-goto-line="{line}" '
+            f'data-goto-editor="{editor}">line {line}'
+            '<span class="visually-hidden"> of the policy</span></a>'
+        )
+    parts = "".join(_part_html(p) for p in statement_parts(st))
+    return (
+        f'<li class="trace-statement {"is-match" if matched else "is-miss"}">'
+        f'<p class="trace-head"><span class="icon" aria-hidden="true">'
+        f"{'●' if matched else '○'}</span>\n"
+        f"Statement {int(st.get('index', 0)) + 1}{sid}{effect}: "
+        f"<strong>{'applies to this request' if matched else 'does not apply'}</strong>{goto}"
+        f"</p><ul>{parts}</ul></li>"
+    )
+
+
+@register.simple_tag
+def trace_statements(
+    layers: list[tuple[str, list[dict[str, Any]]]], editor_id: str | None = None
+) -> SafeString:
+    """The statement-by-statement trace of each layer, as HTML.
+
+    Built in Python rather than in template loops because the playground renders
+    it on every keystroke and it is the largest part of the page; every value from
+    the answer is escaped with ``html.escape``. Statements of the first layer
+    (the trust policy) link to their line in ``editor_id``.
+    """
+    out = []
+    for index, (name, statements) in enumerate(layers):
+        goto = editor_id if index == 0 else None
+        items = "".join(_statement_html(st, goto) for st in statements)
+        out.append(f'<p class="trace-layer">{_e(name)}</p>\n<ol class="trace-list">{items}</ol>')
+    return mark_safe("\n".join(out))
