@@ -198,9 +198,19 @@
 
   // --- htmx: show 4xx answers (bad field, too large, rate limited) ---
 
+  function isAnswer(status) {
+    return status === 400 || status === 404 || status === 413 || status === 429;
+  }
+
+  // With DEBUG on, django-htmx's script replaces the whole page with any 400 or
+  // 404 response (to show Django's error page). Ours are answers, not errors:
+  // keep that listener on the document from seeing them.
+  form.addEventListener("htmx:beforeOnLoad", function (event) {
+    if (isAnswer(event.detail.xhr.status)) event.stopPropagation();
+  });
+
   document.body.addEventListener("htmx:beforeSwap", function (event) {
-    var status = event.detail.xhr.status;
-    if (status === 400 || status === 404 || status === 413 || status === 429) {
+    if (isAnswer(event.detail.xhr.status)) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }

@@ -184,13 +184,17 @@ def test_a_condition_key_row_changes_the_decision(page: Page, live_server):
     expect(page.locator("#pg-panel-cloudtrail")).to_contain_text('"externalId": "wrong-id"')
 
 
-def test_a_bad_principal_gets_a_message_beside_the_field(page: Page, live_server):
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+def test_a_bad_principal_gets_a_message_beside_the_field(page: Page, live_server, settings, debug):
+    # With DEBUG on, django-htmx's script would show any 400 as a whole page.
+    settings.DEBUG = debug
     open_playground(page, live_server)
     principal = page.get_by_label("Principal", exact=True)
     principal.fill("not a principal")
     expect(page.locator("#error-principal")).to_contain_text("is not an IAM user")
     expect(principal).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#pg-results")).to_contain_text("No decision yet")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Playground")
     principal.fill("ec2.amazonaws.com")
     expect(decision(page)).to_have_text(re.compile("Allowed"))
     expect(page.locator("#error-principal")).to_be_empty()
