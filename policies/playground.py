@@ -9,6 +9,7 @@ answer.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -170,6 +171,51 @@ def state_from_share(value: Any) -> PlaygroundState:
         **fields,
         tab=_choice(value.get("tab"), TABS),
         editor=_choice(value.get("editor"), EDITOR_TABS),
+    )
+
+
+def _preset_for(principal: str) -> str:
+    """The preset whose kind of caller ``principal`` is, for the caller menu's label."""
+    for preset in PRESETS_BY_SLUG.values():
+        if preset.principal == principal:
+            return preset.slug
+    if ":oidc-provider/token.actions.githubusercontent.com" in principal:
+        return "github"
+    if ":oidc-provider/" in principal:
+        return "eks"
+    if ":saml-provider/" in principal:
+        return "saml"
+    if principal.endswith(".amazonaws.com"):
+        return "cognito" if principal.startswith("cognito-identity") else "ec2"
+    if principal.startswith(("arn:aws:sts::", "arn:aws:iam::")):
+        own = f"::{DEFAULT_ROLE_ARN.split(':')[4]}:"
+        return "same-account" if own in principal else "other-account"
+    return DEFAULT_PRESET.slug
+
+
+def state_for_case(
+    *, policy: Any, request: Mapping[str, Any], identity_policies: list[Any] | None = None
+) -> PlaygroundState:
+    """The state that opens a lesson's "try it" case in the playground."""
+    if not isinstance(policy, str):
+        policy = json.dumps(policy, indent=2)
+    rows = []
+    for key, value in (request.get("context") or {}).items():
+        values = value if isinstance(value, list) else [value]
+        rows.append(ConditionRow(str(key), ", ".join(str(v) for v in values)))
+    identity = ""
+    if identity_policies:
+        first = identity_policies[0]
+        identity = first if isinstance(first, str) else json.dumps(first, indent=2)
+    principal = str(request.get("principal", ""))
+    return PlaygroundState(
+        policy=policy,
+        identity_policy=identity,
+        preset=_preset_for(principal),
+        principal=principal,
+        action=str(request.get("action", "sts:AssumeRole")),
+        role_arn=str(request.get("role_arn", DEFAULT_ROLE_ARN)),
+        conditions=rows,
     )
 
 

@@ -6,7 +6,11 @@ import html
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+
+from policies.playground import state_for_case
+from policies.share import encode_share_state
 
 register = template.Library()
 
@@ -123,3 +127,17 @@ def trace_statements(
         items = "".join(_statement_html(st, goto) for st in statements)
         out.append(f'<p class="trace-layer">{_e(name)}</p>\n<ol class="trace-list">{items}</ol>')
     return mark_safe("\n".join(out))
+
+
+@register.filter
+def playground_url(block: dict[str, Any]) -> str:
+    """A link that opens a lesson's "try it" case (policy and request) in the playground.
+
+    The case travels in the link itself, as a share link does.
+    """
+    state = state_for_case(
+        policy=block.get("policy", ""),
+        request=block.get("request") or {},
+        identity_policies=block.get("identity_policies"),
+    )
+    return reverse("policies:playground") + "?s=" + encode_share_state(state.to_share())

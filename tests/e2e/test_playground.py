@@ -3,6 +3,7 @@ flipping with the caller, templates, share links, the keyboard alone, axe-core."
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -405,3 +406,16 @@ def test_without_javascript_the_form_posts_and_shows_the_same_result(browser, li
     expect(page.get_by_label("Action")).to_have_value("sts:AssumeRoleWithSAML")
     expect(page.locator("[data-decision]")).to_have_text(re.compile("Implicit deny"))
     context.close()
+
+
+def test_a_lessons_try_it_block_opens_in_the_playground(page: Page, live_server, console_errors):
+    from tests.learning.factories import EC2_TRUST, LessonFactory
+
+    lesson = LessonFactory()
+    page.goto(live_server.url + lesson.get_absolute_url())
+    page.get_by_role("link", name="Open in the playground").first.click()
+    page.wait_for_url("**/playground/?s=*")
+    expect(page.locator(".rc-editor[data-editor-for=policy] .cm-content")).to_be_visible()
+    assert json.loads(page.evaluate("RoleCallEditor.getValue('policy')")) == json.loads(EC2_TRUST)
+    expect(decision(page)).to_have_text(re.compile("Allowed"))
+    assert console_errors == []

@@ -3,18 +3,23 @@ form, bad input and the rate limit, as a browser (or a script) meets them."""
 
 from __future__ import annotations
 
+import gzip
 import re
 from html import unescape
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from policies.engine import evaluate
 from policies.playground import MAX_POLICY_CHARS
 from policies.presets import DEFAULT_ROLE_ARN, PRESETS_BY_SLUG
 from policies.share import encode_share_state
 from policies.starters import STARTERS, STARTERS_BY_SLUG
+from policies.templatetags.policy_tags import playground_url
 
 pytestmark = pytest.mark.django_db
 
@@ -451,3 +456,50 @@ def test_without_javascript_rows_can_be_added_and_removed(client: Client):
     row = 'name="condition_key" list="pg-keys" value="{}"'
     assert row.format("sts:ExternalId") not in removed
     assert row.format("aws:SourceIp") in removed
+
+
+# --- Links from lessons, and the page's weight -----------------------------------------------
+
+
+def test_a_lessons_try_it_case_opens_in_the_playground_with_the_same_answer(client: Client):
+    block = {
+        "policy": STARTERS_BY_SLUG["cross-account-one-role"].policy_text,
+        "request": {
+            "principal": "arn:aws:sts::444455556666:assumed-role/DeployRole/run-42",
+            "action": "sts:AssumeRole",
+            "role_arn": "arn:aws:iam::111122223333:role/Deployer",
+            "context": {"aws:TagKeys": ["team", "env"], "sts:ExternalId": "x"},
+        },
+        "identity_policies": [
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}],
+            }
+        ],
+    }
+    url = playground_url(block)
+    assert url.startswith(URL + "?s=")
+    html = unescape(client.get(url).content.decode())
+    expected = evaluate(
+        {
+            "trust_policy": block["policy"],
+            "request": block["request"],
+            "identity_policies": block["identity_policies"],
+        }
+    ).decision
+    assert decision_of(html) == expected
+    assert 'value="team, env"' in html
+    assert '<option value="other-account" selected>' in html
+    assert '"Resource": "*"' in html
+
+
+def test_the_pages_javascript_stays_within_150_kb_gzipped(client: Client):
+    html = client.get(URL).content.decode()
+    sources = re.findall(r'<script src="/static/([^"]+)"', html)
+    assert "policies/editor/editor.js" in sources and "policies/playground.js" in sources
+    total = 0
+    for source in sources:
+        path = finders.find(source)
+        assert path, source
+        total += len(gzip.compress(Path(path).read_bytes(), compresslevel=9))
+    assert total <= 150 * 1024, f"{total} bytes gzipped"
