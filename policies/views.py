@@ -129,7 +129,7 @@ def _context(request: HttpRequest, check: Check, notice: str) -> dict[str, Any]:
         "holes": [s for s in STARTERS if s.vulnerable],
         "current_starter": next((s for s in STARTERS if s.slug == state.starter), None),
         "share": _share(request, state) if check.ok else None,
-        "max_policy_chars": MAX_POLICY_CHARS,
+        "max_policy_chars": f"{MAX_POLICY_CHARS:,}",
         "logging_page": LOGGING_PAGE,
         "error_fields": ERROR_FIELDS,
         "result_tabs": RESULT_TABS,

@@ -238,8 +238,17 @@
     lastDecision = text;
   }
 
-  document.body.addEventListener("htmx:afterSettle", function (event) {
+  // A check that was already on its way when a result tab was clicked comes
+  // back with the tab it was sent with; show the one the learner chose since.
+  function keepChosenTab() {
+    var chosen = document.getElementById("pg-tab").value;
+    var tab = document.querySelector('#pg-results [role=tab][value="' + chosen + '"]');
+    if (tab && tab.getAttribute("aria-selected") !== "true") selectTab(tab, false);
+  }
+
+  document.body.addEventListener("htmx:afterSettle", function () {
     showScriptOnly(document);
+    keepChosenTab();
     afterUpdate();
   });
 

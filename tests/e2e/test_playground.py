@@ -152,6 +152,34 @@ def test_format_pretty_prints_the_policy(page: Page, live_server):
     assert value.startswith('{\n  "Version": "2012-10-17",')
 
 
+def test_copy_puts_the_policy_on_the_clipboard(page: Page, live_server, context):
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    open_playground(page, live_server, "?starter=saml")
+    button = page.locator("#pg-panel-trust").get_by_role("button", name="Copy")
+    button.click()
+    expect(button).to_have_attribute("data-copied", re.compile(".*"))
+    clipboard = page.evaluate("navigator.clipboard.readText()")
+    assert json.loads(clipboard)["Statement"][0]["Action"] == "sts:AssumeRoleWithSAML"
+
+
+def test_a_tab_chosen_while_a_check_is_on_its_way_stays_open(page: Page, live_server):
+    open_playground(page, live_server)
+    page.route(
+        "**/playground/",
+        lambda route: (
+            (page.wait_for_timeout(400), route.continue_())
+            if route.request.method == "POST"
+            else route.continue_()
+        ),
+    )
+    page.get_by_label("Principal", exact=True).fill("lambda.amazonaws.com")
+    page.wait_for_timeout(300)  # the check has left, with the Decision tab open
+    page.get_by_role("tab", name="CloudTrail").click()
+    expect(decision(page)).to_have_text(re.compile("Implicit deny"), timeout=5000)
+    expect(page.get_by_role("tab", name="CloudTrail")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#pg-panel-cloudtrail")).to_be_visible()
+
+
 # --- Scenario and decision -----------------------------------------------------------------
 
 
