@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from policies.cloudtrail import TrailView, cloudtrail_records
@@ -334,6 +335,12 @@ def _usage_error(message: str, errors: dict[str, str]) -> None:
     errors["form"] = message[:1].upper() + message[1:]
 
 
+@lru_cache(maxsize=256)
+def _description(policy: str, role_account: str | None) -> dict[str, Any]:
+    """``describe()`` of a policy, kept while only the request changes (read-only)."""
+    return describe(policy, role_account).to_dict()
+
+
 def playground_check(*, state: PlaygroundState) -> Check:
     """Validate the policy, evaluate the request and describe who can get in.
 
@@ -363,7 +370,7 @@ def playground_check(*, state: PlaygroundState) -> Check:
     check.answer = result.to_dict()
     check.findings = check.answer.get("findings", [])
     role_account = state.role_arn.split(":")[4] if state.role_arn.count(":") >= 5 else None
-    check.description = describe(state.policy, role_account).to_dict()
+    check.description = _description(state.policy, role_account)
     check.trail = cloudtrail_records(
         request=request, decision=result.decision, role_arn=state.role_arn or None
     )

@@ -122,6 +122,7 @@ def test_htmx_check_returns_only_the_results_and_out_of_band_updates(client: Cli
     assert html.lstrip().startswith('<section id="pg-results"')
     assert decision_of(html) == "allowed"
     assert '<section id="pg-findings"' in html and 'hx-swap-oob="true"' in html
+    assert '<p id="error-principal" hx-swap-oob="innerHTML">' in html
     for name in ("policy", "identity_policy", "principal", "action", "role_arn", "conditions"):
         assert f'<p id="error-{name}"' in html
         assert field_error(html, name) == ""
