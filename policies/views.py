@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -51,8 +51,6 @@ def playground(request: HtmxHttpRequest) -> HttpResponse:
     htmx request gets only the results, plus out-of-band updates of the
     findings and the messages beside the fields.
     """
-    notice = ""
-    status = 200
     params = request.POST if request.method == "POST" else request.GET
     runs_input = request.method == "POST" or any(k in params for k in ("s", *_FORM_FIELDS))
 
@@ -64,27 +62,7 @@ def playground(request: HtmxHttpRequest) -> HttpResponse:
             patch_vary_headers(response, ["HX-Request"])
             return response
 
-    if request.method == "POST" or any(k in params for k in _FORM_FIELDS):
-        state = state_from_form(params)
-    elif "s" in params:
-        try:
-            state = state_from_share(decode_share_state(params["s"]))
-        except (ShareError, StateError) as exc:
-            state, status = default_state(), 400
-            notice = (
-                f"This share link cannot be opened: {exc}. Here is the default template "
-                "instead; ask whoever sent the link to copy it again."
-            )
-    elif "starter" in params:
-        found = state_from_starter_slug(params["starter"])
-        if found is None:
-            state, status = default_state(), 404
-            notice = "There is no template by that name. Pick one from the Templates menu."
-        else:
-            state = found
-    else:
-        state = default_state()
-
+    state, status, notice = _requested_state(request, params)
     check = playground_check(state=state)
     if status == 200:
         status = check.status
@@ -95,6 +73,28 @@ def playground(request: HtmxHttpRequest) -> HttpResponse:
         response = render(request, TEMPLATE, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _requested_state(request: HttpRequest, params: QueryDict) -> tuple[PlaygroundState, int, str]:
+    """The state a request asks for, the status it gets, and a notice for the page."""
+    if request.method == "POST" or any(k in params for k in _FORM_FIELDS):
+        return state_from_form(params), 200, ""
+    if "s" in params:
+        try:
+            return state_from_share(decode_share_state(params["s"])), 200, ""
+        except (ShareError, StateError) as exc:
+            notice = (
+                f"This share link cannot be opened: {exc}. Here is the default template "
+                "instead; ask whoever sent the link to copy it again."
+            )
+            return default_state(), 400, notice
+    if "starter" in params:
+        found = state_from_starter_slug(params["starter"])
+        if found is None:
+            notice = "There is no template by that name. Pick one from the Templates menu."
+            return default_state(), 404, notice
+        return found, 200, ""
+    return default_state(), 200, ""
 
 
 def _share(request: HttpRequest, state: PlaygroundState) -> dict[str, Any]:
