@@ -410,6 +410,9 @@ def test_the_phone_layout_does_not_scroll_sideways(page: Page, live_server):
             page.get_by_role("tab", name=tab).click()
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 390, f"{query} {tab}: {width}px wide"
+    page.get_by_text("Templates", exact=True).click()
+    box = page.locator(".pg-menu-body").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, f"menu at {box}"
 
 
 # --- Without JavaScript ---------------------------------------------------------------------
