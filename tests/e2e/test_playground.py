@@ -326,6 +326,7 @@ def test_a_damaged_share_link_shows_a_message(page: Page, live_server):
 
 def test_the_rate_limit_message_shows_on_the_page(page: Page, live_server, settings):
     settings.PLAYGROUND_CHECKS_PER_WINDOW = 1
+    settings.PLAYGROUND_WINDOW_SECONDS = 3600  # no window boundary mid-test
     open_playground(page, live_server)
     page.get_by_label("Principal", exact=True).fill("lambda.amazonaws.com")
     expect(decision(page)).to_have_text(re.compile("Implicit deny"))
