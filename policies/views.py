@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -51,7 +52,10 @@ def playground(request: HtmxHttpRequest) -> HttpResponse:
     htmx request gets only the results, plus out-of-band updates of the
     findings and the messages beside the fields.
     """
-    params = request.POST if request.method == "POST" else request.GET
+    try:
+        params = request.POST if request.method == "POST" else request.GET
+    except RequestDataTooBig:
+        return _too_big(request)
     runs_input = request.method == "POST" or any(k in params for k in ("s", *_FORM_FIELDS))
 
     if runs_input:
@@ -134,6 +138,23 @@ def _context(request: HttpRequest, check: Check, notice: str) -> dict[str, Any]:
         "error_fields": ERROR_FIELDS,
         "result_tabs": RESULT_TABS,
     }
+
+
+def _too_big(request: HtmxHttpRequest) -> HttpResponse:
+    """A body larger than Django reads at all (``DATA_UPLOAD_MAX_MEMORY_SIZE``)."""
+    state = default_state()
+    check = Check(state=state, errors={"policy": _TOO_BIG})
+    context = _context(request, check, _TOO_BIG)
+    template = f"{TEMPLATE}#live" if request.htmx else TEMPLATE
+    response = render(request, template, context, status=413)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+_TOO_BIG = (
+    f"What was sent is far larger than the {MAX_POLICY_CHARS:,} characters the playground "
+    "checks, so it was not read. Shorten the policy to see a decision."
+)
 
 
 def _too_many(request: HtmxHttpRequest, retry_after: int) -> HttpResponse:

@@ -266,6 +266,17 @@ def test_a_policy_above_the_size_limit_is_refused_with_a_clear_message(client: C
         assert f"{MAX_POLICY_CHARS:,}" in message and "Shorten it" in message
 
 
+def test_a_body_too_large_for_django_to_read_gets_the_same_message(client: Client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100_000
+    huge = "x" * 200_000
+    for response in (
+        client.post(URL, form(policy=huge), **HTMX),
+        client.post(URL, form(policy=huge)),
+    ):
+        assert response.status_code == 413
+        assert "far larger than the" in field_error(response.content.decode(), "policy")
+
+
 def test_garbage_in_every_field_never_gives_a_server_error(client: Client):
     weird = "\u0000\ud7ff<script>alert(1)</script>" + "{" * 50
     names = ("policy", "identity_policy", "principal", "action", "role_arn", "tab")
