@@ -152,17 +152,23 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set, so every worker shares rate limits;
-# local memory otherwise.
+# Cache: Redis when REDIS_URL is set, so every worker and every machine shares
+# the cache, the sessions and the rate limits; local memory otherwise. The
+# backend treats an unreachable Redis as an empty cache (config/cache.py), and
+# the short timeouts keep an outage from stalling requests.
 REDIS_URL = env_url("REDIS_URL", schemes={"redis", "rediss", "unix"})
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "rolecall",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
+    # Sessions are written to the database and read from Redis: losing Redis
+    # loses no session.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

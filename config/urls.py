@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("policies.urls")),
+    path("api/v1/", include("policies.api_urls")),
     path("", include("learning.urls")),
     path("admin/", admin.site.urls),
 ]

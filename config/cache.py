@@ -1,0 +1,100 @@
+"""Django's Redis cache, made to survive a Redis outage.
+
+Everything the app keeps in Redis can be lost without losing data: cached
+pages and fragments are recomputed, sessions (``cached_db``) are read from
+the database, and rate-limit counters start again. So when Redis cannot be
+reached, a read is a miss, a write is dropped and the request goes on,
+slower, with a warning in the log, never a 500.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+#: Errors that mean "Redis is not there right now", as opposed to a bug in a call.
+OUTAGE_ERRORS: tuple[type[Exception], ...] = (
+    RedisConnectionError,
+    RedisTimeoutError,
+    ConnectionError,
+    TimeoutError,
+)
+
+#: One warning per process per this many seconds, so an outage does not flood the log.
+WARNING_INTERVAL_SECONDS = 30.0
+
+
+class ResilientRedisCache(RedisCache):
+    """``RedisCache`` that treats an unreachable Redis as an empty cache."""
+
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._last_warning = float("-inf")
+        self._warning_lock = threading.Lock()
+
+    def _outage(self, operation: str, exc: Exception) -> None:
+        now = time.monotonic()
+        with self._warning_lock:
+            if now - self._last_warning < WARNING_INTERVAL_SECONDS:
+                return
+            self._last_warning = now
+        logger.warning(
+            "Redis is unreachable (%s failed: %s); serving without the cache, "
+            "sessions from the database, rate limits not counted.",
+            operation,
+            exc,
+        )
+
+    def _call[T](self, operation: str, fallback: T, call: Callable[[], T]) -> T:
+        try:
+            return call()
+        except OUTAGE_ERRORS as exc:
+            self._outage(operation, exc)
+            return fallback
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+        return self._call("add", False, lambda: RedisCache.add(self, key, value, timeout, version))
+
+    def get(self, key, default=None, version=None) -> Any:
+        return self._call("get", default, lambda: RedisCache.get(self, key, default, version))
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> None:
+        self._call("set", None, lambda: RedisCache.set(self, key, value, timeout, version))
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+        return self._call("touch", False, lambda: RedisCache.touch(self, key, timeout, version))
+
+    def delete(self, key, version=None) -> bool:
+        return self._call("delete", False, lambda: RedisCache.delete(self, key, version))
+
+    def get_many(self, keys, version=None) -> dict[str, Any]:
+        return self._call("get_many", {}, lambda: RedisCache.get_many(self, keys, version))
+
+    def has_key(self, key, version=None) -> bool:
+        return self._call("has_key", False, lambda: RedisCache.has_key(self, key, version))
+
+    def incr(self, key, delta=1, version=None) -> int:
+        # A counter that cannot be read counts as new: rate limits fail open
+        # during an outage rather than locking every learner out.
+        return self._call("incr", delta, lambda: RedisCache.incr(self, key, delta, version))
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None) -> list[str]:
+        return self._call(
+            "set_many", list(data), lambda: RedisCache.set_many(self, data, timeout, version)
+        )
+
+    def delete_many(self, keys, version=None) -> None:
+        self._call("delete_many", None, lambda: RedisCache.delete_many(self, keys, version))
+
+    def clear(self) -> bool:
+        return self._call("clear", False, lambda: RedisCache.clear(self))
