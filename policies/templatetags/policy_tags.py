@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from policies.playground import state_for_case
@@ -141,3 +143,14 @@ def playground_url(block: dict[str, Any]) -> str:
         identity_policies=block.get("identity_policies"),
     )
     return reverse("policies:playground") + "?s=" + encode_share_state(state.to_share())
+
+
+_DOC_LINK = re.compile(r"\((https://docs\.aws\.amazon\.com/[^\s()]+)\)")
+
+
+@register.filter
+def explanation_line(line: str) -> str:
+    """An explanation sentence with its AWS page reference turned into a short link."""
+    escaped = conditional_escape(line)
+    # The text is escaped first; only our own link markup is added.
+    return mark_safe(_DOC_LINK.sub(r'(<a href="\1">AWS documentation</a>)', escaped))

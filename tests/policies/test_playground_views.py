@@ -516,3 +516,13 @@ def test_the_pages_javascript_stays_within_150_kb_gzipped(client: Client):
         assert path, source
         total += len(gzip.compress(Path(path).read_bytes(), compresslevel=9))
     assert total <= 150 * 1024, f"{total} bytes gzipped"
+
+
+def test_explanation_links_its_aws_page_and_escapes_the_rest():
+    from policies.templatetags.policy_tags import explanation_line
+
+    html = explanation_line(
+        "Role <b> needs both sides (https://docs.aws.amazon.com/IAM/latest/UserGuide/x.html)."
+    )
+    assert "&lt;b&gt;" in html
+    assert '(<a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/x.html">' in html
