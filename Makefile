@@ -24,10 +24,11 @@ DEPLOY_ENV := DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=rolecall.example.com \
 # Development commands run with debug on unless the environment says otherwise.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: help install run test lint migrate content chromium e2e clean
+.PHONY: help install run serve test lint migrate content chromium e2e clean
 
 help:
 	@echo "make run    set up and serve the app on http://127.0.0.1:$(PORT)/ (SQLite)"
+	@echo "make serve  production-like: debug off, gunicorn, DATABASE_URL and REDIS_URL (see README)"
 	@echo "make test   set up and run every check and test, browser tests included"
 	@echo "make install  only create .venv and install the dependencies"
 
@@ -53,6 +54,28 @@ content: migrate
 
 run: content
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production-like: debug off, static files collected, gunicorn with WEB_CONCURRENCY
+# workers (default: twice the cores plus one). PostgreSQL and Redis come from
+# DATABASE_URL and REDIS_URL; DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS are required.
+# MIGRATE=0 skips migrate and load_content (every machine but one, when several share
+# one database). BIND=0.0.0.0:8000 listens beyond this machine (behind a load balancer).
+# GUNICORN_ARGS adds options, for example "--access-logfile -" or "--pid FILE".
+WEB_CONCURRENCY ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 + 1 )))
+BIND ?= 127.0.0.1:$(PORT)
+MIGRATE ?= 1
+GUNICORN_ARGS ?=
+SERVE_ENV := DJANGO_DEBUG=0
+
+serve: install
+	$(SERVE_ENV) $(PY) manage.py check --deploy --fail-level ERROR
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	@if [ "$(MIGRATE)" = "1" ]; then \
+		$(SERVE_ENV) $(PY) manage.py migrate --noinput && $(SERVE_ENV) $(PY) manage.py load_content; \
+	fi
+	$(SERVE_ENV) exec $(VENV)/bin/gunicorn config.wsgi --workers $(WEB_CONCURRENCY) \
+		--bind $(BIND) --timeout 30 --graceful-timeout 30 \
+		--max-requests 2000 --max-requests-jitter 200 $(GUNICORN_ARGS)
 
 # Real-browser tests use Debian's Chromium; Playwright never downloads a browser here.
 CHROMIUM ?= /usr/bin/chromium

@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from django.core.cache import caches
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -32,6 +33,9 @@ def _test_settings(settings) -> None:
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_SSL_REDIRECT = False
+    # Each test starts with an empty cache: with REDIS_URL set (CI's second run)
+    # the cache outlives the process, and rate-limit counters must not carry over.
+    caches["default"].clear()
 
 
 def _chromium_available() -> bool:
