@@ -235,8 +235,10 @@ class Learner:
     think: float
     lessons: list[str]
     deadline: float
-    #: (attempt public id, question number) of every answer the server said it saved.
-    saved: list[tuple[str, int, tuple[str, ...]]] = field(default_factory=list)
+    #: Only exam simulations (bench/faults.py), or everything a learner does.
+    exams_only: bool = False
+    #: (attempt public id, question number, answer) of every answer the server said it saved.
+    saved: list[tuple[str, int, tuple[tuple[str, str], ...]]] = field(default_factory=list)
 
     async def pause(self, low: float, high: float) -> None:
         wanted = self.rng.uniform(low, high) * self.think
@@ -249,6 +251,8 @@ class Learner:
         await self.pause(0, 2)  # learners arrive over the first seconds, not all at once
         await self.client.request("page: home", "GET", "/")
         activities = [self.read_lesson, self.playground, self.practise, self.exam]
+        if self.exams_only:
+            activities = [self.exam]
         while self.time_left():
             await self.rng.choice(activities)()
 
@@ -364,7 +368,14 @@ async def warm_up(port: int, lessons: list[str]) -> None:
 
 
 async def simulate(
-    port: int, *, learners: int, seconds: float, think: float, retries: int = 0, seed: int = 1
+    port: int,
+    *,
+    learners: int,
+    seconds: float,
+    think: float,
+    retries: int = 0,
+    seed: int = 1,
+    exams_only: bool = False,
 ) -> tuple[Stats, list[Learner], float]:
     lessons = await discover_lessons(port)
     await warm_up(port, lessons)
@@ -377,6 +388,7 @@ async def simulate(
             think=think,
             lessons=lessons,
             deadline=deadline,
+            exams_only=exams_only,
         )
         for n in range(learners)
     ]
