@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from learning.models.content import EXAMS, Question
-from learning.models.progress import LearnerOwned
+from learning.models.progress import LearnerOwned, unique_per_learner
 
 
 class StudyPlan(LearnerOwned):
@@ -18,16 +18,7 @@ class StudyPlan(LearnerOwned):
     exam_date = models.DateField(null=True, blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user"], condition=models.Q(user__isnull=False), name="plan_unique_user"
-            ),
-            models.UniqueConstraint(
-                fields=["session_key"],
-                condition=models.Q(user__isnull=True),
-                name="plan_unique_session",
-            ),
-        ]
+        constraints = unique_per_learner(name="plan")
 
 
 class ExamAttempt(LearnerOwned):
@@ -92,18 +83,7 @@ class ReviewCard(LearnerOwned):
     last_review = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "question"],
-                condition=models.Q(user__isnull=False),
-                name="card_unique_user",
-            ),
-            models.UniqueConstraint(
-                fields=["session_key", "question"],
-                condition=models.Q(user__isnull=True),
-                name="card_unique_session",
-            ),
-        ]
+        constraints = unique_per_learner("question", name="card")
 
 
 class ReviewLog(models.Model):

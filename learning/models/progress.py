@@ -10,6 +10,22 @@ from django.db import models
 from learning.models.content import Exercise, Lesson, Question
 
 
+def unique_per_learner(*fields: str, name: str) -> list[models.UniqueConstraint]:
+    """One row per learner (and ``fields``): per user once signed in, per session before."""
+    return [
+        models.UniqueConstraint(
+            fields=["user", *fields],
+            condition=models.Q(user__isnull=False),
+            name=f"{name}_unique_user",
+        ),
+        models.UniqueConstraint(
+            fields=["session_key", *fields],
+            condition=models.Q(user__isnull=True),
+            name=f"{name}_unique_session",
+        ),
+    ]
+
+
 class LearnerOwned(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -31,18 +47,7 @@ class LessonProgress(LearnerOwned):
     check_correct = models.BooleanField(null=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "lesson"],
-                condition=models.Q(user__isnull=False),
-                name="lessonprogress_unique_user",
-            ),
-            models.UniqueConstraint(
-                fields=["session_key", "lesson"],
-                condition=models.Q(user__isnull=True),
-                name="lessonprogress_unique_session",
-            ),
-        ]
+        constraints = unique_per_learner("lesson", name="lessonprogress")
 
 
 class ExerciseAttempt(LearnerOwned):
