@@ -156,7 +156,7 @@ def _validate(data: dict[str, Any]) -> dict[str, Any]:
 def _describe(data: dict[str, Any]) -> dict[str, Any]:
     policy = _policy_field(data)
     account = data.get("role_account")
-    if account is not None and not (
+    if "role_account" in data and not (
         isinstance(account, str) and len(account) == 12 and account.isascii() and account.isdigit()
     ):
         raise ApiError(400, '"role_account" must be a 12-digit AWS account ID.')

@@ -10,9 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 _POLICY_DOCUMENT = {
-    "description": "An IAM policy document (a JSON object with Version and Statement).",
-    "type": "object",
+    "description": "An IAM policy document: the JSON object, or its text.",
+    "oneOf": [{"type": "object"}, {"type": "string"}],
 }
+_NULL = {"type": "null"}
+#: A condition value as AWS writes them: a string, or a number or boolean it compares as text.
+_CONTEXT_SCALAR = {"type": ["string", "number", "boolean"]}
 
 _POLICY_INPUT = {
     "description": (
@@ -21,7 +24,7 @@ _POLICY_INPUT = {
     ),
     "oneOf": [
         {"type": "object"},
-        {"type": "string", "maxLength": 16_384},
+        {"type": "string", "description": "At most 16,384 characters (else a 413)."},
     ],
 }
 
@@ -60,7 +63,7 @@ _CASE = {
         "trust_policy": _POLICY_INPUT,
         "request": {
             "type": "object",
-            "required": ["principal", "action", "role_arn"],
+            "required": ["principal", "action"],
             "properties": {
                 "principal": {
                     "type": "string",
@@ -68,28 +71,43 @@ _CASE = {
                 },
                 "action": {"type": "string", "examples": ["sts:AssumeRole"]},
                 "role_arn": {
-                    "type": "string",
-                    "examples": ["arn:aws:iam::444455556666:role/Target"],
+                    "description": "The role being assumed; its account is the resource account.",
+                    "oneOf": [
+                        {"type": "string", "examples": ["arn:aws:iam::444455556666:role/Target"]},
+                        _NULL,
+                    ],
                 },
                 "context": {
-                    "type": "object",
-                    "description": "Condition keys: a string for one value, a list for several.",
-                    "additionalProperties": {
-                        "oneOf": [
-                            {"type": "string"},
-                            {"type": "array", "items": {"type": "string"}},
-                        ]
-                    },
+                    "oneOf": [
+                        {
+                            "type": "object",
+                            "description": (
+                                "Condition keys: one value, or a list for a multi-valued key."
+                            ),
+                            "additionalProperties": {
+                                "oneOf": [
+                                    _CONTEXT_SCALAR,
+                                    {"type": "array", "items": _CONTEXT_SCALAR},
+                                ]
+                            },
+                        },
+                        _NULL,
+                    ]
                 },
             },
         },
-        "identity_policies": {"type": "array", "items": _POLICY_DOCUMENT},
-        "permissions_boundary": _POLICY_DOCUMENT,
-        "session_policy": _POLICY_DOCUMENT,
+        # Absent or null: the trust policy alone decides (see the contract).
+        "identity_policies": {
+            "oneOf": [{"type": "array", "items": _POLICY_DOCUMENT}, _NULL],
+        },
+        "permissions_boundary": {"oneOf": [*_POLICY_DOCUMENT["oneOf"], _NULL]},
+        "session_policy": {"oneOf": [*_POLICY_DOCUMENT["oneOf"], _NULL]},
         "scps": {
-            "type": "array",
             "description": "Levels (root, OUs, account), each a list of policies.",
-            "items": {"type": "array", "items": _POLICY_DOCUMENT},
+            "oneOf": [
+                {"type": "array", "items": {"type": "array", "items": _POLICY_DOCUMENT}},
+                _NULL,
+            ],
         },
     },
 }
