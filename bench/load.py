@@ -28,6 +28,7 @@ import asyncio
 import json
 import random
 import re
+import socket
 import statistics
 import sys
 import time
@@ -44,6 +45,7 @@ from stack import running_stack
 PAGE_P95_MS = 250.0
 LIVE_CHECK_P95_MS = 50.0
 LIVE_CHECK = "live check"
+IP_BIND_ADDRESS_NO_PORT = getattr(socket, "IP_BIND_ADDRESS_NO_PORT", 24)  # Linux
 
 POLICY = json.dumps(
     {
@@ -82,6 +84,10 @@ class HttpError(Exception):
     pass
 
 
+class TimeUp(Exception):
+    """The simulated session is over."""
+
+
 @dataclass
 class Response:
     status: int
@@ -98,6 +104,7 @@ class Stats:
 
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    lag: list[float] = field(default_factory=list)
 
     def record(self, kind: str, ms: float) -> None:
         self.latencies[kind].append(ms)
@@ -148,12 +155,26 @@ class Client:
             return response
         return None
 
+    async def _connect(self) -> socket.socket:
+        """A connection from this learner's own address. The source port is left to
+        connect() (IP_BIND_ADDRESS_NO_PORT), which picks one not still in TIME_WAIT
+        towards the server; bind() alone picks blindly and a reused port stalls the
+        handshake."""
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_IP, IP_BIND_ADDRESS_NO_PORT, 1)
+            sock.bind((self.source, 0))
+            sock.setblocking(False)
+            await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", self.port))
+        except BaseException:
+            sock.close()
+            raise
+        return sock
+
     async def _send(
         self, method: str, path: str, form: list[tuple[str, str]] | None, htmx: bool
     ) -> Response:
-        reader, writer = await asyncio.open_connection(
-            "127.0.0.1", self.port, local_addr=(self.source, 0)
-        )
+        reader, writer = await asyncio.open_connection(sock=await self._connect())
         try:
             body = urlencode(form or []).encode() if method == "POST" else b""
             lines = [
@@ -241,20 +262,32 @@ class Learner:
     saved: list[tuple[str, int, tuple[tuple[str, str], ...]]] = field(default_factory=list)
 
     async def pause(self, low: float, high: float) -> None:
+        """Read or think; a pause that runs past the end ends the session there, so
+        that learners do not all fire one last request at the same instant."""
         wanted = self.rng.uniform(low, high) * self.think
-        await asyncio.sleep(max(0.0, min(wanted, self.deadline - time.monotonic())))
+        left = self.deadline - time.monotonic()
+        if wanted >= left:
+            await asyncio.sleep(max(0.0, left))
+            raise TimeUp
+        await asyncio.sleep(wanted)
 
     def time_left(self) -> bool:
         return time.monotonic() < self.deadline
 
     async def run(self) -> None:
-        await self.pause(0, 2)  # learners arrive over the first seconds, not all at once
+        try:
+            await self.pause(0, 2)  # learners arrive over the first seconds, not all at once
+        except TimeUp:
+            return
         await self.client.request("page: home", "GET", "/")
         activities = [self.read_lesson, self.playground, self.practise, self.exam]
         if self.exams_only:
             activities = [self.exam]
-        while self.time_left():
-            await self.rng.choice(activities)()
+        try:
+            while self.time_left():
+                await self.rng.choice(activities)()
+        except TimeUp:
+            pass
 
     async def read_lesson(self) -> None:
         await self.client.request("page: course map", "GET", "/lessons/")
@@ -393,9 +426,19 @@ async def simulate(
         for n in range(learners)
     ]
     started = time.monotonic()
+    lag = asyncio.create_task(loop_lag(stats, deadline))
     # Each learner stops at the deadline; a request under way may finish just after.
     await asyncio.wait_for(asyncio.gather(*(learner.run() for learner in crowd)), seconds + 60)
+    await lag
     return stats, crowd, time.monotonic() - started
+
+
+async def loop_lag(stats: Stats, deadline: float) -> None:
+    """How late this client's own event loop runs: time it adds to every measured request."""
+    while time.monotonic() < deadline:
+        before = time.perf_counter()
+        await asyncio.sleep(0.01)
+        stats.lag.append((time.perf_counter() - before - 0.01) * 1000)
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -434,6 +477,11 @@ def report(stats: Stats, elapsed: float) -> bool:
         f"\nall requests: {total} in {elapsed:.1f} s = {total / elapsed:.1f} req/s; "
         f"errors: {errors}"
     )
+    if stats.lag:
+        print(
+            f"load generator's own event-loop lag: median {statistics.median(stats.lag):.1f} ms, "
+            f"p95 {percentile(stats.lag, 0.95):.1f} ms, p99 {percentile(stats.lag, 0.99):.1f} ms"
+        )
     ok = errors == 0
     if pages:
         p95 = percentile(pages, 0.95)
@@ -467,8 +515,13 @@ def main() -> int:
     parser.add_argument(
         "--think", type=float, default=1.0, help="scale of the learners' pauses (1 = as listed)"
     )
+    parser.add_argument(
+        "--access-log",
+        action="store_true",
+        help="also print the server's own time per kind of request (gunicorn's access log)",
+    )
     args = parser.parse_args()
-    with running_stack(workers=args.workers) as stack:
+    with running_stack(workers=args.workers, access_log=args.access_log) as stack:
         print(f"{args.learners} learners for {args.seconds:.0f} s against 127.0.0.1:{stack.port}")
         stats, crowd, elapsed = asyncio.run(
             simulate(stack.port, learners=args.learners, seconds=args.seconds, think=args.think)
@@ -476,7 +529,26 @@ def main() -> int:
         saved = sum(len(learner.saved) for learner in crowd)
         print(f"exam answers the server said it saved: {saved}")
         ok = report(stats, elapsed)
+        if args.access_log:
+            server_times(stack.workdir / "access.log")
     return 0 if ok else 1
+
+
+def server_times(access_log: Path) -> None:
+    """Time spent inside gunicorn per method and route, without the wait in the queue."""
+    times: dict[str, list[float]] = defaultdict(list)
+    for line in access_log.read_text().splitlines():
+        parts = line.split()
+        if len(parts) != 4 or not parts[3].isdigit():
+            continue
+        method, path = parts[0], re.sub(r"[0-9a-f-]{36}|/\d+$|/lessons/[\w-]+/", "/*", parts[1])
+        times[f"{method} {path}"].append(int(parts[3]) / 1000)
+    print(f"\n{'server time (no queueing)':<40}{'count':>7}{'median':>9}{'p95':>9}{'p99':>9}")
+    for kind, values in sorted(times.items(), key=lambda item: -len(item[1]))[:14]:
+        print(
+            f"{kind[:40]:<40}{len(values):>7}{statistics.median(values):>7.1f}ms"
+            f"{percentile(values, 0.95):>7.1f}ms{percentile(values, 0.99):>7.1f}ms"
+        )
 
 
 if __name__ == "__main__":

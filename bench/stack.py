@@ -179,7 +179,9 @@ def _postgres_url() -> str | None:
 
 
 @contextlib.contextmanager
-def running_stack(*, workers: int | None = None, log=print) -> Iterator[Stack]:
+def running_stack(
+    *, workers: int | None = None, access_log: bool = False, log=print
+) -> Iterator[Stack]:
     """Start PostgreSQL + Redis (or SQLite) and ``make serve``; stop what was started."""
     workdir = Path(tempfile.mkdtemp(prefix="rolecall-stack-"))
     port = free_port()
@@ -212,6 +214,10 @@ def running_stack(*, workers: int | None = None, log=print) -> Iterator[Stack]:
         f"PORT={port}",
         f"GUNICORN_ARGS=--pid {stack.pidfile} --log-file {workdir / 'gunicorn.log'}",
     ]
+    if access_log:
+        # Method, path, status and the server's own time per request, in microseconds.
+        make_args[-1] += f" --access-logfile {workdir / 'access.log'}"
+        make_args[-1] += " --access-logformat '%(m)s %(U)s %(s)s %(D)s'"
     if workers:
         make_args.append(f"WEB_CONCURRENCY={workers}")
     log(
