@@ -86,6 +86,12 @@ ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# How many proxies in front of the app append to X-Forwarded-For; 0 trusts none.
+# Rate limits and sign-in throttling count per client address.
+TRUSTED_PROXY_HOPS = env_int("DJANGO_TRUSTED_PROXY_HOPS", 0)
+# Live checks (playground and API) one client may run a minute.
+PLAYGROUND_CHECKS_PER_WINDOW = env_int("RATE_LIMIT_CHECKS_PER_MINUTE", 300, minimum=1)
+PLAYGROUND_WINDOW_SECONDS = 60
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -13,6 +13,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from policies.ratelimit import client_key
+
 # Failed attempts allowed in a window before sign-in is refused.
 ACCOUNT_LIMIT = 5
 ADDRESS_LIMIT = 20
@@ -43,10 +45,10 @@ class EmailBackend(ModelBackend):
 
 
 def client_address(request: HttpRequest | None) -> str:
-    """The address the request came from, as the web server saw it."""
+    """The address the request came from (see ``policies.ratelimit.client_key``)."""
     if request is None:
         return "unknown"
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return client_key(request)
 
 
 def _key(kind: str, value: str) -> str:

@@ -29,12 +29,19 @@ class RateLimit:
 
 
 def client_key(request: HttpRequest) -> str:
-    """The client a request counts against: its address as the server sees it.
+    """The client a request counts against: its address.
 
-    Behind a proxy, the proxy must set ``REMOTE_ADDR`` (gunicorn's
-    ``--forwarded-allow-ips``); a client-supplied ``X-Forwarded-For`` is never
-    trusted, or anyone could dodge the limit by making one up.
+    Without a proxy that is ``REMOTE_ADDR``. Behind ``TRUSTED_PROXY_HOPS``
+    proxies (``DJANGO_TRUSTED_PROXY_HOPS``), it is the address the outermost of
+    them saw, read from the right of ``X-Forwarded-For``: entries further left
+    were written by the client and could be made up to dodge the limit.
     """
+    hops = int(getattr(settings, "TRUSTED_PROXY_HOPS", 0))
+    if hops:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        addresses = [part.strip() for part in forwarded.split(",") if part.strip()]
+        if len(addresses) >= hops:
+            return addresses[-hops]
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 

@@ -62,3 +62,15 @@ def test_a_new_window_starts_counting_again(settings, monkeypatch):
     assert not rate_limit_hit(request=_request(), scope="t").allowed
     now[0] += 10
     assert rate_limit_hit(request=_request(), scope="t").allowed
+
+
+def test_behind_trusted_proxies_the_client_is_read_from_the_right(rf, settings):
+    from policies.ratelimit import client_key
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", REMOTE_ADDR="10.0.0.2")
+    settings.TRUSTED_PROXY_HOPS = 0
+    assert client_key(request) == "10.0.0.2"  # no proxy trusted: the header is ignored
+    settings.TRUSTED_PROXY_HOPS = 1
+    assert client_key(request) == "203.0.113.7"  # not the made-up 6.6.6.6 on the left
+    settings.TRUSTED_PROXY_HOPS = 3
+    assert client_key(request) == "10.0.0.2"  # fewer entries than hops: fall back
