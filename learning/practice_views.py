@@ -42,7 +42,8 @@ def _filters(request: HttpRequest) -> dict[str, str]:
     }
 
 
-def _question_context(question: Question, request: HttpRequest) -> dict[str, Any]:
+def question_context(question: Question, request: HttpRequest) -> dict[str, Any]:
+    """What ``question_body.html`` needs to show a question (practice, review, exams, classes)."""
     # Options are shown in an order of their own for each learner, as on the exams,
     # and the same order on every visit; answers keep the indexes of the file.
     learner = learner_for(request)
@@ -67,7 +68,8 @@ def _question_context(question: Question, request: HttpRequest) -> dict[str, Any
     }
 
 
-def _read_answer(request: HttpRequest, question: Question) -> tuple[list[int], str]:
+def read_answer(request: HttpRequest, question: Question) -> tuple[list[int], str]:
+    """The chosen options and policy a form sent; raises ``QuizError`` with a message."""
     chosen = quiz.parse_choice(question, request.POST.getlist("option"))
     policy = request.POST.get("policy", "")
     if len(policy) > MAX_POLICY_FIELD:
@@ -77,7 +79,8 @@ def _read_answer(request: HttpRequest, question: Question) -> tuple[list[int], s
     return chosen, policy
 
 
-def _elapsed(request: HttpRequest) -> int | None:
+def answer_seconds(request: HttpRequest) -> int | None:
+    """How long the learner took, from the form's ``started`` stamp, when it is believable."""
     try:
         started = float(request.POST.get("started", ""))
     except ValueError:
@@ -109,26 +112,31 @@ def practice_home(request: HttpRequest) -> HttpResponse:
 def practice_question(request: HttpRequest) -> HttpResponse:
     """GET: the next question for the chosen filters. POST: grade an answer, show every why."""
     filters = _filters(request)
-    learner = learner_for(request, create=request.method == "POST")
     if request.method == "GET":
+        learner = learner_for(request)
         question = quiz.question_next(learner=learner, **filters)
         if question is None:
             return render(request, "learning/practice_empty.html", {"filters": filters})
-        context = {**_question_context(question, request), "filters": filters, "mode": "practice"}
+        context = {**question_context(question, request), "filters": filters, "mode": "practice"}
         context["started"] = time.time()
         return render(request, "learning/question.html", context)
     question = get_object_or_404(Question, qid=request.POST.get("qid", ""), retired=False)
-    context = {**_question_context(question, request), "filters": filters, "mode": "practice"}
+    context = {**question_context(question, request), "filters": filters, "mode": "practice"}
     try:
-        chosen, policy = _read_answer(request, question)
+        chosen, policy = read_answer(request, question)
     except quiz.QuizError as exc:
         context |= {"error": str(exc), "started": time.time()}
         template = (
             "learning/question.html#answer_area" if request.htmx else "learning/question.html"
         )
         return render(request, template, context, status=400)
+    learner = learner_for(request, create=True)
     answer = quiz.practice_answer(
-        learner=learner, question=question, chosen=chosen, policy=policy, seconds=_elapsed(request)
+        learner=learner,
+        question=question,
+        chosen=chosen,
+        policy=policy,
+        seconds=answer_seconds(request),
     )
     context |= {"answer": answer, "chosen": chosen, "submitted_policy": policy}
     template = "learning/question.html#answer_area" if request.htmx else "learning/question.html"
@@ -138,30 +146,30 @@ def practice_question(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest) -> HttpResponse:
     """Spaced review: the learner's due cards, one at a time."""
-    learner = learner_for(request, create=request.method == "POST")
     if request.method == "POST":
         question = get_object_or_404(Question, qid=request.POST.get("qid", ""), retired=False)
-        context = {**_question_context(question, request), "mode": "review"}
+        context = {**question_context(question, request), "mode": "review"}
         try:
-            chosen, policy = _read_answer(request, question)
+            chosen, policy = read_answer(request, question)
         except quiz.QuizError as exc:
             context |= {"error": str(exc), "started": time.time()}
             return render(request, "learning/question.html", context, status=400)
+        learner = learner_for(request, create=True)
         answer = quiz.practice_answer(
             learner=learner,
             question=question,
             chosen=chosen,
             policy=policy,
-            seconds=_elapsed(request),
+            seconds=answer_seconds(request),
             mode="review",
         )
         context |= {"answer": answer, "chosen": chosen, "queue": quiz.reviews_due(learner)}
         return render(request, "learning/question.html", context)
-    queue = quiz.reviews_due(learner)
+    queue = quiz.reviews_due(learner_for(request))
     if queue.next_card is None:
         return render(request, "learning/review_done.html", {"queue": queue})
     context = {
-        **_question_context(queue.next_card.question, request),
+        **question_context(queue.next_card.question, request),
         "mode": "review",
         "queue": queue,
         "started": time.time(),
@@ -284,7 +292,7 @@ def exam_question(request: HttpRequest, public_id, number: int) -> HttpResponse:
             return redirect("learning:exam_question", attempt.public_id, target)
     response = attempt.responses.filter(question=question).first()
     context = {
-        **_question_context(question, request),
+        **question_context(question, request),
         "attempt": attempt,
         "info": EXAM_INFO[attempt.exam],
         "number": number,
@@ -338,7 +346,7 @@ def exam_result(request: HttpRequest, public_id) -> HttpResponse:
         items.append(
             {
                 "number": number,
-                **_question_context(question, request),
+                **question_context(question, request),
                 "chosen": response.chosen if response else [],
                 "correct": bool(response and response.correct),
                 "answered": bool(response and response.answered),

@@ -28,7 +28,7 @@ from learning.classrooms import ClassroomError, Role, Status
 from learning.forms import AssignmentForm, ClassroomForm, CoTeacherForm, JoinForm
 from learning.learners import Learner
 from learning.models import Assignment, Classroom, Exercise, Membership, Question
-from learning.practice_views import _elapsed, _question_context, _read_answer
+from learning.practice_views import answer_seconds, question_context, read_answer
 
 STATUS_ICONS = {
     Status.DONE: "✔",
@@ -435,9 +435,9 @@ def assignment_practice(request: HttpRequest, public_id, assignment_id) -> HttpR
         question = get_object_or_404(
             Question, qid=request.POST.get("qid", ""), pk__in=assignment.question_ids
         )
-        context |= _question_context(question, request)
+        context |= question_context(question, request)
         try:
-            chosen, policy = _read_answer(request, question)
+            chosen, policy = read_answer(request, question)
         except quiz.QuizError as exc:
             context |= {"error": str(exc), "started": time.time(), "chosen": []}
             status = 400
@@ -447,14 +447,14 @@ def assignment_practice(request: HttpRequest, public_id, assignment_id) -> HttpR
                 question=question,
                 chosen=chosen,
                 policy=policy,
-                seconds=_elapsed(request),
+                seconds=answer_seconds(request),
             )
             context |= {"answer": answer, "chosen": chosen, "submitted_policy": policy}
     else:
         question = svc.practice_set_next(assignment=assignment, user=request.user)
         if question is not None:
             context |= {
-                **_question_context(question, request),
+                **question_context(question, request),
                 "started": time.time(),
                 "chosen": [],
             }
