@@ -1533,8 +1533,32 @@ def _limiting_conditions(
             continue
         if not condition.values or all(value.text == "*" for value in condition.values):
             continue
-        limits.setdefault(condition.key.lower(), []).append(condition)
+        key = condition.key.lower()
+        if key in _ACCOUNT_SCOPED_KEYS and not all(
+            _names_an_account(key, value.text) for value in condition.values
+        ):
+            continue  # one value admits every account, so the condition limits nothing
+        limits.setdefault(key, []).append(condition)
     return limits
+
+
+#: Keys whose values limit a request to accounts only when they name the account.
+_ACCOUNT_SCOPED_KEYS = frozenset(
+    {"aws:principalarn", "aws:sourcearn", "aws:principalaccount", "aws:sourceaccount"}
+)
+
+
+def _names_an_account(key: str, text: str) -> bool:
+    """False for a value that any account can match: a wildcard in its account field
+    (``arn:aws:iam::*:role/deploy``) or in the account id itself."""
+    if key.endswith("account"):
+        account = text
+    else:
+        fields = text.split(":", 5)
+        if len(fields) < 6:
+            return "*" not in text and "?" not in text
+        account = fields[4]
+    return bool(account) and "*" not in account and "?" not in account
 
 
 _PRIVATE_RANGES = tuple(

@@ -1121,3 +1121,31 @@ def test_one_exact_subject_condition_is_enough_next_to_a_broad_one():
         )
     )
     assert check(document)[1] == []
+
+
+@pytest.mark.parametrize(
+    ("pattern", "warned"),
+    [
+        ("arn:aws:iam::*:role/deploy-*", True),  # any account may name a role deploy-x
+        ("arn:aws:iam::1111222233?3:role/deploy", True),
+        ("arn:aws:iam::111122223333:role/deploy-*", False),
+    ],
+)
+def test_aws_star_limited_by_principal_arn_only_when_the_account_is_named(pattern, warned):
+    """{"AWS": "*"} narrowed by aws:PrincipalArn still trusts strangers when the ARN
+    pattern wildcards the account: anyone can create a role with a matching name in their
+    own account (IAM JSON policy elements: Principal, "AWS": "*" with conditions,
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html)."""
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "*"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"ArnLike": {"aws:PrincipalArn": pattern}},
+            }
+        ],
+    }
+    codes = {f.code for f in validate_policy(policy)}
+    assert ("MISSING_CONDITION_FOR_WILDCARD_PRINCIPAL" in codes) is warned
