@@ -154,3 +154,17 @@ def explanation_line(line: str) -> str:
     escaped = conditional_escape(line)
     # The text is escaped first; only our own link markup is added.
     return mark_safe(_DOC_LINK.sub(r'(<a href="\1">AWS documentation</a>)', escaped))
+
+
+DECISION_LABELS = {
+    "allowed": "Allowed",
+    "explicitDeny": "Explicit deny",
+    "implicitDeny": "Implicit deny",
+    "denied": "Denied",
+}
+
+
+@register.filter
+def decision_label(decision: str) -> str:
+    """The engine's decision name in words: implicitDeny → Implicit deny."""
+    return DECISION_LABELS.get(decision, decision)

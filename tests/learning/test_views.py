@@ -177,3 +177,14 @@ def test_an_attack_cannot_forge_keys_aws_derives_from_the_caller():
         },
     )
     assert not forged.succeeded
+
+
+def test_grading_names_decisions_in_words(client):
+    exercise = ExerciseFactory()
+    html = client.post(
+        reverse("learning:exercise_submit", args=[exercise.slug]),
+        {"policy": exercise.starting_policy},
+        **HTMX,
+    ).content.decode()
+    assert "should be allowed, but the engine says implicit deny" in html
+    assert "<td>Implicit deny</td>" in html
