@@ -23,10 +23,14 @@ def test_short_exam_with_flag_reload_submit_and_review(page: Page, live_server, 
     page.get_by_role("button", name="Start the exam").click()
     expect(page.get_by_role("timer")).to_contain_text("left")
 
-    page.get_by_label("Principal").check()  # answers are saved on change
+    def saved(response) -> bool:
+        return response.request.method == "POST" and "/q/1" in response.url
+
+    with page.expect_response(saved):  # answers are saved the moment they change
+        page.get_by_label("Principal").check()
     expect(page.locator("#save-status")).to_contain_text("Saved.")
-    page.get_by_label("Flag this question for review").check()
-    expect(page.locator("#save-status")).to_contain_text("Saved.")
+    with page.expect_response(saved):
+        page.get_by_label("Flag this question for review").check()
     page.reload()
     expect(page.get_by_label("Principal")).to_be_checked()
     expect(page.get_by_label("Flag this question for review")).to_be_checked()
