@@ -55,6 +55,8 @@ def test_class_from_creation_to_csv(page: Page, browser: Browser, live_server, c
     student.get_by_role("link", name="Why a role needs trust").click()
     student.get_by_role("link", name="Open the lesson").click()
     student.get_by_role("button", name="Mark as done").click()
+    # Wait for the save to land before leaving the page, or the request is cut off.
+    expect(student.locator("#done")).to_contain_text("You marked this lesson as done")
     student.goto(base + "/dashboard/")
     expect(student.locator("main")).to_contain_text("1 of 1 lessons done")
     student_context.close()
