@@ -125,7 +125,7 @@ def main() -> None:
         classroom = build(size)
         client = Client()
         client.force_login(classroom.owner)
-        url = reverse("learning:class_detail", args=[classroom.public_id])
+        url = reverse("classrooms:class_detail", args=[classroom.public_id])
         assert client.get(url).status_code == 200  # warm up
         times = []
         for _ in range(args.rounds):

@@ -181,8 +181,8 @@ else:
 
 # Email is the login: the backend looks users up by email, whatever its case.
 AUTHENTICATION_BACKENDS = ["learning.auth.EmailBackend"]
-LOGIN_URL = "learning:login"
-LOGIN_REDIRECT_URL = "learning:dashboard"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
 

@@ -50,7 +50,7 @@ class Classroom(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("learning:class_detail", args=[self.public_id])
+        return reverse("classrooms:class_detail", args=[self.public_id])
 
     @property
     def join_code_display(self) -> str:
@@ -113,7 +113,7 @@ class Assignment(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("learning:assignment", args=[self.classroom.public_id, self.public_id])
+        return reverse("classrooms:assignment", args=[self.classroom.public_id, self.public_id])
 
 
 class AssignedExam(models.Model):

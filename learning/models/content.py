@@ -54,7 +54,7 @@ class Lesson(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("learning:lesson", args=[self.slug])
+        return reverse("courses:lesson", args=[self.slug])
 
     @property
     def track_title(self) -> str:
@@ -93,7 +93,7 @@ class Exercise(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("learning:exercise", args=[self.slug])
+        return reverse("courses:exercise", args=[self.slug])
 
 
 class Question(models.Model):

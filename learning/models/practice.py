@@ -42,8 +42,8 @@ class ExamAttempt(LearnerOwned):
         from django.urls import reverse
 
         if self.submitted:
-            return reverse("learning:exam_result", args=[self.public_id])
-        return reverse("learning:exam_question", args=[self.public_id, 1])
+            return reverse("practice:exam_result", args=[self.public_id])
+        return reverse("practice:exam_question", args=[self.public_id, 1])
 
 
 class ExamResponse(models.Model):

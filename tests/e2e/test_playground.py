@@ -441,7 +441,7 @@ def test_without_javascript_the_form_posts_and_shows_the_same_result(browser, li
 
 
 def test_a_lessons_try_it_block_opens_in_the_playground(page: Page, live_server, console_errors):
-    from tests.learning.factories import EC2_TRUST, LessonFactory
+    from tests.learning.content.factories import EC2_TRUST, LessonFactory
 
     lesson = LessonFactory()
     page.goto(live_server.url + lesson.get_absolute_url())

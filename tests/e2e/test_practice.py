@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from learning.models import ExamResponse, ReviewCard
-from tests.learning.factories import QuestionFactory
+from tests.learning.content.factories import QuestionFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
