@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from learning.classrooms.services import Cell, Status, student_assignments
+from learning.classrooms.tracking import Cell, Status, student_assignments
 from learning.content.exam_info import EXAM_INFO
 from learning.learners import Learner
 from learning.models import (
@@ -23,7 +23,7 @@ from learning.models import (
     LessonProgress,
     QuestionAnswer,
 )
-from learning.practice import bank as quiz
+from learning.practice import mastery, scheduling
 
 STREAK_WINDOW_DAYS = 365
 ACTIVITY_DAYS = 28
@@ -126,7 +126,7 @@ def dashboard_summary(*, user: AbstractBaseUser) -> Summary:
     ]
     exams = []
     for code, info in EXAM_INFO.items():
-        result = quiz.readiness(learner=learner, exam=code)
+        result = mastery.readiness(learner=learner, exam=code)
         exams.append(
             ExamProgress(
                 code=code,
@@ -151,7 +151,7 @@ def dashboard_summary(*, user: AbstractBaseUser) -> Summary:
         lessons_total=len(lessons),
         next_exercise=exercises_left.select_related("lesson").first(),
         exercises_left=exercises_left.count(),
-        reviews_today=quiz.reviews_due(learner).today,
+        reviews_today=scheduling.reviews_due(learner).today,
         assignment_due=open_[0] if open_ else None,
         assignments_open=len(open_),
         tracks=[t for t in tracks if t.total],

@@ -30,7 +30,7 @@ from learning.models import (
     StudyPlan,
 )
 from learning.models.progress import LearnerOwned
-from learning.practice import bank as quiz
+from learning.practice import scheduling
 
 
 class AccountError(ValueError):
@@ -159,7 +159,7 @@ def profile_update(
     """Save the name, and the target exam and date as the learner's study plan."""
     Profile.objects.update_or_create(user=user, defaults={"display_name": display_name.strip()})
     if exam:
-        quiz.study_plan_set(
+        scheduling.study_plan_set(
             learner=Learner(user_id=user.pk, session_key=""), exam=exam, exam_date=exam_date
         )
     else:

@@ -22,12 +22,14 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from learning.classrooms import item_analysis, tracking
 from learning.classrooms import services as svc
 from learning.classrooms.forms import AssignmentForm, ClassroomForm, CoTeacherForm, JoinForm
-from learning.classrooms.services import ClassroomError, Role, Status
+from learning.classrooms.services import ClassroomError, Role
+from learning.classrooms.tracking import Status
 from learning.learners import Learner
 from learning.models import Assignment, Classroom, Exercise, Membership, Question
-from learning.practice import bank as quiz
+from learning.practice import bank, scheduling
 from learning.practice.views import answer_seconds, question_context, read_answer
 
 STATUS_ICONS = {
@@ -88,7 +90,7 @@ def _class_list_page(request: HttpRequest, **forms_and_status: Any) -> HttpRespo
     context = {
         "teaching": [m.classroom for m in memberships if m.role == Membership.Role.TEACHER],
         "studying": [m.classroom for m in memberships if m.role == Membership.Role.STUDENT],
-        "assignments": svc.student_assignments(user=request.user),
+        "assignments": tracking.student_assignments(user=request.user),
         "create_form": forms_and_status.get("create_form") or ClassroomForm(),
         "join_form": forms_and_status.get("join_form") or JoinForm(),
     }
@@ -162,7 +164,9 @@ def class_detail(request: HttpRequest, public_id) -> HttpResponse:
             "classrooms/class_student.html",
             {
                 "classroom": classroom,
-                "assignments": svc.student_assignments(user=request.user, classrooms=[classroom]),
+                "assignments": tracking.student_assignments(
+                    user=request.user, classrooms=[classroom]
+                ),
             },
         )
     sort = request.GET.get("sort", "name")
@@ -170,7 +174,7 @@ def class_detail(request: HttpRequest, public_id) -> HttpResponse:
     status = request.GET.get("status", "")
     search = request.GET.get("q", "").strip()[:100]
     started = time.perf_counter()
-    grid = svc.class_grid(
+    grid = tracking.class_grid(
         classroom=classroom, sort=sort, descending=descending, status=status, search=search
     )
     teachers = classroom.memberships.filter(role=Membership.Role.TEACHER).select_related("user")
@@ -212,7 +216,7 @@ def _safe(text: str) -> str:
 @require_GET
 def class_grid_csv(request: HttpRequest, public_id) -> HttpResponse:
     classroom, _ = _classroom(request, public_id, teacher=True)
-    grid = svc.class_grid(classroom=classroom)
+    grid = tracking.class_grid(classroom=classroom)
     response, writer = _csv_response(f"class-{classroom.public_id}-grid.csv")
     header = ["student", "email"]
     for a in grid.assignments:
@@ -296,7 +300,9 @@ def student_detail(request: HttpRequest, public_id, member_id) -> HttpResponse:
         {
             "classroom": classroom,
             "membership": membership,
-            "assignments": svc.student_assignments(user=membership.user, classrooms=[classroom]),
+            "assignments": tracking.student_assignments(
+                user=membership.user, classrooms=[classroom]
+            ),
         },
     )
 
@@ -343,7 +349,7 @@ def assignment_detail(request: HttpRequest, public_id, assignment_id) -> HttpRes
     classroom, role = _classroom(request, public_id)
     assignment = _assignment(classroom, assignment_id)
     if role == Role.STUDENT:
-        cell = svc.assignment_status(assignment=assignment, user=request.user)
+        cell = tracking.assignment_status(assignment=assignment, user=request.user)
         return render(
             request,
             "classrooms/assignment_student.html",
@@ -354,7 +360,7 @@ def assignment_detail(request: HttpRequest, public_id, assignment_id) -> HttpRes
                 "exercises": Exercise.objects.filter(pk__in=assignment.exercise_ids),
             },
         )
-    grid = svc.class_grid(classroom=classroom)
+    grid = tracking.class_grid(classroom=classroom)
     column = grid.assignments.index(assignment)
     return render(
         request,
@@ -364,7 +370,7 @@ def assignment_detail(request: HttpRequest, public_id, assignment_id) -> HttpRes
             "assignment": assignment,
             "rows": [(row, row.cells[column]) for row in grid.rows],
             "counts": [(s, grid.counts[assignment.pk][s]) for s in Status],
-            "items": svc.item_analysis(assignment=assignment),
+            "items": item_analysis.item_analysis(assignment=assignment),
         },
     )
 
@@ -388,7 +394,7 @@ def assignment_items_csv(request: HttpRequest, public_id, assignment_id) -> Http
             "times chosen",
         ]
     )
-    for item in svc.item_analysis(assignment=assignment):
+    for item in item_analysis.item_analysis(assignment=assignment):
         writer.writerow(
             [
                 item.position,
@@ -438,11 +444,11 @@ def assignment_practice(request: HttpRequest, public_id, assignment_id) -> HttpR
         context |= question_context(question, request)
         try:
             chosen, policy = read_answer(request, question)
-        except quiz.QuizError as exc:
+        except bank.QuizError as exc:
             context |= {"error": str(exc), "started": time.time(), "chosen": []}
             status = 400
         else:
-            answer = quiz.practice_answer(
+            answer = scheduling.practice_answer(
                 learner=Learner(user_id=request.user.pk, session_key=""),
                 question=question,
                 chosen=chosen,
@@ -458,7 +464,7 @@ def assignment_practice(request: HttpRequest, public_id, assignment_id) -> HttpR
                 "started": time.time(),
                 "chosen": [],
             }
-    context["cell"] = svc.assignment_status(assignment=assignment, user=request.user)
+    context["cell"] = tracking.assignment_status(assignment=assignment, user=request.user)
     context["position"] = (
         assignment.question_ids.index(context["question"].pk) + 1
         if context.get("question")

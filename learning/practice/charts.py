@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from learning.practice.bank import MASTERY_LEVELS, Readiness
+from learning.practice.mastery import MASTERY_LEVELS, Readiness
 
 
 @dataclass(frozen=True)

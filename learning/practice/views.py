@@ -19,7 +19,7 @@ from learning.content.exam_info import EXAM_INFO, TOPICS
 from learning.content.rendering import highlight_policy
 from learning.learners import learner_for, owned_by
 from learning.models import ExamAttempt, Question
-from learning.practice import bank as quiz
+from learning.practice import bank, exams, mastery, scheduling
 from learning.practice.charts import readiness_chart
 
 MAX_POLICY_FIELD = 20_000
@@ -70,12 +70,12 @@ def question_context(question: Question, request: HttpRequest) -> dict[str, Any]
 
 def read_answer(request: HttpRequest, question: Question) -> tuple[list[int], str]:
     """The chosen options and policy a form sent; raises ``QuizError`` with a message."""
-    chosen = quiz.parse_choice(question, request.POST.getlist("option"))
+    chosen = bank.parse_choice(question, request.POST.getlist("option"))
     policy = request.POST.get("policy", "")
     if len(policy) > MAX_POLICY_FIELD:
-        raise quiz.QuizError(f"That policy is over {MAX_POLICY_FIELD:,} characters.")
+        raise bank.QuizError(f"That policy is over {MAX_POLICY_FIELD:,} characters.")
     if not chosen and not policy.strip():
-        raise quiz.QuizError("Choose an answer first.")
+        raise bank.QuizError("Choose an answer first.")
     return chosen, policy
 
 
@@ -98,11 +98,11 @@ def practice_home(request: HttpRequest) -> HttpResponse:
         {
             "exams": EXAM_INFO.values(),
             "topics": TOPICS,
-            "counts": quiz.bank_counts(),
-            "queue": quiz.reviews_due(learner),
-            "plan": quiz.study_plan(learner),
+            "counts": bank.bank_counts(),
+            "queue": scheduling.reviews_due(learner),
+            "plan": scheduling.study_plan(learner),
             "attempts": owned_by(ExamAttempt.objects, learner)[:5],
-            "lengths": quiz.EXAM_LENGTHS,
+            "lengths": bank.EXAM_LENGTHS,
         },
     )
 
@@ -114,7 +114,7 @@ def practice_question(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     if request.method == "GET":
         learner = learner_for(request)
-        question = quiz.question_next(learner=learner, **filters)
+        question = bank.question_next(learner=learner, **filters)
         if question is None:
             return render(request, "practice/practice_empty.html", {"filters": filters})
         context = {**question_context(question, request), "filters": filters, "mode": "practice"}
@@ -124,14 +124,14 @@ def practice_question(request: HttpRequest) -> HttpResponse:
     context = {**question_context(question, request), "filters": filters, "mode": "practice"}
     try:
         chosen, policy = read_answer(request, question)
-    except quiz.QuizError as exc:
+    except bank.QuizError as exc:
         context |= {"error": str(exc), "started": time.time()}
         template = (
             "practice/question.html#answer_area" if request.htmx else "practice/question.html"
         )
         return render(request, template, context, status=400)
     learner = learner_for(request, create=True)
-    answer = quiz.practice_answer(
+    answer = scheduling.practice_answer(
         learner=learner,
         question=question,
         chosen=chosen,
@@ -151,11 +151,11 @@ def review(request: HttpRequest) -> HttpResponse:
         context = {**question_context(question, request), "mode": "review"}
         try:
             chosen, policy = read_answer(request, question)
-        except quiz.QuizError as exc:
+        except bank.QuizError as exc:
             context |= {"error": str(exc), "started": time.time()}
             return render(request, "practice/question.html", context, status=400)
         learner = learner_for(request, create=True)
-        answer = quiz.practice_answer(
+        answer = scheduling.practice_answer(
             learner=learner,
             question=question,
             chosen=chosen,
@@ -163,9 +163,9 @@ def review(request: HttpRequest) -> HttpResponse:
             seconds=answer_seconds(request),
             mode="review",
         )
-        context |= {"answer": answer, "chosen": chosen, "queue": quiz.reviews_due(learner)}
+        context |= {"answer": answer, "chosen": chosen, "queue": scheduling.reviews_due(learner)}
         return render(request, "practice/question.html", context)
-    queue = quiz.reviews_due(learner_for(request))
+    queue = scheduling.reviews_due(learner_for(request))
     if queue.next_card is None:
         return render(request, "practice/review_done.html", {"queue": queue})
     context = {
@@ -183,9 +183,11 @@ def study_plan(request: HttpRequest) -> HttpResponse:
     raw_date = request.POST.get("exam_date", "").strip()
     try:
         exam_date = date.fromisoformat(raw_date) if raw_date else None
-        quiz.study_plan_set(learner=learner, exam=request.POST.get("exam", ""), exam_date=exam_date)
+        scheduling.study_plan_set(
+            learner=learner, exam=request.POST.get("exam", ""), exam_date=exam_date
+        )
     except ValueError as exc:
-        message = str(exc) if isinstance(exc, quiz.QuizError) else "Give the date as YYYY-MM-DD."
+        message = str(exc) if isinstance(exc, bank.QuizError) else "Give the date as YYYY-MM-DD."
         messages.error(request, message)
         return redirect(reverse("practice:home") + "#plan")
     messages.success(request, "Your study plan is saved: reviews will fit before your exam.")
@@ -198,14 +200,14 @@ def question_report(request: HttpRequest, qid: str) -> HttpResponse:
     question = get_object_or_404(Question, qid=qid)
     learner = learner_for(request, create=True)
     try:
-        chosen = quiz.parse_choice(question, request.POST.getlist("option"))
-        quiz.question_report(
+        chosen = bank.parse_choice(question, request.POST.getlist("option"))
+        bank.question_report(
             learner=learner,
             question=question,
             message=request.POST.get("message", ""),
             chosen=chosen,
         )
-    except quiz.QuizError as exc:
+    except bank.QuizError as exc:
         context, status = {"error": str(exc), "question": question}, 400
     else:
         context, status = {"question": question}, 200
@@ -221,9 +223,9 @@ def exam_start(request: HttpRequest) -> HttpResponse:
     learner = learner_for(request, create=True)
     try:
         count = int(request.POST.get("count", "20"))
-        attempt = quiz.exam_start(learner=learner, exam=request.POST.get("exam", ""), count=count)
+        attempt = exams.exam_start(learner=learner, exam=request.POST.get("exam", ""), count=count)
     except ValueError as exc:
-        message = str(exc) if isinstance(exc, quiz.QuizError) else "Pick how many questions."
+        message = str(exc) if isinstance(exc, bank.QuizError) else "Pick how many questions."
         messages.error(request, message)
         return redirect(reverse("practice:home") + "#exams")
     return redirect(attempt.get_absolute_url())
@@ -235,7 +237,7 @@ def _attempt_for(request: HttpRequest, public_id) -> ExamAttempt:
     attempt = owned_by(ExamAttempt.objects, learner).filter(public_id=public_id).first()
     if attempt is None:
         raise Http404("No such exam.")
-    return quiz.exam_expire_if_due(attempt)
+    return exams.exam_expire_if_due(attempt)
 
 
 def _exam_nav(attempt: ExamAttempt) -> list[dict[str, Any]]:
@@ -266,16 +268,16 @@ def exam_question(request: HttpRequest, public_id, number: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            chosen = quiz.parse_choice(question, request.POST.getlist("option"))
+            chosen = bank.parse_choice(question, request.POST.getlist("option"))
             policy = request.POST.get("policy", "")[:MAX_POLICY_FIELD]
-            quiz.exam_answer(
+            exams.exam_answer(
                 attempt=attempt,
                 question=question,
                 chosen=chosen,
                 policy=policy,
                 flagged=request.POST.get("flagged") == "on",
             )
-        except quiz.QuizError as exc:
+        except bank.QuizError as exc:
             error, status = str(exc), 400
         else:
             if request.htmx:
@@ -301,7 +303,7 @@ def exam_question(request: HttpRequest, public_id, number: int) -> HttpResponse:
         "chosen": response.chosen if response else [],
         "submitted_policy": response.policy if response else "",
         "nav": _exam_nav(attempt),
-        "time_left": quiz.exam_time_left(attempt),
+        "time_left": exams.exam_time_left(attempt),
         "error": error,
     }
     return render(request, "practice/exam_question.html", context, status=status)
@@ -311,7 +313,7 @@ def exam_question(request: HttpRequest, public_id, number: int) -> HttpResponse:
 def exam_review(request: HttpRequest, public_id) -> HttpResponse:
     attempt = _attempt_for(request, public_id)
     if request.method == "POST" and not attempt.submitted:
-        quiz.exam_submit(attempt=attempt)
+        exams.exam_submit(attempt=attempt)
         return redirect("practice:exam_result", attempt.public_id)
     if attempt.submitted:
         return redirect("practice:exam_result", attempt.public_id)
@@ -325,7 +327,7 @@ def exam_review(request: HttpRequest, public_id) -> HttpResponse:
             "nav": nav,
             "unanswered": sum(1 for item in nav if not item["answered"]),
             "flagged": sum(1 for item in nav if item["flagged"]),
-            "time_left": quiz.exam_time_left(attempt),
+            "time_left": exams.exam_time_left(attempt),
         },
     )
 
@@ -363,11 +365,11 @@ def exam_result(request: HttpRequest, public_id) -> HttpResponse:
 @require_GET
 def readiness(request: HttpRequest) -> HttpResponse:
     learner = learner_for(request)
-    plan = quiz.study_plan(learner)
+    plan = scheduling.study_plan(learner)
     exam = request.GET.get("exam") or (plan.exam if plan else "SAA-C03")
     if exam not in EXAM_INFO:
         raise Http404("No such exam.")
-    result = quiz.readiness(learner=learner, exam=exam)
+    result = mastery.readiness(learner=learner, exam=exam)
     return render(
         request,
         "practice/readiness.html",
@@ -375,7 +377,7 @@ def readiness(request: HttpRequest) -> HttpResponse:
             "readiness": result,
             "chart": readiness_chart(result),
             "exams": EXAM_INFO.values(),
-            "levels": quiz.MASTERY_LEVELS,
-            "min_answers": quiz.MIN_ANSWERS_FOR_ESTIMATE,
+            "levels": mastery.MASTERY_LEVELS,
+            "min_answers": mastery.MIN_ANSWERS_FOR_ESTIMATE,
         },
     )

@@ -29,7 +29,7 @@ from learning.models import (
     ReviewLog,
     StudyPlan,
 )
-from learning.practice.bank import practice_answer
+from learning.practice.scheduling import practice_answer
 from tests.learning.accounts.factories import PASSWORD, UserFactory
 from tests.learning.classrooms.factories import ClassroomFactory
 from tests.learning.content.factories import ExerciseFactory, LessonFactory, QuestionFactory

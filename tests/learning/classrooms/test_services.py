@@ -10,8 +10,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from learning.classrooms import item_analysis, tracking
 from learning.classrooms import services as svc
-from learning.classrooms.services import ClassroomError, ItemResponse, Status
+from learning.classrooms.item_analysis import ItemResponse
+from learning.classrooms.services import ClassroomError
+from learning.classrooms.tracking import Status
 from learning.learners import Learner
 from learning.models import (
     Assignment,
@@ -20,7 +23,7 @@ from learning.models import (
     Membership,
     QuestionAnswer,
 )
-from learning.practice.bank import exam_answer, exam_submit
+from learning.practice.exams import exam_answer, exam_submit
 from tests.learning.accounts.factories import UserFactory
 from tests.learning.classrooms.factories import (
     AssignmentFactory,
@@ -120,22 +123,24 @@ def _student_in(classroom):
 def test_lesson_status_not_started_in_progress_done():
     assignment = AssignmentFactory()
     student = _student_in(assignment.classroom)
-    status = svc.assignment_status(assignment=assignment, user=student)
+    status = tracking.assignment_status(assignment=assignment, user=student)
     assert status.status == Status.NOT_STARTED
     progress = LessonProgress.objects.create(user=student, lesson=assignment.lesson)
-    assert svc.assignment_status(assignment=assignment, user=student).status == Status.IN_PROGRESS
+    assert (
+        tracking.assignment_status(assignment=assignment, user=student).status == Status.IN_PROGRESS
+    )
     progress.completed = timezone.now()
     progress.save()
-    cell = svc.assignment_status(assignment=assignment, user=student)
+    cell = tracking.assignment_status(assignment=assignment, user=student)
     assert cell.status == Status.DONE and not cell.done_late
 
 
 def test_past_due_and_unfinished_is_late_and_finished_after_due_is_done_late():
     assignment = AssignmentFactory(due=timezone.now() - timedelta(days=1))
     student = _student_in(assignment.classroom)
-    assert svc.assignment_status(assignment=assignment, user=student).status == Status.LATE
+    assert tracking.assignment_status(assignment=assignment, user=student).status == Status.LATE
     LessonProgress.objects.create(user=student, lesson=assignment.lesson, completed=timezone.now())
-    cell = svc.assignment_status(assignment=assignment, user=student)
+    cell = tracking.assignment_status(assignment=assignment, user=student)
     assert cell.status == Status.DONE and cell.done_late
 
 
@@ -147,12 +152,12 @@ def test_exercises_status_counts_solved_exercises():
     )
     student = _student_in(classroom)
     ExerciseAttempt.objects.create(user=student, exercise=first, passed=False)
-    cell = svc.assignment_status(assignment=assignment, user=student)
+    cell = tracking.assignment_status(assignment=assignment, user=student)
     assert (cell.status, cell.score) == (Status.IN_PROGRESS, 0)
     ExerciseAttempt.objects.create(user=student, exercise=first, passed=True)
-    assert svc.assignment_status(assignment=assignment, user=student).score == 50
+    assert tracking.assignment_status(assignment=assignment, user=student).score == 50
     ExerciseAttempt.objects.create(user=student, exercise=second, passed=True)
-    cell = svc.assignment_status(assignment=assignment, user=student)
+    cell = tracking.assignment_status(assignment=assignment, user=student)
     assert (cell.status, cell.score, cell.detail) == (Status.DONE, 100, "2 of 2 solved")
 
 
@@ -166,14 +171,16 @@ def test_practice_set_counts_first_answers_given_after_it_was_set():
     assignment = svc.assignment_create(
         classroom=classroom, by=classroom.owner, kind="practice", questions=questions
     )
-    assert svc.assignment_status(assignment=assignment, user=student).status == Status.NOT_STARTED
+    assert (
+        tracking.assignment_status(assignment=assignment, user=student).status == Status.NOT_STARTED
+    )
     QuestionAnswer.objects.create(user=student, question=questions[0], correct=False)
     QuestionAnswer.objects.create(user=student, question=questions[0], correct=True)  # a retry
-    cell = svc.assignment_status(assignment=assignment, user=student)
+    cell = tracking.assignment_status(assignment=assignment, user=student)
     assert (cell.status, cell.score) == (Status.IN_PROGRESS, 0)
     assert svc.practice_set_next(assignment=assignment, user=student) == questions[1]
     QuestionAnswer.objects.create(user=student, question=questions[1], correct=True)
-    cell = svc.assignment_status(assignment=assignment, user=student)
+    cell = tracking.assignment_status(assignment=assignment, user=student)
     assert (cell.status, cell.score) == (Status.DONE, 50)
     assert svc.practice_set_next(assignment=assignment, user=student) is None
 
@@ -189,7 +196,7 @@ def test_exam_assignment_gives_everyone_the_same_questions_and_scores_on_submit(
     attempt_b = svc.assignment_exam_start(assignment=assignment, user=b)
     assert attempt_a.question_ids == attempt_b.question_ids == assignment.question_ids
     assert svc.assignment_exam_start(assignment=assignment, user=a) == attempt_a  # one attempt
-    assert svc.assignment_status(assignment=assignment, user=a).status == Status.IN_PROGRESS
+    assert tracking.assignment_status(assignment=assignment, user=a).status == Status.IN_PROGRESS
     first = attempt_a.question_ids[0]
     exam_answer(
         attempt=attempt_a,
@@ -198,7 +205,7 @@ def test_exam_assignment_gives_everyone_the_same_questions_and_scores_on_submit(
         flagged=False,
     )
     exam_submit(attempt=attempt_a)
-    cell = svc.assignment_status(assignment=assignment, user=a)
+    cell = tracking.assignment_status(assignment=assignment, user=a)
     assert (cell.status, cell.score) == (Status.DONE, 10)
 
 
@@ -242,7 +249,7 @@ def test_item_statistics_worked_example():
         "s4": {1: wrong(1), 2: right(), 3: wrong(1)},
         "s5": {1: wrong(3), 2: wrong(3)},  # item 3 left out: wrong, nothing chosen
     }
-    stats = svc.item_statistics(
+    stats = item_analysis.item_statistics(
         question_ids=[1, 2, 3],
         correct_options={1: [0], 2: [0], 3: [0]},
         responses=responses,
@@ -258,7 +265,7 @@ def test_item_statistics_worked_example():
 
 
 def test_an_item_everyone_gets_right_has_no_discrimination():
-    stats = svc.item_statistics(
+    stats = item_analysis.item_statistics(
         question_ids=[1, 2],
         correct_options={1: [0], 2: [0]},
         responses={
@@ -281,7 +288,7 @@ def test_item_analysis_of_a_practice_set_uses_finished_students_first_answers():
     QuestionAnswer.objects.create(user=done, question=questions[0], correct=True, chosen=[0])
     QuestionAnswer.objects.create(user=done, question=questions[1], correct=True, chosen=[0])
     QuestionAnswer.objects.create(user=half, question=questions[0], correct=False, chosen=[1])
-    stats = svc.item_analysis(assignment=assignment)
+    stats = item_analysis.item_analysis(assignment=assignment)
     assert [(s.question, s.attempts, s.facility) for s in stats] == [
         (questions[0], 1, 0.0),
         (questions[1], 1, 100.0),
@@ -340,13 +347,13 @@ def test_grid_sorts_and_filters():
     ann = MembershipFactory(classroom=classroom, user__profile__display_name="Ann").user
     MembershipFactory(classroom=classroom, user__profile__display_name="Bob")
     LessonProgress.objects.create(user=ann, lesson=assignment.lesson, completed=timezone.now())
-    grid = svc.class_grid(classroom=classroom, sort=str(assignment.public_id), descending=True)
+    grid = tracking.class_grid(classroom=classroom, sort=str(assignment.public_id), descending=True)
     assert [r.name for r in grid.rows] == ["Ann", "Bob"]
-    grid = svc.class_grid(classroom=classroom, sort=str(assignment.public_id))
+    grid = tracking.class_grid(classroom=classroom, sort=str(assignment.public_id))
     assert [r.name for r in grid.rows] == ["Bob", "Ann"]
-    grid = svc.class_grid(classroom=classroom, status="not started")
+    grid = tracking.class_grid(classroom=classroom, status="not started")
     assert [r.name for r in grid.rows] == ["Bob"]
-    assert [r.name for r in svc.class_grid(classroom=classroom, search="an").rows] == ["Ann"]
+    assert [r.name for r in tracking.class_grid(classroom=classroom, search="an").rows] == ["Ann"]
     assert grid.counts[assignment.pk][Status.DONE] == 1
 
 
