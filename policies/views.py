@@ -11,8 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
-from django_htmx.middleware import HtmxDetails
 
+from config.web import HtmxHttpRequest, rate_limit_hit, render_page
 from policies.cloudtrail import LOGGING_PAGE
 from policies.playground import (
     MAX_POLICY_CHARS,
@@ -26,7 +26,6 @@ from policies.playground import (
     state_from_starter_slug,
 )
 from policies.presets import ACTIONS, PRESETS, suggested_keys
-from policies.ratelimit import rate_limit_hit
 from policies.share import MAX_SHARE_URL_CHARS, ShareError, decode_share_state, encode_share_state
 from policies.starters import STARTERS
 
@@ -37,10 +36,6 @@ RESULT_TABS = (("decision", "Decision"), ("explain", "Explain"), ("cloudtrail", 
 #: Form fields that, in a GET query, mean "check this" (a no-JavaScript GET
 #: form or a link such as ``?policy=...`` from a lesson).
 _FORM_FIELDS = ("policy", "principal", "action", "role_arn", "preset")
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -71,12 +66,7 @@ def playground(request: HtmxHttpRequest) -> HttpResponse:
     if status == 200:
         status = check.status
     context = _context(request, check, notice)
-    if request.htmx:
-        response = render(request, f"{TEMPLATE}#live", context, status=status)
-    else:
-        response = render(request, TEMPLATE, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page(request, TEMPLATE, context, fragment="live", status=status)
 
 
 def _requested_state(request: HttpRequest, params: QueryDict) -> tuple[PlaygroundState, int, str]:
@@ -145,10 +135,7 @@ def _too_big(request: HtmxHttpRequest) -> HttpResponse:
     state = default_state()
     check = Check(state=state, errors={"policy": _TOO_BIG})
     context = _context(request, check, _TOO_BIG)
-    template = f"{TEMPLATE}#live" if request.htmx else TEMPLATE
-    response = render(request, template, context, status=413)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page(request, TEMPLATE, context, fragment="live", status=413)
 
 
 _TOO_BIG = (

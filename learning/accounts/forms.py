@@ -7,7 +7,8 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
 
-from learning.auth import Throttle, client_address, normalise_email
+from config.web import client_address
+from learning.auth import Throttle, normalise_email
 from learning.content.exam_info import EXAM_CHOICES
 
 

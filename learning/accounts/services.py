@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from config.web import UserError
 from learning.auth import normalise_email
 from learning.learners import Learner
 from learning.models import (
@@ -33,7 +34,7 @@ from learning.models.progress import LearnerOwned
 from learning.practice import scheduling
 
 
-class AccountError(ValueError):
+class AccountError(UserError):
     """Something the person can correct, shown beside the field."""
 
 

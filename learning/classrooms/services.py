@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
+from config.web import UserError
 from learning.auth import normalise_email
 from learning.learners import Learner
 from learning.models import (
@@ -37,7 +38,7 @@ CODE_LENGTH = 10
 PRACTICE_SET_MAX = 40
 
 
-class ClassroomError(ValueError):
+class ClassroomError(UserError):
     """Something the user can correct; shown beside the field with a 4xx."""
 
 

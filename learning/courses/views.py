@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from config.web import MAX_POLICY_FIELD, UserError, render_page
 from learning.content.rendering import highlight_policy, split_on_blocks
 from learning.courses.services import (
     exercise_attack,
@@ -22,22 +23,16 @@ from learning.learners import learner_for, owned_by
 from learning.models import TRACKS, Exercise, ExerciseAttempt, Lesson, LessonProgress
 from policies.engine import PolicyError, evaluate
 
-# Policies typed by learners are small; a trust policy's quota is 2,048 characters.
-MAX_POLICY_FIELD = 20_000
-
-
-class BadInput(ValueError):
-    """Input a learner can correct; shown beside the field with a 400."""
-
 
 def _policy_field(request: HttpRequest) -> str:
     policy = request.POST.get("policy", "")
     if not policy.strip():
-        raise BadInput("Type a policy first: the editor is empty.")
+        raise UserError("Type a policy first: the editor is empty.", field="policy")
     if len(policy) > MAX_POLICY_FIELD:
-        raise BadInput(
+        raise UserError(
             f"That policy is {len(policy):,} characters long; the limit here is "
-            f"{MAX_POLICY_FIELD:,}. A role trust policy may hold at most 2,048 by default."
+            f"{MAX_POLICY_FIELD:,}. A role trust policy may hold at most 2,048 by default.",
+            field="policy",
         )
     return policy
 
@@ -51,7 +46,9 @@ def _parse_context(text: str) -> dict[str, Any]:
             continue
         key, sep, value = line.partition("=")
         if not sep or not key.strip():
-            raise BadInput(f"Line {number} of the condition keys needs the form key = value.")
+            raise UserError(
+                f"Line {number} of the condition keys needs the form key = value.", field="context"
+            )
         key, value = key.strip(), value.strip()
         if key in context:
             existing = context[key]
@@ -170,7 +167,7 @@ def lesson_tryit(request: HttpRequest, slug: str, index: int) -> HttpResponse:
             "policy": policy,
         }
         result["matches_expected"] = result["answer"]["decision"] == block["expect"]
-    except (BadInput, PolicyError) as exc:
+    except (UserError, PolicyError) as exc:
         result, status = {"error": str(exc), "policy": request.POST.get("policy", "")}, 400
     if request.htmx:
         context = {"block": {**block, "index": index, "result": result}, "lesson": lesson}
@@ -255,11 +252,10 @@ def exercise_submit_view(request: HttpRequest, slug: str) -> HttpResponse:
             learner=learner, exercise=exercise, policy=policy, attack_request=attack_request
         )
         extra: dict[str, Any] = {"grade": grade, "policy": policy}
-    except (BadInput, PolicyError) as exc:
+    except (UserError, PolicyError) as exc:
         extra, status = {"error": str(exc), "policy": request.POST.get("policy", "")}, 400
     context = _exercise_context(request, exercise, **extra)
-    template = "courses/exercise.html#grading" if request.htmx else "courses/exercise.html"
-    return render(request, template, context, status=status)
+    return render_page(request, "courses/exercise.html", context, status=status, fragment="grading")
 
 
 @require_http_methods(["POST"])
@@ -272,11 +268,11 @@ def exercise_attack_view(request: HttpRequest, slug: str) -> HttpResponse:
     status = 200
     try:
         if len(principal) > 2048:
-            raise BadInput("That principal is too long to be an ARN.")
+            raise UserError("That principal is too long to be an ARN.", field="principal")
         context_keys = _parse_context(request.POST.get("context", "")[:20_000])
         crafted = {"principal": principal, "context": context_keys}
         outcome = exercise_attack(learner=learner, exercise=exercise, request=crafted)
-    except BadInput as exc:
+    except UserError as exc:
         extra: dict[str, Any] = {"attack_error": str(exc)}
         status = 400
     else:

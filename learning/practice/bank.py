@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from config.web import UserError
 from learning.courses.grading import grade_policy
 from learning.learners import Learner, owned_by
 from learning.models import (
@@ -19,7 +20,7 @@ from learning.models import (
 EXAM_LENGTHS = (10, 20, 40)
 
 
-class QuizError(ValueError):
+class QuizError(UserError):
     """An answer or action the learner can correct (shown with a 4xx)."""
 
 

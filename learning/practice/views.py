@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from config.web import MAX_POLICY_FIELD, render_page
 from learning.content.exam_info import EXAM_INFO, TOPICS
 from learning.content.rendering import highlight_policy
 from learning.learners import learner_for, owned_by
@@ -22,7 +23,6 @@ from learning.models import ExamAttempt, Question
 from learning.practice import bank, exams, mastery, scheduling
 from learning.practice.charts import readiness_chart
 
-MAX_POLICY_FIELD = 20_000
 CALLER_LABELS = {
     "identity_policies": "The caller's identity policies",
     "permissions_boundary": "The caller's permissions boundary",
@@ -126,10 +126,9 @@ def practice_question(request: HttpRequest) -> HttpResponse:
         chosen, policy = read_answer(request, question)
     except bank.QuizError as exc:
         context |= {"error": str(exc), "started": time.time()}
-        template = (
-            "practice/question.html#answer_area" if request.htmx else "practice/question.html"
+        return render_page(
+            request, "practice/question.html", context, status=400, fragment="answer_area"
         )
-        return render(request, template, context, status=400)
     learner = learner_for(request, create=True)
     answer = scheduling.practice_answer(
         learner=learner,
@@ -139,8 +138,7 @@ def practice_question(request: HttpRequest) -> HttpResponse:
         seconds=answer_seconds(request),
     )
     context |= {"answer": answer, "chosen": chosen, "submitted_policy": policy}
-    template = "practice/question.html#answer_area" if request.htmx else "practice/question.html"
-    return render(request, template, context)
+    return render_page(request, "practice/question.html", context, fragment="answer_area")
 
 
 @require_http_methods(["GET", "POST"])
@@ -211,8 +209,9 @@ def question_report(request: HttpRequest, qid: str) -> HttpResponse:
         context, status = {"error": str(exc), "question": question}, 400
     else:
         context, status = {"question": question}, 200
-    template = "practice/report_done.html#message" if request.htmx else "practice/report_done.html"
-    return render(request, template, context, status=status)
+    return render_page(
+        request, "practice/report_done.html", context, status=status, fragment="message"
+    )
 
 
 # Exam simulations
