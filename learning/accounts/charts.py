@@ -1,4 +1,4 @@
-"""The dashboard's charts, drawn on the server as SVG (see ``learning/charts.py``).
+"""The dashboard's charts, drawn on the server as SVG (see ``learning/practice/charts.py``).
 
 Every bar has its value written beside it and a pass or fail word with an
 icon, so no chart relies on colour alone."""
