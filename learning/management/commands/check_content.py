@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from learning.content.loader import content_check
+from learning.content.checks import content_check
 
 
 class Command(BaseCommand):

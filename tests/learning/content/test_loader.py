@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from learning.content.loader import CONTENT_DIR, content_check, content_load, content_read
+from learning.content.checks import content_check
+from learning.content.loader import CONTENT_DIR, content_load, content_read
 from learning.courses.grading import grade_policy
 from learning.models import Exercise, Lesson, LessonProgress, Question, QuestionTag
 
