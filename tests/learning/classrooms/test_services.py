@@ -15,6 +15,7 @@ from learning.classrooms import services as svc
 from learning.classrooms.item_analysis import ItemResponse
 from learning.classrooms.services import ClassroomError
 from learning.classrooms.tracking import Status
+from learning.content.exam_info import EXAM_INFO
 from learning.learners import Learner
 from learning.models import (
     Assignment,
@@ -427,3 +428,24 @@ def test_student_sees_assignments_and_joins_by_link(client):
     assert "Read the first lesson" in page and "not started" in page
     bad = client.post(reverse("classrooms:class_join"), {"code": "ZZZZZ-ZZZZZ"})
     assert bad.status_code == 400 and "No class has this code" in bad.content.decode()
+
+
+def test_an_assigned_exam_follows_the_same_rules_as_one_a_learner_starts():
+    """One rule for starting an exam: the same refusals, and the real exam's pace."""
+    classroom = ClassroomFactory()
+    for exam, count, message in [
+        ("XYZ-C01", 10, "Pick one of the three exams."),
+        ("SAA-C03", 7, "An exam simulation has 10, 20, 40 questions."),
+        ("SAA-C03", 10, "The question bank has no questions for SAA-C03 yet."),
+    ]:
+        with pytest.raises(ClassroomError, match=message):
+            svc.assignment_create(
+                classroom=classroom, by=classroom.owner, kind="exam", exam=exam, count=count
+            )
+    QuestionFactory.create_batch(12)
+    assignment = svc.assignment_create(
+        classroom=classroom, by=classroom.owner, kind="exam", exam="SAA-C03", count=10
+    )
+    attempt = svc.assignment_exam_start(assignment=assignment, user=_student_in(classroom))
+    pace = EXAM_INFO["SAA-C03"].seconds_per_question
+    assert (attempt.deadline - attempt.started).total_seconds() == round(pace * 10)
