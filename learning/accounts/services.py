@@ -189,7 +189,7 @@ def account_export(*, user: AbstractBaseUser) -> str:
         data[model._meta.verbose_name_plural.replace(" ", "_")] = _rows(
             model.objects.filter(user=user)
         )
-    data["exam_responses"] = _rows(ExamResponse.objects.filter(attempt__user=user))
+    data["exam_responses"] = _exam_responses(user)
     data["review_logs"] = _rows(ReviewLog.objects.filter(card__user=user))
     data["question_reports"] = _rows(QuestionReport.objects.filter(user=user))
     data["classes"] = [
@@ -205,6 +205,18 @@ def account_export(*, user: AbstractBaseUser) -> str:
         str(pk) for pk in ExamAttempt.objects.filter(user=user).values_list("public_id", flat=True)
     ]
     return json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+
+
+def _exam_responses(user: AbstractBaseUser) -> list[dict[str, Any]]:
+    """Saved exam answers; whether one is right stays hidden until its exam is scored,
+    so the export is no answer key for an exam in progress."""
+    rows = []
+    for response in ExamResponse.objects.filter(attempt__user=user).select_related("attempt"):
+        row = model_to_dict(response) | {"id": response.pk}
+        if response.attempt.submitted is None:
+            row.pop("correct", None)
+        rows.append(row)
+    return rows
 
 
 @transaction.atomic

@@ -444,10 +444,6 @@ def assignment_practice(request: HttpRequest, public_id, assignment_id) -> HttpR
         context |= question_context(question, request)
         try:
             chosen, policy = read_answer(request, question)
-        except bank.QuizError as exc:
-            context |= {"error": str(exc), "started": time.time(), "chosen": []}
-            status = 400
-        else:
             answer = scheduling.practice_answer(
                 learner=Learner(user_id=request.user.pk, session_key=""),
                 question=question,
@@ -455,6 +451,10 @@ def assignment_practice(request: HttpRequest, public_id, assignment_id) -> HttpR
                 policy=policy,
                 seconds=answer_seconds(request),
             )
+        except bank.QuizError as exc:
+            context |= {"error": str(exc), "started": time.time(), "chosen": []}
+            status = 400
+        else:
             context |= {"answer": answer, "chosen": chosen, "submitted_policy": policy}
     else:
         question = svc.practice_set_next(assignment=assignment, user=request.user)

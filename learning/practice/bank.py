@@ -68,7 +68,12 @@ def question_next(
     *, learner: Learner | None, exam: str = "", topic: str = "", domain: str = ""
 ) -> Question | None:
     """The next practice question: one not yet answered, else the one answered longest ago."""
-    pool = questions_for(exam=exam, topic=topic, domain=domain)
+    from learning.practice.exam_lock import questions_in_open_exams  # it imports QuizError
+
+    # Questions an open exam holds are not offered (answering them is refused).
+    pool = questions_for(exam=exam, topic=topic, domain=domain).exclude(
+        pk__in=questions_in_open_exams()
+    )
     answered = owned_by(QuestionAnswer.objects, learner).values_list("question_id", flat=True)
     fresh = list(pool.exclude(pk__in=answered).values_list("pk", flat=True))
     if fresh:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from learning.content.exam_info import EXAM_INFO, ExamInfo
@@ -106,30 +106,29 @@ def exam_answer(
     policy: str = "",
     now: datetime | None = None,
 ) -> ExamResponse:
-    """Save one answer the moment it is given. Saving again replaces it: never a duplicate."""
-    now = now or timezone.now()
-    if attempt.submitted:
-        raise QuizError("This exam is already submitted; its answers can no longer change.")
-    if now > attempt.deadline:
-        raise QuizError("Time is up: answers given after the deadline are not saved.")
-    if question.pk not in attempt.question_ids:
-        raise QuizError("That question is not part of this exam.")
-    defaults = {
-        "chosen": chosen,
-        "policy": policy,
-        "flagged": flagged,
-        "correct": answer_is_correct(question, chosen, policy),
-        "answered": now if chosen or policy else None,
-    }
-    try:
-        with transaction.atomic():
-            response, _ = ExamResponse.objects.update_or_create(
-                attempt=attempt, question=question, defaults=defaults
-            )
-    except IntegrityError:
-        # Two saves of the same answer raced; the other one created the row.
+    """Save one answer the moment it is given. Saving again replaces it: never a duplicate.
+
+    The attempt's row is locked for the whole save, and submitting takes the
+    same lock: an answer is either saved before the exam is scored (and
+    counts) or refused, never stored after the score."""
+    with transaction.atomic():
+        locked = ExamAttempt.objects.select_for_update().get(pk=attempt.pk)
+        now = now or timezone.now()
+        if locked.submitted:
+            raise QuizError("This exam is already submitted; its answers can no longer change.")
+        if now > locked.deadline:
+            raise QuizError("Time is up: answers given after the deadline are not saved.")
+        if question.pk not in locked.question_ids:
+            raise QuizError("That question is not part of this exam.")
+        defaults = {
+            "chosen": chosen,
+            "policy": policy,
+            "flagged": flagged,
+            "correct": answer_is_correct(question, chosen, policy),
+            "answered": now if chosen or policy else None,
+        }
         response, _ = ExamResponse.objects.update_or_create(
-            attempt=attempt, question=question, defaults=defaults
+            attempt=locked, question=question, defaults=defaults
         )
     return response
 

@@ -20,6 +20,7 @@ from learning.models import (
     StudyPlan,
 )
 from learning.practice.bank import QuizError, answer_is_correct
+from learning.practice.exam_lock import question_sealed_check, questions_in_open_exams
 
 # How many review cards a learner is asked to do in one day. A backlog after
 # a break is worked off over several days instead of arriving all at once.
@@ -112,7 +113,11 @@ def practice_answer(
     seconds: int | None = None,
     mode: str = "practice",
 ) -> QuestionAnswer:
-    """Record a practice or review answer and reschedule the question for this learner."""
+    """Record a practice or review answer and reschedule the question for this learner.
+
+    A question an open exam holds is refused (``QuizError``): grading it would
+    hand out that exam's answer key."""
+    question_sealed_check(question=question)
     correct = answer_is_correct(question, chosen, policy)
     answer = QuestionAnswer.objects.create(
         question=question,
@@ -140,7 +145,12 @@ class ReviewQueue:
 def reviews_due(learner: Learner | None, *, now: datetime | None = None) -> ReviewQueue:
     """Cards due now, oldest first, capped to the day's limit minus what was done today."""
     now = now or timezone.now()
-    cards = owned_by(ReviewCard.objects, learner).filter(due__lte=now)
+    # Cards of questions an open exam holds wait until that exam ends.
+    cards = (
+        owned_by(ReviewCard.objects, learner)
+        .filter(due__lte=now)
+        .exclude(question_id__in=questions_in_open_exams(now=now))
+    )
     due_total = cards.count()
     start_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0)
     done_today = (

@@ -52,6 +52,8 @@ def question_context(question: Question, request: HttpRequest) -> dict[str, Any]
     random.Random(seed).shuffle(ordered)
     return {
         "question": question,
+        # Element ids; an exam page replaces it with the item's position (no question id).
+        "dom_id": question.qid,
         "ordered_options": ordered,
         "policy_html": highlight_policy(question.policy) if question.policy else "",
         "request_items": [
@@ -124,19 +126,18 @@ def practice_question(request: HttpRequest) -> HttpResponse:
     context = {**question_context(question, request), "filters": filters, "mode": "practice"}
     try:
         chosen, policy = read_answer(request, question)
+        answer = scheduling.practice_answer(
+            learner=learner_for(request, create=True),
+            question=question,
+            chosen=chosen,
+            policy=policy,
+            seconds=answer_seconds(request),
+        )
     except bank.QuizError as exc:
         context |= {"error": str(exc), "started": time.time()}
         return render_page(
             request, "practice/question.html", context, status=400, fragment="answer_area"
         )
-    learner = learner_for(request, create=True)
-    answer = scheduling.practice_answer(
-        learner=learner,
-        question=question,
-        chosen=chosen,
-        policy=policy,
-        seconds=answer_seconds(request),
-    )
     context |= {"answer": answer, "chosen": chosen, "submitted_policy": policy}
     return render_page(request, "practice/question.html", context, fragment="answer_area")
 
@@ -147,20 +148,20 @@ def review(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         question = get_object_or_404(Question, qid=request.POST.get("qid", ""), retired=False)
         context = {**question_context(question, request), "mode": "review"}
+        learner = learner_for(request, create=True)
         try:
             chosen, policy = read_answer(request, question)
+            answer = scheduling.practice_answer(
+                learner=learner,
+                question=question,
+                chosen=chosen,
+                policy=policy,
+                seconds=answer_seconds(request),
+                mode="review",
+            )
         except bank.QuizError as exc:
             context |= {"error": str(exc), "started": time.time()}
             return render(request, "practice/question.html", context, status=400)
-        learner = learner_for(request, create=True)
-        answer = scheduling.practice_answer(
-            learner=learner,
-            question=question,
-            chosen=chosen,
-            policy=policy,
-            seconds=answer_seconds(request),
-            mode="review",
-        )
         context |= {"answer": answer, "chosen": chosen, "queue": scheduling.reviews_due(learner)}
         return render(request, "practice/question.html", context)
     queue = scheduling.reviews_due(learner_for(request))
@@ -294,6 +295,7 @@ def exam_question(request: HttpRequest, public_id, number: int) -> HttpResponse:
     response = attempt.responses.filter(question=question).first()
     context = {
         **question_context(question, request),
+        "dom_id": f"item-{number}",
         "attempt": attempt,
         "info": EXAM_INFO[attempt.exam],
         "number": number,
