@@ -46,8 +46,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
+# createcachetable: without REDIS_URL the cache (and so the rate limits and the
+# sign-in throttle every worker shares) lives in the database.
 migrate: install
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py createcachetable
 
 content: migrate
 	$(DEV_ENV) $(PY) manage.py load_content
@@ -71,7 +74,8 @@ serve: install
 	$(SERVE_ENV) $(PY) manage.py check --deploy --fail-level ERROR
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@if [ "$(MIGRATE)" = "1" ]; then \
-		$(SERVE_ENV) $(PY) manage.py migrate --noinput && $(SERVE_ENV) $(PY) manage.py load_content; \
+		$(SERVE_ENV) $(PY) manage.py migrate --noinput && $(SERVE_ENV) $(PY) manage.py createcachetable \
+		&& $(SERVE_ENV) $(PY) manage.py load_content; \
 	fi
 	$(SERVE_ENV) exec $(VENV)/bin/gunicorn config.wsgi --workers $(WEB_CONCURRENCY) \
 		--bind $(BIND) --timeout 30 --graceful-timeout 30 \

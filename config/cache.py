@@ -1,4 +1,7 @@
-"""Django's Redis cache, made to survive a Redis outage.
+"""The cache backends: Redis made to survive an outage, and the database cache
+that shares counters between workers when there is no Redis.
+
+Django's Redis cache, made to survive a Redis outage.
 
 Everything the app keeps in Redis can be lost without losing data: cached
 pages and fragments are recomputed, sessions (``cached_db``) are read from
@@ -16,7 +19,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
+from django.db import connections, router, transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -98,3 +103,26 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self) -> bool:
         return self._call("clear", False, lambda: RedisCache.clear(self))
+
+
+class CountingDatabaseCache(DatabaseCache):
+    """Django's database cache with an ``incr`` that no two workers can interleave.
+
+    Without Redis the rate limits and the sign-in throttle count in the
+    database, which every gunicorn worker shares (local memory would give each
+    worker its own counters). Django's ``incr`` reads then writes; here it runs
+    in one transaction that holds the row first."""
+
+    def incr(self, key, delta=1, version=None) -> int:
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        table = connection.ops.quote_name(self._table)
+        with transaction.atomic(using=db):
+            # A write first: it takes SQLite's write lock (whatever the transaction
+            # mode) or PostgreSQL's row lock, so the read-then-write below is alone.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET expires = expires WHERE cache_key = %s",
+                    [self.make_and_validate_key(key, version=version)],
+                )
+            return super().incr(key, delta, version)

@@ -160,7 +160,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set, so every worker and every machine shares
-# the cache, the sessions and the rate limits; local memory otherwise. The
+# the cache, the sessions and the rate limits; the database otherwise. The
 # backend treats an unreachable Redis as an empty cache (config/cache.py), and
 # the short timeouts keep an outage from stalling requests.
 REDIS_URL = env_url("REDIS_URL", schemes={"redis", "rediss", "unix"})
@@ -177,7 +177,15 @@ if REDIS_URL:
     # loses no session.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis the database holds the cache: every worker of `make serve`
+    # shares the rate limits and the sign-in throttle (`manage.py createcachetable`
+    # makes the table; `make run`, `make serve` and the tests run it).
+    CACHES = {
+        "default": {
+            "BACKEND": "config.cache.CountingDatabaseCache",
+            "LOCATION": "rolecall_cache",
+        }
+    }
 
 # Email is the login: the backend looks users up by email, whatever its case.
 AUTHENTICATION_BACKENDS = ["learning.auth.EmailBackend"]

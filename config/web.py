@@ -8,7 +8,9 @@ can fix, and the size limit of a policy typed into a form.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -121,3 +123,35 @@ def rate_limit_hit(*, request: HttpRequest, scope: str) -> RateLimit:
         remaining=max(0, limit - count),
         retry_after=retry_after,
     )
+
+
+#: The scope of the live-check limit: the playground and every other route that
+#: runs the engine count against the same RATE_LIMIT_CHECKS_PER_MINUTE.
+CHECK_SCOPE = "playground"
+
+
+def engine_rate_limited[**P](
+    view: Callable[P, HttpResponse],
+) -> Callable[P, HttpResponse]:
+    """Count each POST to ``view`` against the client's live-check limit; 429 past it.
+
+    Exercise submissions, "fix the policy" answers and lesson try-its run the
+    engine like the playground does, so they share its limit."""
+
+    @wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        request = args[0]
+        assert isinstance(request, HttpRequest)
+        if request.method == "POST":
+            limit = rate_limit_hit(request=request, scope=CHECK_SCOPE)
+            if not limit.allowed:
+                response = HttpResponse(
+                    f"Too many checks from your address: try again in {limit.retry_after} s.",
+                    status=429,
+                    content_type="text/plain; charset=utf-8",
+                )
+                response["Retry-After"] = str(limit.retry_after)
+                return response
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -1,7 +1,8 @@
 """Email as the login, and a cache-based brake on password guessing.
 
-The limits count failed sign-ins per account and per client address in the
-cache, so with ``REDIS_URL`` set every worker sees the same counts."""
+The limits count failed password checks per (account, address) pair and per
+client address in the shared cache (Redis, or the database cache without
+``REDIS_URL``), so every worker sees the same counts."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from django.core.cache import cache
 
 from config.web import cache_count
 
-# Failed attempts allowed in a window before sign-in is refused.
+# Failed attempts allowed in a window before sign-in is refused: per account and
+# address pair, and per address whatever the account.
 ACCOUNT_LIMIT = 5
 ADDRESS_LIMIT = 20
 WINDOW_SECONDS = 15 * 60
@@ -43,27 +45,54 @@ class EmailBackend(ModelBackend):
         return None
 
 
-def _key(kind: str, value: str) -> str:
-    digest = hashlib.sha256(value.encode()).hexdigest()[:32]
-    return f"login-fail:{kind}:{digest}"
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+def _generation_key(email: str) -> str:
+    return f"login-gen:{_digest(normalise_email(email))}"
+
+
+def throttle_lift(*, email: str) -> None:
+    """Forget every failure counted against this account, from every address.
+
+    A completed password reset calls it: whoever can read the account's mail
+    is its owner, and a lockout must never keep the owner out. The account's
+    counters are keyed by a generation number; a new number starts them all
+    afresh without having to find each address's key."""
+    key = _generation_key(email)
+    if not cache.add(key, 1, timeout=None):
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=None)
 
 
 @dataclass(frozen=True)
 class Throttle:
+    """Failed password checks, counted per (account, address) pair and per address.
+
+    The pair's count stops one client guessing one account's password; the
+    address's count stops one client trying many accounts. Nothing counts per
+    account alone: failures from an attacker's address never lock the owner
+    out at their own address (issue 15, finding 3)."""
+
     email: str
     address: str
 
     @property
     def keys(self) -> tuple[str, str]:
-        return _key("account", normalise_email(self.email)), _key("address", self.address)
+        email = normalise_email(self.email)
+        generation = cache.get(_generation_key(email), 0)
+        pair = _digest(f"{email}|{self.address}|{generation}")
+        return f"login-fail:pair:{pair}", f"login-fail:address:{_digest(self.address)}"
 
     def blocked(self) -> bool:
-        """True once either the account or the address has used up its failures."""
-        account_key, address_key = self.keys
-        counts = cache.get_many([account_key, address_key])
+        """True once the pair or the address has used up its failures."""
+        pair_key, address_key = self.keys
+        counts = cache.get_many([pair_key, address_key])
         return (
-            counts.get(account_key, 0) >= ACCOUNT_LIMIT
-            or counts.get(address_key, 0) >= ADDRESS_LIMIT
+            counts.get(pair_key, 0) >= ACCOUNT_LIMIT or counts.get(address_key, 0) >= ADDRESS_LIMIT
         )
 
     def fail(self) -> None:
@@ -72,3 +101,21 @@ class Throttle:
 
     def succeed(self) -> None:
         cache.delete(self.keys[0])
+
+
+# Password-reset mail: per target address and per client, an hour each.
+RESET_MAILS_PER_ADDRESS = 3
+RESET_REQUESTS_PER_CLIENT = 10
+RESET_WINDOW_SECONDS = 60 * 60
+
+
+def reset_client_allowed(*, address: str) -> bool:
+    """Count one reset request from this client; False once it asked too often."""
+    key = f"reset-client:{_digest(address)}"
+    return cache_count(key=key, window=RESET_WINDOW_SECONDS) <= RESET_REQUESTS_PER_CLIENT
+
+
+def reset_mail_allowed(*, email: str) -> bool:
+    """Count one reset mail to this address; False once it has had its share this hour."""
+    key = f"reset-mail:{_digest(normalise_email(email))}"
+    return cache_count(key=key, window=RESET_WINDOW_SECONDS) <= RESET_MAILS_PER_ADDRESS

@@ -11,3 +11,9 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 
 from config.settings import *  # noqa: F403
+
+# One test process is one worker: local memory is enough for the suite and needs no
+# database in tests without one. The database cache that `make serve` uses without
+# Redis is proven across processes in tests/config/test_shared_cache.py.
+if not os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

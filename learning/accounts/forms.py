@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.models import User
 
 from config.web import client_address
 from learning.auth import Throttle, normalise_email
 from learning.content.exam_info import EXAM_CHOICES
 
+THROTTLED_MESSAGE = "Too many failed sign-ins. Wait 15 minutes, or reset your password."
 
-class SignInForm(AuthenticationForm):
-    """Email and password, with failed attempts counted per account and per address."""
 
-    username = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
-    )
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": "That email and password do not match an account. Check both and "
-        "try again.",
-        "throttled": "Too many failed sign-ins. Wait 15 minutes, or reset your password.",
-    }
+class _ThrottledSignIn:
+    """Failed sign-ins counted per account and address pair and per address
+    (``learning.auth.Throttle``); a blocked pair is refused before the password is checked."""
+
+    request: Any
+    cleaned_data: dict[str, Any]
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
@@ -34,15 +33,49 @@ class SignInForm(AuthenticationForm):
         throttle = Throttle(email=email, address=client_address(self.request))
         if email and throttle.blocked():
             self.throttled = True
-            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+            raise forms.ValidationError(THROTTLED_MESSAGE, code="throttled")
         try:
-            cleaned = super().clean()
+            cleaned = super().clean()  # type: ignore[misc]
         except forms.ValidationError:
             if email:
                 throttle.fail()
             raise
         throttle.succeed()
         return cleaned
+
+
+class SignInForm(_ThrottledSignIn, AuthenticationForm):
+    """Email and password, with failed attempts throttled."""
+
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That email and password do not match an account. Check both and "
+        "try again.",
+    }
+
+
+class AdminSignInForm(_ThrottledSignIn, AdminAuthenticationForm):
+    """The admin's sign-in, held to the same throttle as the site's (issue 15, finding 1)."""
+
+
+def password_confirm_check(*, user, password: str, request) -> None:
+    """Check a password typed to confirm an action, throttled like a sign-in.
+
+    Deleting an account or changing a password asks for the password again;
+    without a limit, a borrowed signed-in session could guess it without end."""
+    throttle = Throttle(email=user.email, address=client_address(request))
+    if throttle.blocked():
+        raise forms.ValidationError(
+            "Too many wrong passwords. Wait 15 minutes, or reset your password.",
+            code="throttled",
+        )
+    if not user.check_password(password):
+        throttle.fail()
+        raise forms.ValidationError("That is not your password.", code="password_incorrect")
+    throttle.succeed()
 
 
 class SignUpForm(forms.Form):
@@ -99,12 +132,39 @@ class DeleteAccountForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password. Nothing was deleted.")
+        try:
+            password_confirm_check(user=self.user, password=password, request=self.request)
+        except forms.ValidationError as exc:
+            if exc.code == "password_incorrect":
+                raise forms.ValidationError(
+                    "That is not your password. Nothing was deleted."
+                ) from None
+            raise
         return password
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, with the old password's check throttled."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        try:
+            password_confirm_check(user=self.user, password=old_password, request=self.request)
+        except forms.ValidationError as exc:
+            if exc.code == "password_incorrect":
+                raise forms.ValidationError(
+                    self.error_messages["password_incorrect"], code="password_incorrect"
+                ) from None
+            raise
+        return old_password

@@ -9,16 +9,24 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.web import client_address
 from learning.accounts import dashboard
 from learning.accounts import services as accounts
 from learning.accounts.charts import exam_scores_chart, track_progress_chart
-from learning.accounts.forms import DeleteAccountForm, ProfileForm, SignInForm, SignUpForm
+from learning.accounts.forms import (
+    DeleteAccountForm,
+    ProfileForm,
+    SignInForm,
+    SignUpForm,
+    ThrottledPasswordChangeForm,
+)
+from learning.auth import reset_client_allowed, reset_mail_allowed, throttle_lift
 
 BACKEND = "learning.auth.EmailBackend"
 
@@ -54,15 +62,32 @@ sign_out = auth_views.LogoutView.as_view()
 
 
 class _PasswordResetView(_BadRequestOnInvalid, auth_views.PasswordResetView):
-    pass
+    """Reset mail, limited per client (429) and per address (quietly: the page
+    must not tell whether an address has an account, or has had mail)."""
+
+    def form_valid(self, form):
+        if not reset_client_allowed(address=client_address(self.request)):
+            form.add_error(None, "Too many reset requests from here. Try again in an hour.")
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        if not reset_mail_allowed(email=form.cleaned_data["email"]):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class _PasswordResetConfirmView(_BadRequestOnInvalid, auth_views.PasswordResetConfirmView):
-    pass
+    def form_valid(self, form):
+        # The owner proved they read the account's mail: lift every lockout on it.
+        throttle_lift(email=form.user.email)
+        return super().form_valid(form)
 
 
 class _PasswordChangeView(_BadRequestOnInvalid, auth_views.PasswordChangeView):
-    pass
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 password_reset = _PasswordResetView.as_view(
@@ -157,7 +182,7 @@ def account_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def account_delete(request: HttpRequest) -> HttpResponse:
-    form = DeleteAccountForm(request.POST, user=request.user)
+    form = DeleteAccountForm(request.POST, user=request.user, request=request)
     if not form.is_valid():
         return _profile_page(request, delete_form=form, status=400)
     accounts.account_delete(user=request.user)

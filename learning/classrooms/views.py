@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from config.web import engine_rate_limited
 from learning.classrooms import item_analysis, tracking
 from learning.classrooms import services as svc
 from learning.classrooms.forms import AssignmentForm, ClassroomForm, CoTeacherForm, JoinForm
@@ -432,6 +433,7 @@ def _student_assignment(request: HttpRequest, public_id, assignment_id, kind: st
 @vary_on_headers("HX-Request")
 @login_required
 @require_http_methods(["GET", "POST"])
+@engine_rate_limited
 def assignment_practice(request: HttpRequest, public_id, assignment_id) -> HttpResponse:
     """A practice set, one question at a time, in the set's order."""
     assignment = _student_assignment(request, public_id, assignment_id, Assignment.Kind.PRACTICE)

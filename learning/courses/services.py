@@ -44,6 +44,20 @@ def exercise_scenarios(exercise: Exercise, attack_request: dict[str, Any] | None
     return scenarios
 
 
+#: Attempts kept per learner and exercise: the newest ones, plus the first that passed.
+#: Each run is stored, so without a cap one client could grow the database without end.
+KEPT_ATTEMPTS = 20
+
+
+def _attempts_prune(*, learner: Learner, exercise: Exercise) -> None:
+    """Drop a learner's attempts at ``exercise`` beyond the newest ``KEPT_ATTEMPTS``."""
+    mine = ExerciseAttempt.objects.filter(exercise=exercise, **learner.owner_fields())
+    keep = list(mine.order_by("-created", "-pk").values_list("pk", flat=True)[:KEPT_ATTEMPTS])
+    first_pass = mine.filter(passed=True).order_by("created", "pk").values_list("pk", flat=True)
+    keep += list(first_pass[:1])
+    mine.exclude(pk__in=keep).delete()
+
+
 def exercise_submit(
     *, learner: Learner, exercise: Exercise, policy: str, attack_request: dict[str, Any] | None
 ) -> Grade:
@@ -63,6 +77,7 @@ def exercise_submit(
         failed_scenario=failure.name if failure else "",
         **learner.owner_fields(),
     )
+    _attempts_prune(learner=learner, exercise=exercise)
     return grade
 
 
@@ -81,4 +96,5 @@ def exercise_attack(*, learner: Learner, exercise: Exercise, request: dict[str, 
         passed=outcome.succeeded,
         **learner.owner_fields(),
     )
+    _attempts_prune(learner=learner, exercise=exercise)
     return outcome

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from config.web import MAX_POLICY_FIELD, UserError, render_page
+from config.web import MAX_POLICY_FIELD, UserError, engine_rate_limited, render_page
 from learning.content.rendering import highlight_policy, split_on_blocks
 from learning.courses.services import (
     exercise_attack,
@@ -155,6 +155,7 @@ def _block(lesson: Lesson, index: int, kind: str) -> dict[str, Any]:
 
 @vary_on_headers("HX-Request")
 @require_POST
+@engine_rate_limited
 def lesson_tryit(request: HttpRequest, slug: str, index: int) -> HttpResponse:
     """Run a lesson's "try it" block with the learner's edited policy."""
     lesson = get_object_or_404(Lesson, slug=slug)
@@ -241,6 +242,7 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @vary_on_headers("HX-Request")
 @require_POST
+@engine_rate_limited
 def exercise_submit_view(request: HttpRequest, slug: str) -> HttpResponse:
     exercise = get_object_or_404(Exercise.objects.select_related("lesson"), slug=slug)
     learner = learner_for(request, create=True)
@@ -259,6 +261,7 @@ def exercise_submit_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["POST"])
+@engine_rate_limited
 def exercise_attack_view(request: HttpRequest, slug: str) -> HttpResponse:
     exercise = get_object_or_404(Exercise.objects.select_related("lesson"), slug=slug)
     if exercise.kind != Exercise.Kind.GET_IN:

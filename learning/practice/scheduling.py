@@ -25,6 +25,8 @@ from learning.practice.exam_lock import question_sealed_check, questions_in_open
 # How many review cards a learner is asked to do in one day. A backlog after
 # a break is worked off over several days instead of arriving all at once.
 DAILY_REVIEW_LIMIT = 20
+# "Fix the policy" answers whose policy text is kept, per learner and question.
+KEPT_POLICIES = 5
 # Answer times that turn a right answer into "Easy" or "Hard" for FSRS.
 FAST_SECONDS = 25
 SLOW_SECONDS = 120
@@ -128,6 +130,17 @@ def practice_answer(
         seconds=seconds,
         **learner.owner_fields(),
     )
+    if policy:
+        # Keep the text of the newest few policies only: the answers (right or
+        # wrong) stay for mastery, but a flood of big policies is not stored.
+        older = (
+            owned_by(QuestionAnswer.objects, learner)
+            .filter(question=question)
+            .exclude(policy="")
+            .order_by("-created", "-pk")
+            .values_list("pk", flat=True)[KEPT_POLICIES:]
+        )
+        QuestionAnswer.objects.filter(pk__in=list(older)).update(policy="")
     # Every answered question gets a card: missed ones come back soon, known ones later.
     card_review(
         learner=learner, question=question, rating=rating_for(correct=correct, seconds=seconds)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from config.web import MAX_POLICY_FIELD, render_page
+from config.web import MAX_POLICY_FIELD, engine_rate_limited, render_page
 from learning.content.exam_info import EXAM_INFO, TOPICS
 from learning.content.rendering import highlight_policy
 from learning.learners import learner_for, owned_by
@@ -111,6 +111,7 @@ def practice_home(request: HttpRequest) -> HttpResponse:
 
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
+@engine_rate_limited
 def practice_question(request: HttpRequest) -> HttpResponse:
     """GET: the next question for the chosen filters. POST: grade an answer, show every why."""
     filters = _filters(request)
@@ -143,6 +144,7 @@ def practice_question(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@engine_rate_limited
 def review(request: HttpRequest) -> HttpResponse:
     """Spaced review: the learner's due cards, one at a time."""
     if request.method == "POST":
@@ -257,6 +259,7 @@ def _exam_nav(attempt: ExamAttempt) -> list[dict[str, Any]]:
 
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
+@engine_rate_limited
 def exam_question(request: HttpRequest, public_id, number: int) -> HttpResponse:
     attempt = _attempt_for(request, public_id)
     if attempt.submitted:

@@ -17,7 +17,12 @@ from django.utils import timezone
 
 from learning.accounts import services as accounts
 from learning.accounts.dashboard import streak_length
-from learning.auth import ACCOUNT_LIMIT, ADDRESS_LIMIT
+from learning.auth import (
+    ACCOUNT_LIMIT,
+    ADDRESS_LIMIT,
+    RESET_MAILS_PER_ADDRESS,
+    RESET_REQUESTS_PER_CLIENT,
+)
 from learning.learners import Learner
 from learning.models import (
     ExamAttempt,
@@ -87,17 +92,85 @@ def test_wrong_password_is_a_400_with_a_message(client):
     assert "do not match an account" in response.content.decode()
 
 
-def test_sign_in_is_throttled_per_account(client):
+def test_sign_in_is_throttled_per_account_and_address_pair(client):
     UserFactory(email="grace@example.com")
-    for n in range(ACCOUNT_LIMIT):
-        # Each guess from a different address: the account's own count stops them.
+    for _ in range(ACCOUNT_LIMIT):
         assert (
-            _sign_in(client, "grace@example.com", "guess", REMOTE_ADDR=f"10.0.0.{n}").status_code
+            _sign_in(client, "grace@example.com", "guess", REMOTE_ADDR="10.0.0.1").status_code
             == 400
         )
-    response = _sign_in(client, "grace@example.com", REMOTE_ADDR="10.0.1.1")
+    response = _sign_in(client, "grace@example.com", REMOTE_ADDR="10.0.0.1")
     assert response.status_code == 429
     assert "Too many failed sign-ins" in response.content.decode()
+
+
+def test_guesses_from_other_addresses_never_lock_the_owner_out(client):
+    """Issue 15, finding 3: 25 wrong passwords from elsewhere kept the owner out."""
+    UserFactory(email="grace@example.com")
+    for n in range(25):
+        _sign_in(Client(), "grace@example.com", "guess", REMOTE_ADDR=f"203.0.113.{n % 5}")
+    assert _sign_in(client, "grace@example.com", REMOTE_ADDR="198.51.100.7").status_code == 302
+
+
+def test_a_completed_password_reset_lifts_the_lockout(client):
+    UserFactory(email="grace@example.com")
+    for _ in range(ACCOUNT_LIMIT):
+        _sign_in(Client(), "grace@example.com", "guess", REMOTE_ADDR="10.0.0.1")
+    assert _sign_in(Client(), "grace@example.com", REMOTE_ADDR="10.0.0.1").status_code == 429
+    client.post(reverse("accounts:password_reset"), {"email": "grace@example.com"})
+    link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+)", mail.outbox[0].body)[1]
+    form_page = client.get(link, follow=True)
+    new = "a different long passphrase"
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert _sign_in(Client(), "grace@example.com", new, REMOTE_ADDR="10.0.0.1").status_code == 302
+
+
+def test_admin_sign_in_is_throttled(client):
+    """Issue 15, finding 1: /admin/login/ allowed unlimited guessing."""
+    UserFactory(email="staff@example.com", is_staff=True, is_superuser=True)
+    url = reverse("admin:login")
+    for _ in range(ACCOUNT_LIMIT):
+        client.post(url, {"username": "staff@example.com", "password": "guess"})
+    response = client.post(url, {"username": "staff@example.com", "password": PASSWORD})
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # The owner, from their own address, still gets in.
+    other = Client(REMOTE_ADDR="198.51.100.9")
+    response = other.post(url, {"username": "staff@example.com", "password": PASSWORD})
+    assert response.status_code == 302 and "_auth_user_id" in other.session
+
+
+def test_password_reset_mail_is_limited_per_address_and_per_client():
+    """Issue 15, finding 7: 5,088 mails to one address in 10 seconds."""
+    UserFactory(email="lost@example.com")
+    for n in range(10):
+        response = Client(REMOTE_ADDR=f"10.1.0.{n}").post(
+            reverse("accounts:password_reset"), {"email": "lost@example.com"}
+        )
+        assert response.status_code == 302
+    assert len(mail.outbox) == RESET_MAILS_PER_ADDRESS
+    client = Client(REMOTE_ADDR="10.2.0.1")
+    for n in range(RESET_REQUESTS_PER_CLIENT):
+        client.post(reverse("accounts:password_reset"), {"email": f"x{n}@example.com"})
+    response = client.post(reverse("accounts:password_reset"), {"email": "y@example.com"})
+    assert response.status_code == 429
+
+
+def test_password_confirmations_are_throttled(client):
+    user = UserFactory()
+    client.force_login(user)
+    for _ in range(ACCOUNT_LIMIT):
+        client.post(reverse("accounts:account_delete"), {"password": "guess"})
+    response = client.post(reverse("accounts:account_delete"), {"password": PASSWORD})
+    assert response.status_code == 400
+    assert "Too many wrong passwords" in response.content.decode()
+    assert User.objects.filter(pk=user.pk).exists()
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": "x" * 20, "new_password2": "x" * 20},
+    )
+    assert response.status_code == 400
+    assert "Too many wrong passwords" in response.content.decode()
 
 
 def test_sign_in_is_throttled_per_address(client):
