@@ -59,7 +59,9 @@ run: content
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-like: debug off, static files collected, gunicorn with WEB_CONCURRENCY
-# workers (default: twice the cores plus one). PostgreSQL and Redis come from
+# workers (default: twice the cores plus one). The workers are gunicorn's own
+# asyncio ASGI workers: a slow client (slowloris) waits in the event loop and
+# holds no worker, where sync workers blocked on it one each. PostgreSQL and Redis come from
 # DATABASE_URL and REDIS_URL; DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS are required.
 # MIGRATE=0 skips migrate and load_content (every machine but one, when several share
 # one database). BIND=0.0.0.0:8000 listens beyond this machine (behind a load balancer).
@@ -69,6 +71,9 @@ BIND ?= 127.0.0.1:$(PORT)
 MIGRATE ?= 1
 GUNICORN_ARGS ?=
 SERVE_ENV := DJANGO_DEBUG=0
+# gunicorn's control socket, one per port: several `make serve` on one machine
+# must not share the default ~/.gunicorn/gunicorn.ctl.
+CONTROL_SOCKET ?= $(or $(XDG_RUNTIME_DIR),/tmp)/rolecall-gunicorn-$(subst :,-,$(BIND)).ctl
 
 serve: install
 	$(SERVE_ENV) $(PY) manage.py check --deploy --fail-level ERROR
@@ -77,9 +82,10 @@ serve: install
 		$(SERVE_ENV) $(PY) manage.py migrate --noinput && $(SERVE_ENV) $(PY) manage.py createcachetable \
 		&& $(SERVE_ENV) $(PY) manage.py load_content; \
 	fi
-	$(SERVE_ENV) exec $(VENV)/bin/gunicorn config.wsgi --workers $(WEB_CONCURRENCY) \
-		--bind $(BIND) --timeout 30 --graceful-timeout 30 \
-		--max-requests 2000 --max-requests-jitter 200 $(GUNICORN_ARGS)
+	$(SERVE_ENV) exec $(VENV)/bin/gunicorn config.asgi --worker-class asgi --asgi-lifespan off \
+		--workers $(WEB_CONCURRENCY) --bind $(BIND) --timeout 30 --graceful-timeout 30 \
+		--max-requests 2000 --max-requests-jitter 200 \
+		--control-socket $(CONTROL_SOCKET) $(GUNICORN_ARGS)
 
 # Real-browser tests use Debian's Chromium; Playwright never downloads a browser here.
 CHROMIUM ?= /usr/bin/chromium

@@ -15,6 +15,14 @@ client was told was saved ("Saved.") must be in the database exactly once,
 with the options the client chose.
 
     .venv/bin/python bench/faults.py [--learners 100] [--seconds 40]
+
+``--slowloris`` runs the slow-client fault instead: 20 connections (all on
+127.0.0.1) send a request's headers one line a second and never finish, for
+20 s, while a normal page is fetched every half second; each must answer
+within 2 s. Sync workers each block on one slow client, so six of them made
+the site unreachable (issue 15, finding 9).
+
+    .venv/bin/python bench/faults.py --slowloris [--connections 20] [--seconds 20]
 """
 
 from __future__ import annotations
@@ -115,15 +123,99 @@ async def run(stack: Stack, *, learners: int, seconds: float, log) -> tuple:
     return result
 
 
+SLOW_LIMIT_SECONDS = 2.0
+
+
+async def _slow_client(port: int, *, until: float, held: list[int]) -> None:
+    """Open a request and trickle its headers, one line a second, never finishing."""
+    try:
+        _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    except OSError:
+        return
+    held.append(1)
+    try:
+        writer.write(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n".encode())
+        await writer.drain()
+        n = 0
+        while time.monotonic() < until:
+            await asyncio.sleep(1)
+            n += 1
+            writer.write(f"X-Slow-{n}: {n}\r\n".encode())
+            await writer.drain()
+    except (ConnectionError, OSError):
+        held.pop()
+    finally:
+        writer.close()
+
+
+async def _page_time(port: int) -> float | None:
+    """Seconds a normal GET of the home page took, or None when it failed or took too long."""
+    started = time.monotonic()
+    try:
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection("127.0.0.1", port), SLOW_LIMIT_SECONDS
+        )
+        writer.write(
+            f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode()
+        )
+        await writer.drain()
+        status = await asyncio.wait_for(reader.readline(), SLOW_LIMIT_SECONDS)
+        await asyncio.wait_for(reader.read(), SLOW_LIMIT_SECONDS)
+        writer.close()
+    except (TimeoutError, OSError):
+        return None
+    return time.monotonic() - started if b" 200 " in status else None
+
+
+async def slowloris(port: int, *, connections: int, seconds: float, log) -> bool:
+    """Hold ``connections`` slow clients for ``seconds`` while timing a normal page."""
+    until = time.monotonic() + seconds
+    held: list[int] = []
+    slow = [
+        asyncio.create_task(_slow_client(port, until=until, held=held)) for _ in range(connections)
+    ]
+    await asyncio.sleep(1)
+    log(f"{len(held)} slow connections open, each sending one header line a second")
+    times: list[float | None] = []
+    while time.monotonic() < until - 0.5:
+        times.append(await _page_time(port))
+        await asyncio.sleep(0.5)
+    still_held = len(held)
+    await asyncio.gather(*slow)
+    answered = [t for t in times if t is not None]
+    worst = max(answered, default=float("nan"))
+    log(
+        f"normal page: {len(answered)} of {len(times)} answered within "
+        f"{SLOW_LIMIT_SECONDS:.0f} s (slowest {worst:.3f} s); "
+        f"slow connections still open at the end: {still_held} of {connections}"
+    )
+    ok = bool(times) and len(answered) == len(times) and still_held == connections
+    print("PASS: the site answered throughout" if ok else "FAIL")
+    return ok
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--learners", type=int, default=100)
-    parser.add_argument("--seconds", type=float, default=40.0)
+    parser.add_argument("--seconds", type=float, default=None)
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--slowloris", action="store_true", help="the slow-client fault")
+    parser.add_argument("--connections", type=int, default=20)
     args = parser.parse_args()
 
     def log(message: str) -> None:
         print(message, flush=True)
+
+    if args.slowloris:
+        # Bounded: at most 200 connections for at most 120 s, loopback only.
+        connections = max(1, min(args.connections, 200))
+        seconds = max(3.0, min(args.seconds or 20.0, 120.0))
+        with running_stack(workers=args.workers, log=log) as stack:
+            ok = asyncio.run(
+                slowloris(stack.port, connections=connections, seconds=seconds, log=log)
+            )
+        return 0 if ok else 1
+    args.seconds = args.seconds or 40.0
 
     with running_stack(workers=args.workers, log=log) as stack:
         log(f"{args.learners} learners taking exam simulations for {args.seconds:.0f} s")
