@@ -33,11 +33,23 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+API_PREFIX = "/api/"
+
+
+def _api(request: HttpRequest) -> bool:
+    """A request to the JSON API, which answers errors in JSON too."""
+    return request.path.startswith(API_PREFIX)
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _api(request):
+        return JsonResponse({"error": "No such API endpoint."}, status=404)
     return render(request, "404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if _api(request):
+        return JsonResponse({"error": "Something went wrong on our side."}, status=500)
     # Rendered without a RequestContext: whatever broke may be in a context processor.
     template = loader.get_template("500.html")
     return HttpResponse(template.render({}), status=500)

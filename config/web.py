@@ -7,6 +7,7 @@ can fix, and the size limit of a policy typed into a form.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,23 @@ from django_htmx.middleware import HtmxDetails
 #: The longest policy a learner may type into a lesson, exercise or question
 #: form. Policies typed by learners are small; a trust policy's quota is 2,048.
 MAX_POLICY_FIELD = 20_000
+
+#: Python reads at most 4,300 digits of a number (``sys.get_int_max_str_digits``);
+#: IAM policies hold nothing near it, so a longer number is refused before the
+#: engine sees it rather than ending in a 500.
+MAX_NUMBER_DIGITS = 4_300
+_LONG_NUMBER = re.compile(rf"\d{{{MAX_NUMBER_DIGITS + 1},}}")
+
+
+def long_number_check(text: str, *, field: str = "policy") -> None:
+    """Raise ``UserError`` when ``text`` holds a number of more than 4,300 digits."""
+    if _LONG_NUMBER.search(text):
+        raise UserError(
+            f"A number in this policy has more than {MAX_NUMBER_DIGITS:,} digits; "
+            "IAM policies use far shorter numbers.",
+            field=field,
+        )
+
 
 #: Live checks one client may run per window. The editor sends at most one
 #: check every 250 ms while someone types, which is 240 a minute.

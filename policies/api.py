@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from config.web import rate_limit_hit
+from config.web import UserError, long_number_check, rate_limit_hit
 from policies.engine import InputTooLargeError, UsageError, describe, evaluate, validate
 from policies.openapi import OPENAPI
 from policies.playground import MAX_POLICY_CHARS
@@ -68,6 +68,10 @@ def _read_json_object(request: HttpRequest) -> dict[str, Any]:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ApiError(400, f"The body is not valid UTF-8 (byte {exc.start}).") from None
+    try:
+        long_number_check(text)
+    except UserError as exc:
+        raise ApiError(400, str(exc)) from None
     try:
         data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:

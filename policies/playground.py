@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
+from config.web import UserError, long_number_check
 from policies.cloudtrail import TrailView, cloudtrail_records
 from policies.engine import PolicyError, describe, evaluate
 from policies.engine.limits import MAX_CONTEXT_VALUES, TRUST_POLICY_QUOTA
@@ -142,7 +143,9 @@ def state_from_form(data: Any) -> PlaygroundState:
     if add_key := _text(data, "add_key"):
         state.conditions.append(ConditionRow(add_key[:MAX_FIELD_CHARS], ""))
     remove = _text(data, "remove_condition")
-    if remove.isdigit() and int(remove) < len(state.conditions):
+    # A row number has a few digits; a longer one names no row (and int() of
+    # 4,300+ digits raises).
+    if remove.isdigit() and len(remove) <= 4 and int(remove) < len(state.conditions):
         del state.conditions[int(remove)]
     return state
 
@@ -355,6 +358,11 @@ def playground_check(*, state: PlaygroundState) -> Check:
     if len(state.identity_policy) > MAX_POLICY_CHARS:
         errors["identity_policy"] = _too_long(state.identity_policy, "identity policy")
         errors["policy_too_large"] = "1"
+    for name in ("policy", "identity_policy"):
+        try:
+            long_number_check(getattr(state, name), field=name)
+        except UserError as exc:
+            errors.setdefault(name, str(exc))
     request = _request_from(state, errors)
     if errors:
         return check

@@ -23,9 +23,10 @@ MAX_SHARE_PARAM_CHARS = 16_000
 #: fit easily; a "zip bomb" stops here instead of filling memory.
 MAX_SHARE_JSON_BYTES = 100_000
 
-#: Longest share URL the page offers. Many servers and proxies refuse request
-#: lines over 8 KB, so a longer link could break where it is pasted.
-MAX_SHARE_URL_CHARS = 8_000
+#: Longest share URL the page offers. gunicorn refuses a request line over
+#: 4,094 characters (its ``limit_request_line``) with a 414, and so would many
+#: proxies: a longer link would be offered, then refused when opened.
+MAX_SHARE_URL_CHARS = 4_000
 
 
 class ShareError(UserError):
@@ -65,5 +66,7 @@ def decode_share_state(text: str, *, max_bytes: int = MAX_SHARE_JSON_BYTES) -> A
         raise ShareError("the share link is cut short (was it copied in full?)")
     try:
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        # ValueError: bad JSON or a number of 4,300+ digits; RecursionError: nesting
+        # deeper than Python's JSON reader goes.
         raise ShareError("the share link is damaged (its content is not readable)") from exc

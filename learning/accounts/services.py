@@ -11,7 +11,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -44,11 +44,15 @@ def account_create(*, email: str, password: str, display_name: str = "") -> Abst
     user_model = get_user_model()
     if user_model._default_manager.filter(email__iexact=email).exists():
         raise AccountError("An account with this email already exists. Sign in instead.")
-    with transaction.atomic():
-        user = user_model._default_manager.create_user(
-            username=email, email=email, password=password
-        )
-        Profile.objects.create(user=user, display_name=display_name.strip())
+    try:
+        with transaction.atomic():
+            user = user_model._default_manager.create_user(
+                username=email, email=email, password=password
+            )
+            Profile.objects.create(user=user, display_name=display_name.strip())
+    except IntegrityError:
+        # Two sign-ups with one email at the same moment: the other one won.
+        raise AccountError("An account with this email already exists. Sign in instead.") from None
     return user
 
 

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.web import client_address
@@ -124,11 +125,15 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             session_key = request.session.session_key  # before login() rotates it
-            user = accounts.account_create(
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password"],
-                display_name=form.cleaned_data["display_name"],
-            )
+            try:
+                user = accounts.account_create(
+                    email=form.cleaned_data["email"],
+                    password=form.cleaned_data["password"],
+                    display_name=form.cleaned_data["display_name"],
+                )
+            except accounts.AccountError as exc:
+                form.add_error("email", str(exc))
+                return render(request, "accounts/signup.html", {"form": form}, status=400)
             login(request, user, backend=BACKEND)
             carried = accounts.progress_merge(session_key=session_key, user=user)
             note = " Your progress so far is in it." if carried else ""
@@ -167,6 +172,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:profile")
 
 
+@never_cache
 @login_required
 @require_GET
 def account_export(request: HttpRequest) -> HttpResponse:

@@ -17,8 +17,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -202,9 +205,19 @@ def class_detail(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
+def _csv_filename(*parts: str) -> str:
+    """``class-name-what-2026-12-03.csv``: named by the class and the day, not an id."""
+    words = [slugify(part)[:60] or "class" for part in parts]
+    return "-".join([*words, timezone.localdate().isoformat()]) + ".csv"
+
+
 def _csv_response(filename: str) -> tuple[HttpResponse, Any]:
+    """A CSV download: a UTF-8 byte-order mark first, so Excel reads names with
+    accents right, and never kept by a browser or proxy cache (student data)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    add_never_cache_headers(response)
+    response.write("\ufeff")
     return response, csv.writer(response)
 
 
@@ -218,7 +231,7 @@ def _safe(text: str) -> str:
 def class_grid_csv(request: HttpRequest, public_id) -> HttpResponse:
     classroom, _ = _classroom(request, public_id, teacher=True)
     grid = tracking.class_grid(classroom=classroom)
-    response, writer = _csv_response(f"class-{classroom.public_id}-grid.csv")
+    response, writer = _csv_response(_csv_filename(classroom.name, "grid"))
     header = ["student", "email"]
     for a in grid.assignments:
         header += [f"{_safe(a.title)}: status", f"{_safe(a.title)}: score %"]
@@ -383,7 +396,7 @@ def assignment_items_csv(request: HttpRequest, public_id, assignment_id) -> Http
     assignment = _assignment(classroom, assignment_id)
     if assignment.kind not in (Assignment.Kind.PRACTICE, Assignment.Kind.EXAM):
         raise Http404("Item analysis is for practice sets and exam simulations.")
-    response, writer = _csv_response(f"assignment-{assignment.public_id}-items.csv")
+    response, writer = _csv_response(_csv_filename(classroom.name, assignment.title, "items"))
     writer.writerow(
         [
             "position",

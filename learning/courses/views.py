@@ -11,7 +11,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from config.web import MAX_POLICY_FIELD, UserError, engine_rate_limited, render_page
+from config.web import (
+    MAX_POLICY_FIELD,
+    UserError,
+    engine_rate_limited,
+    long_number_check,
+    render_page,
+)
 from learning.content.rendering import highlight_policy, split_on_blocks
 from learning.courses.services import (
     exercise_attack,
@@ -34,6 +40,7 @@ def _policy_field(request: HttpRequest) -> str:
             f"{MAX_POLICY_FIELD:,}. A role trust policy may hold at most 2,048 by default.",
             field="policy",
         )
+    long_number_check(policy)
     return policy
 
 

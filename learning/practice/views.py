@@ -15,7 +15,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from config.web import MAX_POLICY_FIELD, engine_rate_limited, render_page
+from config.web import (
+    MAX_POLICY_FIELD,
+    UserError,
+    engine_rate_limited,
+    long_number_check,
+    render_page,
+)
 from learning.content.exam_info import EXAM_INFO, TOPICS
 from learning.content.rendering import highlight_policy
 from learning.learners import learner_for, owned_by
@@ -78,6 +84,10 @@ def read_answer(request: HttpRequest, question: Question) -> tuple[list[int], st
         raise bank.QuizError(f"That policy is over {MAX_POLICY_FIELD:,} characters.")
     if not chosen and not policy.strip():
         raise bank.QuizError("Choose an answer first.")
+    try:
+        long_number_check(policy)
+    except UserError as exc:
+        raise bank.QuizError(str(exc), field="policy") from None
     return chosen, policy
 
 
@@ -273,6 +283,11 @@ def exam_question(request: HttpRequest, public_id, number: int) -> HttpResponse:
         try:
             chosen = bank.parse_choice(question, request.POST.getlist("option"))
             policy = request.POST.get("policy", "")[:MAX_POLICY_FIELD]
+            if policy:
+                try:
+                    long_number_check(policy)
+                except UserError as exc:
+                    raise bank.QuizError(str(exc), field="policy") from None
             exams.exam_answer(
                 attempt=attempt,
                 question=question,

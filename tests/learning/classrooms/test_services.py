@@ -365,7 +365,7 @@ def test_grid_csv_has_a_row_per_student_and_neutralises_formulas(client):
     client.force_login(classroom.owner)
     response = client.get(reverse("classrooms:class_csv", args=[classroom.public_id]))
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["student", "email", "'=HYPERLINK(1): status", "'=HYPERLINK(1): score %"]
     assert rows[1][0] == "Ann" and rows[1][2] == "not started"
     assert assignment.kind == Assignment.Kind.LESSON
@@ -387,7 +387,7 @@ def test_item_analysis_csv(client):
     url = reverse(
         "classrooms:assignment_items_csv", args=[classroom.public_id, assignment.public_id]
     )
-    rows = list(csv.reader(io.StringIO(client.get(url).content.decode())))
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
     assert rows[0][:4] == ["position", "question", "attempts", "facility index %"]
     assert rows[1][:4] == ["2", questions[1].qid, "1", "0.0"]
     assert rows[1][5:] == ["B", "1"]
