@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -21,6 +20,7 @@ from learning.models import (
     AssignedExam,
     Assignment,
     Classroom,
+    CoTeacherInvite,
     ExamAttempt,
     Exercise,
     Lesson,
@@ -144,17 +144,43 @@ def classroom_join(*, user: AbstractBaseUser, code: str) -> Membership:
         return Membership.objects.get(classroom=classroom, user=user)
 
 
-def co_teacher_add(*, classroom: Classroom, email: str) -> Membership:
-    """Make a registered user a teacher of the class (a student of it is promoted)."""
-    user = get_user_model().objects.filter(email__iexact=normalise_email(email)).first()
-    if user is None:
-        raise ClassroomError("Nobody has an account with that email. Ask them to sign up first.")
-    membership, created = Membership.objects.get_or_create(
-        classroom=classroom, user=user, defaults={"role": Membership.Role.TEACHER}
+def co_teacher_invite(*, classroom: Classroom, email: str, by: AbstractBaseUser) -> CoTeacherInvite:
+    """Invite whoever signs in with ``email`` to teach the class; they accept or decline.
+
+    The same whether or not the email has an account, so the form discloses
+    nothing; inviting twice keeps one invitation."""
+    email = normalise_email(email)
+    if Membership.objects.filter(
+        classroom=classroom, user__email__iexact=email, role=Membership.Role.TEACHER
+    ).exists():
+        raise ClassroomError("That person already teaches this class.")
+    invite, _ = CoTeacherInvite.objects.get_or_create(
+        classroom=classroom, email=email, defaults={"invited_by": by}
     )
-    if not created and membership.role != Membership.Role.TEACHER:
-        membership.role = Membership.Role.TEACHER
-        membership.save(update_fields=["role"])
+    return invite
+
+
+def invites_for(user: AbstractBaseUser) -> QuerySet[CoTeacherInvite]:
+    """Invitations waiting for this user (made for their email)."""
+    return CoTeacherInvite.objects.filter(email__iexact=user.email).select_related("classroom")
+
+
+@transaction.atomic
+def co_teacher_invite_answer(
+    *, invite: CoTeacherInvite, user: AbstractBaseUser, accept: bool
+) -> Membership | None:
+    """Accept (become a teacher; a student of the class is promoted) or decline."""
+    if normalise_email(invite.email) != normalise_email(user.email):
+        raise ClassroomError("This invitation is for someone else.")
+    membership = None
+    if accept:
+        membership, created = Membership.objects.get_or_create(
+            classroom=invite.classroom, user=user, defaults={"role": Membership.Role.TEACHER}
+        )
+        if not created and membership.role != Membership.Role.TEACHER:
+            membership.role = Membership.Role.TEACHER
+            membership.save(update_fields=["role"])
+    invite.delete()
     return membership
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("classes/new", views.class_create, name="class_create"),
     path("classes/join", views.class_join, name="class_join"),
     path("classes/join/<str:code>", views.class_join_link, name="class_join_link"),
+    path("classes/invites/<uuid:invite_id>", views.invite_answer, name="invite_answer"),
     path("classes/<uuid:public_id>/", views.class_detail, name="class_detail"),
     path("classes/<uuid:public_id>/grid.csv", views.class_grid_csv, name="class_csv"),
     path(

@@ -95,6 +95,7 @@ def _class_list_page(request: HttpRequest, **forms_and_status: Any) -> HttpRespo
         "teaching": [m.classroom for m in memberships if m.role == Membership.Role.TEACHER],
         "studying": [m.classroom for m in memberships if m.role == Membership.Role.STUDENT],
         "assignments": tracking.student_assignments(user=request.user),
+        "invites": svc.invites_for(request.user),
         "create_form": forms_and_status.get("create_form") or ClassroomForm(),
         "join_form": forms_and_status.get("join_form") or JoinForm(),
     }
@@ -200,6 +201,7 @@ def class_detail(request: HttpRequest, public_id) -> HttpResponse:
                 reverse("classrooms:class_join_link", args=[classroom.join_code])
             ),
             "co_teacher_form": CoTeacherForm(),
+            "invites": classroom.invites.all() if role == Role.OWNER else [],
             "grid_ms": round((time.perf_counter() - started) * 1000),
         },
     )
@@ -269,18 +271,42 @@ def class_joining(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_POST
 def class_co_teacher_add(request: HttpRequest, public_id) -> HttpResponse:
+    """Invite a co-teacher by email; they become one only when they accept."""
     classroom, _ = _classroom(request, public_id, owner=True)
     form = CoTeacherForm(request.POST)
     if form.is_valid():
         try:
-            membership = svc.co_teacher_add(classroom=classroom, email=form.cleaned_data["email"])
+            invite = svc.co_teacher_invite(
+                classroom=classroom, email=form.cleaned_data["email"], by=request.user
+            )
         except ClassroomError as exc:
             form.add_error("email", str(exc))
         else:
-            messages.success(request, f"{membership.user.email} now teaches this class too.")
-            return redirect(classroom)
+            messages.success(
+                request,
+                f"Invitation made for {invite.email}. Once they sign in with that email "
+                "(or sign up with it), they can accept it on their Classes page.",
+            )
+            return redirect(
+                reverse("classrooms:class_detail", args=[classroom.public_id]) + "#teachers"
+            )
     messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(reverse("classrooms:class_detail", args=[classroom.public_id]) + "#teachers")
+
+
+@login_required
+@require_POST
+def invite_answer(request: HttpRequest, invite_id) -> HttpResponse:
+    """Accept or decline an invitation to teach; only the invited person sees it."""
+    invite = get_object_or_404(svc.invites_for(request.user), public_id=invite_id)
+    membership = svc.co_teacher_invite_answer(
+        invite=invite, user=request.user, accept=request.POST.get("accept") == "1"
+    )
+    if membership is None:
+        messages.success(request, f"Invitation to teach {invite.classroom.name} declined.")
+        return redirect("classrooms:class_list")
+    messages.success(request, f"You now teach {membership.classroom.name}.")
+    return redirect(membership.classroom)
 
 
 @login_required

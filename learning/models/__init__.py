@@ -2,6 +2,7 @@ from learning.models.classrooms import (
     AssignedExam,
     Assignment,
     Classroom,
+    CoTeacherInvite,
     Membership,
     Profile,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "AssignedExam",
     "Assignment",
     "Classroom",
+    "CoTeacherInvite",
     "ExamAttempt",
     "ExamResponse",
     "Exercise",

@@ -27,6 +27,9 @@ class Profile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
     display_name = models.CharField(max_length=80, blank=True)
+    # An IANA zone name ("Europe/Paris"); blank means UTC. Dates are shown in it,
+    # and a teacher's due dates are read in it.
+    time_zone = models.CharField(max_length=64, blank=True, default="")
 
     def __str__(self) -> str:
         return self.display_name or self.user.email
@@ -80,6 +83,30 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.classroom} ({self.role})"
+
+
+class CoTeacherInvite(models.Model):
+    """An offer to teach a class, waiting for the invited person to accept it.
+
+    Made for an email, whether or not it has an account yet (so the form tells
+    nobody which emails are registered); the person signed in with that email
+    sees it on their classes page and accepts or declines it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="invites")
+    email = models.EmailField()
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["classroom", "email"], name="coteacher_invite_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} invited to teach {self.classroom}"
 
 
 class Assignment(models.Model):

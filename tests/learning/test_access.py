@@ -14,7 +14,7 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import get_resolver, reverse
 
-from learning.models import Assignment, Membership
+from learning.models import Assignment, CoTeacherInvite, Membership
 from tests.learning.accounts.factories import UserFactory
 from tests.learning.classrooms.factories import (
     AssignmentFactory,
@@ -118,6 +118,10 @@ RULES: dict[str, Rule] = {
     "classrooms:assignment_delete": Rule("post", in_class(student=403, teacher=REDIRECT)),
     "classrooms:assignment_practice": Rule("get", in_class(student=200, teacher=403)),
     "classrooms:assignment_exam": Rule("post", in_class(student=REDIRECT, teacher=403)),
+    # An invitation to teach, made for the student's email: only they may answer it.
+    "classrooms:invite_answer": Rule(
+        "post", {**dict.fromkeys(PERSONAS, 404), "anonymous": LOGIN, "student": REDIRECT}
+    ),
 }
 
 
@@ -159,6 +163,11 @@ def world(db):
         "student_detail": {"public_id": c, "member_id": membership.public_id},
         "member_remove": {"public_id": c, "member_id": membership.public_id},
         "assignment_exam": {"public_id": c, "assignment_id": exam.public_id},
+        "invite_answer": {
+            "invite_id": CoTeacherInvite.objects.create(
+                classroom=classroom, email=student.email, invited_by=teacher
+            ).public_id
+        },
     }
     for name in (
         "class_detail",

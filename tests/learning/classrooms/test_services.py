@@ -102,7 +102,11 @@ def test_creating_a_class_makes_the_creator_its_teacher():
 
 def test_co_teachers_are_removed_only_by_the_owner_and_the_owner_never():
     classroom = ClassroomFactory()
-    co = svc.co_teacher_add(classroom=classroom, email=UserFactory().email.upper())
+    co_user = UserFactory()
+    invite = svc.co_teacher_invite(
+        classroom=classroom, email=co_user.email.upper(), by=classroom.owner
+    )
+    co = svc.co_teacher_invite_answer(invite=invite, user=co_user, accept=True)
     student = MembershipFactory(classroom=classroom)
     with pytest.raises(ClassroomError, match="owner"):
         svc.membership_remove(classroom=classroom, membership=co, by=co.user)
