@@ -11,6 +11,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.models import User
 
 from config.web import client_address
+from learning.accounts.time_zones import TIME_ZONES
 from learning.auth import Throttle, normalise_email
 from learning.content.exam_info import EXAM_CHOICES
 
@@ -80,6 +81,11 @@ def password_confirm_check(*, user, password: str, request) -> None:
 
 class SignUpForm(forms.Form):
     email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    time_zone = forms.ChoiceField(
+        choices=[("", "UTC"), *((zone, zone) for zone in TIME_ZONES)],
+        required=False,
+        widget=forms.HiddenInput(attrs={"data-browser-time-zone": ""}),
+    )
     display_name = forms.CharField(
         label="Name shown to your teachers (optional)", max_length=80, required=False
     )
@@ -108,8 +114,20 @@ class SignUpForm(forms.Form):
         return cleaned
 
 
+def time_zone_field() -> forms.ChoiceField:
+    """A choice of IANA zones; blank is UTC. The browser fills it in when blank."""
+    return forms.ChoiceField(
+        label="Your time zone",
+        choices=[("", "UTC"), *((zone, zone) for zone in TIME_ZONES)],
+        required=False,
+        help_text="Due dates and times are shown in it; a teacher's due dates are read in it.",
+        widget=forms.Select(attrs={"data-browser-time-zone": ""}),
+    )
+
+
 class ProfileForm(forms.Form):
     display_name = forms.CharField(label="Your name", max_length=80, required=False)
+    time_zone = time_zone_field()
     exam = forms.ChoiceField(label="Target exam", choices=EXAM_CHOICES, required=False)
     exam_date = forms.DateField(
         label="Exam date",

@@ -38,7 +38,9 @@ class AccountError(UserError):
     """Something the person can correct, shown beside the field."""
 
 
-def account_create(*, email: str, password: str, display_name: str = "") -> AbstractBaseUser:
+def account_create(
+    *, email: str, password: str, display_name: str = "", time_zone: str = ""
+) -> AbstractBaseUser:
     """A new user whose login is their email, stored lower-cased as username and email."""
     email = normalise_email(email)
     user_model = get_user_model()
@@ -49,7 +51,9 @@ def account_create(*, email: str, password: str, display_name: str = "") -> Abst
             user = user_model._default_manager.create_user(
                 username=email, email=email, password=password
             )
-            Profile.objects.create(user=user, display_name=display_name.strip())
+            Profile.objects.create(
+                user=user, display_name=display_name.strip(), time_zone=time_zone
+            )
     except IntegrityError:
         # Two sign-ups with one email at the same moment: the other one won.
         raise AccountError("An account with this email already exists. Sign in instead.") from None
@@ -145,6 +149,7 @@ class ProfileData:
     display_name: str
     exam: str
     exam_date: date | None
+    time_zone: str = ""
 
 
 def profile_get(*, user: AbstractBaseUser) -> ProfileData:
@@ -154,15 +159,23 @@ def profile_get(*, user: AbstractBaseUser) -> ProfileData:
         display_name=profile.display_name,
         exam=plan.exam if plan else "",
         exam_date=plan.exam_date if plan else None,
+        time_zone=profile.time_zone,
     )
 
 
 @transaction.atomic
 def profile_update(
-    *, user: AbstractBaseUser, display_name: str, exam: str, exam_date: date | None
+    *,
+    user: AbstractBaseUser,
+    display_name: str,
+    exam: str,
+    exam_date: date | None,
+    time_zone: str = "",
 ) -> ProfileData:
-    """Save the name, and the target exam and date as the learner's study plan."""
-    Profile.objects.update_or_create(user=user, defaults={"display_name": display_name.strip()})
+    """Save the name and time zone, and the target exam and date as the study plan."""
+    Profile.objects.update_or_create(
+        user=user, defaults={"display_name": display_name.strip(), "time_zone": time_zone}
+    )
     if exam:
         scheduling.study_plan_set(
             learner=Learner(user_id=user.pk, session_key=""), exam=exam, exam_date=exam_date

@@ -130,6 +130,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                     email=form.cleaned_data["email"],
                     password=form.cleaned_data["password"],
                     display_name=form.cleaned_data["display_name"],
+                    time_zone=form.cleaned_data["time_zone"],
                 )
             except accounts.AccountError as exc:
                 form.add_error("email", str(exc))

@@ -53,7 +53,7 @@ class AssignmentForm(forms.Form):
         required=False,
     )
     due = forms.DateTimeField(
-        label="Due (optional, UTC)",
+        label="Due (optional, in your time zone: see your profile)",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         error_messages={"invalid": "Give the due date as YYYY-MM-DD HH:MM."},

@@ -15,6 +15,19 @@
     });
   });
 
+  // Buttons that need JavaScript (copy) stay hidden without it.
+  document.querySelectorAll("[data-js-only]").forEach(function (el) { el.hidden = false; });
+
+  // A time-zone field left blank takes the browser's zone (sign-up, profile).
+  document.querySelectorAll("[data-browser-time-zone]").forEach(function (field) {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!field.value && zone) {
+      var known = field.tagName !== "SELECT" ||
+        Array.prototype.some.call(field.options, function (o) { return o.value === zone; });
+      if (known) field.value = zone;
+    }
+  });
+
   // Exam timers: <p class="timer" data-deadline="epoch seconds" data-review-url="...">.
   // The server keeps the real deadline; this only shows it and moves on at zero.
   function formatLeft(seconds) {
