@@ -28,6 +28,7 @@ from learning.accounts.forms import (
     ThrottledPasswordChangeForm,
 )
 from learning.auth import reset_client_allowed, reset_mail_allowed, throttle_lift
+from learning.classrooms.joining import join_after_sign_in, join_link_classroom
 
 BACKEND = "learning.auth.EmailBackend"
 
@@ -50,11 +51,20 @@ class SignInView(auth_views.LoginView):
         response.status_code = 429 if form.throttled else 400
         return response
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["joining"] = join_link_classroom(self.get_redirect_url())
+        return context
+
     def form_valid(self, form):
         # login() gives the session a new key: read the visitor's key first.
         session_key = self.request.session.session_key
         response = super().form_valid(form)
         accounts.progress_merge(session_key=session_key, user=form.get_user())
+        membership = join_after_sign_in(user=form.get_user(), next_url=self.get_redirect_url())
+        if membership is not None:
+            messages.success(self.request, f"You are in {membership.classroom.name}.")
+            return redirect(membership.classroom)
         return response
 
 
@@ -122,6 +132,9 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:dashboard")
     form = SignUpForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    joining = join_link_classroom(next_url)
+    context = {"form": form, "joining": joining, "next": next_url if joining else ""}
     if request.method == "POST":
         if form.is_valid():
             session_key = request.session.session_key  # before login() rotates it
@@ -134,14 +147,18 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                 )
             except accounts.AccountError as exc:
                 form.add_error("email", str(exc))
-                return render(request, "accounts/signup.html", {"form": form}, status=400)
+                return render(request, "accounts/signup.html", context, status=400)
             login(request, user, backend=BACKEND)
             carried = accounts.progress_merge(session_key=session_key, user=user)
             note = " Your progress so far is in it." if carried else ""
             messages.success(request, f"Welcome to RoleCall: your account is ready.{note}")
+            membership = join_after_sign_in(user=user, next_url=next_url)
+            if membership is not None:
+                messages.success(request, f"You are in {membership.classroom.name}.")
+                return redirect(membership.classroom)
             return redirect("accounts:dashboard")
-        return render(request, "accounts/signup.html", {"form": form}, status=400)
-    return render(request, "accounts/signup.html", {"form": form})
+        return render(request, "accounts/signup.html", context, status=400)
+    return render(request, "accounts/signup.html", context)
 
 
 def _profile_page(request, *, form=None, delete_form=None, status=200) -> HttpResponse:
