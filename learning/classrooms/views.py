@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -82,6 +83,34 @@ def _assignment(classroom: Classroom, public_id) -> Assignment:
         classroom=classroom,
         public_id=public_id,
     )
+
+
+def _confirmation(
+    request: HttpRequest, classroom: Classroom, *, title: str, question: str, action: str
+) -> HttpResponse | None:
+    """A page asking to confirm a destructive action, unless the form already says yes.
+
+    The button's first POST lands here; the page's own form posts again with
+    ``confirm=yes``. It needs no JavaScript, and one stray click changes nothing."""
+    if request.POST.get("confirm") == "yes":
+        return None
+    context = {
+        "classroom": classroom,
+        "title": title,
+        "question": question,
+        "action_label": action,
+        "cancel_url": request.META.get("HTTP_REFERER", "") or classroom.get_absolute_url(),
+    }
+    if not url_has_allowed_host_and_scheme(
+        context["cancel_url"], allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        context["cancel_url"] = classroom.get_absolute_url()
+    return render(request, "classrooms/confirm.html", context)
+
+
+def _person_name(user) -> str:
+    profile = getattr(user, "profile", None)
+    return (profile.display_name if profile else "") or user.email
 
 
 def _class_list_page(request: HttpRequest, **forms_and_status: Any) -> HttpResponse:
@@ -251,6 +280,16 @@ def class_grid_csv(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def class_code_regenerate(request: HttpRequest, public_id) -> HttpResponse:
     classroom, _ = _classroom(request, public_id, teacher=True)
+    asked = _confirmation(
+        request,
+        classroom,
+        title="Make a new join code?",
+        question=f"The code {classroom.join_code_display} and its join link stop working at "
+        "once; students already in the class stay in it.",
+        action="Make a new code",
+    )
+    if asked:
+        return asked
     svc.classroom_code_regenerate(classroom=classroom)
     messages.success(
         request, f"New join code: {classroom.join_code_display}. The old one no longer works."
@@ -316,11 +355,21 @@ def member_remove(request: HttpRequest, public_id, member_id) -> HttpResponse:
     membership = get_object_or_404(
         Membership.objects.select_related("user"), classroom=classroom, public_id=member_id
     )
+    asked = _confirmation(
+        request,
+        classroom,
+        title="Remove from the class?",
+        question=f"{_person_name(membership.user)} leaves {classroom.name}: they no longer see "
+        "its assignments and you no longer see their progress. Their own work is kept.",
+        action="Remove from the class",
+    )
+    if asked:
+        return asked
     try:
         svc.membership_remove(classroom=classroom, membership=membership, by=request.user)
     except ClassroomError as exc:
         raise PermissionDenied(str(exc)) from None
-    messages.success(request, f"{membership.user.email} is no longer in this class.")
+    messages.success(request, f"{_person_name(membership.user)} is no longer in this class.")
     return redirect(classroom)
 
 
@@ -329,7 +378,7 @@ def member_remove(request: HttpRequest, public_id, member_id) -> HttpResponse:
 def student_detail(request: HttpRequest, public_id, member_id) -> HttpResponse:
     classroom, _ = _classroom(request, public_id, teacher=True)
     membership = get_object_or_404(
-        Membership.objects.select_related("user"),
+        Membership.objects.select_related("user__profile"),
         classroom=classroom,
         public_id=member_id,
         role=Membership.Role.STUDENT,
@@ -340,6 +389,8 @@ def student_detail(request: HttpRequest, public_id, member_id) -> HttpResponse:
         {
             "classroom": classroom,
             "membership": membership,
+            # The name the class grid shows; the email only when there is none.
+            "student_name": _person_name(membership.user),
             "assignments": tracking.student_assignments(
                 user=membership.user, classrooms=[classroom]
             ),
@@ -454,6 +505,16 @@ def assignment_items_csv(request: HttpRequest, public_id, assignment_id) -> Http
 def assignment_delete(request: HttpRequest, public_id, assignment_id) -> HttpResponse:
     classroom, _ = _classroom(request, public_id, teacher=True)
     assignment = _assignment(classroom, assignment_id)
+    asked = _confirmation(
+        request,
+        classroom,
+        title="Remove this assignment?",
+        question=f"“{assignment.title}” leaves the class and its grid. Students' own work "
+        "(lessons, answers, exams) is kept.",
+        action="Remove the assignment",
+    )
+    if asked:
+        return asked
     assignment.delete()
     messages.success(request, f"Assignment removed: {assignment.title}. Students' work is kept.")
     return redirect(classroom)

@@ -105,17 +105,18 @@ RULES: dict[str, Rule] = {
     "classrooms:class_join_link": Rule("get", signed_in(200)),
     "classrooms:class_detail": Rule("get", in_class(student=200, teacher=200)),
     "classrooms:class_csv": Rule("get", in_class(student=403, teacher=200)),
-    "classrooms:class_code": Rule("post", in_class(student=403, teacher=REDIRECT)),
+    # Destructive actions answer a first POST with a confirmation page (200).
+    "classrooms:class_code": Rule("post", in_class(student=403, teacher=200)),
     "classrooms:class_joining": Rule("post", in_class(student=403, teacher=REDIRECT)),
     "classrooms:class_co_teacher_add": Rule(
         "post", in_class(student=403, teacher=REDIRECT, co_teacher=403)
     ),
     "classrooms:student_detail": Rule("get", in_class(student=403, teacher=200)),
-    "classrooms:member_remove": Rule("post", in_class(student=403, teacher=REDIRECT)),
+    "classrooms:member_remove": Rule("post", in_class(student=403, teacher=200)),
     "classrooms:assignment_new": Rule("get", in_class(student=403, teacher=200)),
     "classrooms:assignment": Rule("get", in_class(student=200, teacher=200)),
     "classrooms:assignment_items_csv": Rule("get", in_class(student=403, teacher=200)),
-    "classrooms:assignment_delete": Rule("post", in_class(student=403, teacher=REDIRECT)),
+    "classrooms:assignment_delete": Rule("post", in_class(student=403, teacher=200)),
     "classrooms:assignment_practice": Rule("get", in_class(student=200, teacher=403)),
     "classrooms:assignment_exam": Rule("post", in_class(student=REDIRECT, teacher=403)),
     # An invitation to teach, made for the student's email: only they may answer it.

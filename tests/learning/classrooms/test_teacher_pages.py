@@ -1,0 +1,65 @@
+"""Teacher pages: confirmations before destructive actions, names rather than emails."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from learning.models import Assignment, Classroom, Membership
+from tests.learning.classrooms.factories import (
+    AssignmentFactory,
+    ClassroomFactory,
+    MembershipFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def teacher_and_class():
+    classroom = ClassroomFactory()
+    client = Client()
+    client.force_login(classroom.owner)
+    return client, classroom
+
+
+def test_new_code_asks_first_and_works_without_javascript(teacher_and_class):
+    client, classroom = teacher_and_class
+    url = reverse("classrooms:class_code", args=[classroom.public_id])
+    old = classroom.join_code
+    page = client.post(url)
+    assert page.status_code == 200 and "Make a new join code?" in page.content.decode()
+    assert Classroom.objects.get(pk=classroom.pk).join_code == old
+    assert client.post(url, {"confirm": "yes"}).status_code == 302
+    assert Classroom.objects.get(pk=classroom.pk).join_code != old
+
+
+def test_removing_an_assignment_asks_first(teacher_and_class):
+    client, classroom = teacher_and_class
+    assignment = AssignmentFactory(classroom=classroom, title="Week 1")
+    url = reverse("classrooms:assignment_delete", args=[classroom.public_id, assignment.public_id])
+    assert "Remove this assignment?" in client.post(url).content.decode()
+    assert Assignment.objects.filter(pk=assignment.pk).exists()
+    client.post(url, {"confirm": "yes"})
+    assert not Assignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_removing_a_student_asks_first_and_names_them(teacher_and_class):
+    client, classroom = teacher_and_class
+    membership = MembershipFactory(classroom=classroom, user__profile__display_name="Ann Lee")
+    url = reverse("classrooms:member_remove", args=[classroom.public_id, membership.public_id])
+    page = client.post(url).content.decode()
+    assert "Remove from the class?" in page and "Ann Lee" in page
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    client.post(url, {"confirm": "yes"})
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_student_detail_is_headed_by_the_name_the_grid_shows(teacher_and_class):
+    client, classroom = teacher_and_class
+    membership = MembershipFactory(classroom=classroom, user__profile__display_name="Ann Lee")
+    url = reverse("classrooms:student_detail", args=[classroom.public_id, membership.public_id])
+    html = client.get(url).content.decode()
+    assert "<h1>Ann Lee</h1>" in html
+    assert f"<title>{membership.user.email}" not in html
