@@ -27,7 +27,9 @@ class CoTeacherForm(forms.Form):
 
 
 class AssignmentForm(forms.Form):
-    kind = forms.ChoiceField(label="What to set", choices=Assignment.Kind.choices)
+    kind = forms.ChoiceField(
+        label="What to set", choices=Assignment.Kind.choices, widget=forms.HiddenInput
+    )
     title = forms.CharField(label="Title (optional)", max_length=160, required=False)
     lesson = forms.ModelChoiceField(
         label="Lesson", queryset=Lesson.objects.all(), required=False, to_field_name="slug"
@@ -39,11 +41,8 @@ class AssignmentForm(forms.Form):
         to_field_name="slug",
         widget=forms.CheckboxSelectMultiple,
     )
-    questions = forms.CharField(
-        label="Practice set: question ids, one per line or separated by commas",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    # Ticked in the question picker (learning/classrooms/picker.py), in the order sent.
+    questions = forms.MultipleChoiceField(label="Questions", required=False)
     exam = forms.ChoiceField(label="Exam", choices=EXAM_CHOICES, required=False)
     count = forms.TypedChoiceField(
         label="Questions in the exam simulation",
@@ -59,9 +58,14 @@ class AssignmentForm(forms.Form):
         error_messages={"invalid": "Give the due date as YYYY-MM-DD HH:MM."},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any qid may be sent; clean_questions checks each against the live bank.
+        sent = self.data.getlist("questions") if hasattr(self.data, "getlist") else []
+        self.fields["questions"].choices = [(q, q) for q in sent]
+
     def clean_questions(self) -> list[Question]:
-        raw = self.cleaned_data.get("questions", "")
-        qids = [q.strip() for q in raw.replace(",", "\n").splitlines() if q.strip()]
+        qids = [q.strip() for q in self.cleaned_data.get("questions", []) if q.strip()]
         found = Question.objects.filter(qid__in=qids, retired=False).in_bulk(field_name="qid")
         missing = [qid for qid in qids if qid not in found]
         if missing:
@@ -74,7 +78,7 @@ class AssignmentForm(forms.Form):
         needs = {
             Assignment.Kind.LESSON: ("lesson", "Pick a lesson."),
             Assignment.Kind.EXERCISES: ("exercises", "Pick at least one exercise."),
-            Assignment.Kind.PRACTICE: ("questions", "List at least one question id."),
+            Assignment.Kind.PRACTICE: ("questions", "Tick at least one question."),
             Assignment.Kind.EXAM: ("exam", "Pick the exam to simulate."),
         }
         if kind in needs:

@@ -27,11 +27,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from config.web import engine_rate_limited
-from learning.classrooms import item_analysis, tracking
+from learning.classrooms import item_analysis, picker, tracking
 from learning.classrooms import services as svc
 from learning.classrooms.forms import AssignmentForm, ClassroomForm, CoTeacherForm, JoinForm
 from learning.classrooms.services import ClassroomError, Role
 from learning.classrooms.tracking import Status
+from learning.content.exam_info import EXAM_INFO, TOPICS
 from learning.learners import Learner
 from learning.models import Assignment, Classroom, Exercise, Membership, Question
 from learning.practice import bank, scheduling
@@ -401,37 +402,60 @@ def student_detail(request: HttpRequest, public_id, member_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def assignment_new(request: HttpRequest, public_id) -> HttpResponse:
+    """Set an assignment: one kind's fields at a time (chosen by link, so no JavaScript)."""
     classroom, _ = _classroom(request, public_id, teacher=True)
-    form = AssignmentForm(request.POST or None)
+    kind = request.POST.get("kind") or request.GET.get("kind") or Assignment.Kind.LESSON
+    if kind not in Assignment.Kind.values:
+        kind = Assignment.Kind.LESSON
+    form = AssignmentForm(request.POST or None, initial={"kind": kind})
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            data = form.cleaned_data
-            try:
-                assignment = svc.assignment_create(
-                    classroom=classroom,
-                    by=request.user,
-                    kind=data["kind"],
-                    title=data["title"],
-                    lesson=data["lesson"],
-                    exercises=list(data["exercises"]),
-                    questions=data["questions"],
-                    exam=data["exam"],
-                    count=data["count"] or 10,
-                    due=data["due"],
-                )
-            except ClassroomError as exc:
-                form.add_error(None, str(exc))
-            else:
+            assignment = _assignment_create(request, classroom, form)
+            if assignment is not None:
                 messages.success(request, f"Assignment set: {assignment.title}.")
                 return redirect(classroom)
         status = 400
-    return render(
-        request,
-        "classrooms/assignment_new.html",
-        {"classroom": classroom, "form": form},
-        status=status,
-    )
+    context: dict[str, Any] = {
+        "classroom": classroom,
+        "form": form,
+        "kind": kind,
+        "kinds": Assignment.Kind.choices,
+    }
+    if kind == Assignment.Kind.PRACTICE:
+        filters = picker.PickerFilters.from_query(request.GET)
+        rows, total = picker.picker_rows(filters)
+        context |= {
+            "filters": filters,
+            "picker_rows": rows,
+            "picker_total": total,
+            "picker_limit": picker.PICKER_LIMIT,
+            "tasks": picker.task_choices(filters.exam),
+            "exams": EXAM_INFO.values(),
+            "topics": TOPICS,
+            "ticked": set(request.POST.getlist("questions")),
+        }
+    return render(request, "classrooms/assignment_new.html", context, status=status)
+
+
+def _assignment_create(request: HttpRequest, classroom: Classroom, form: AssignmentForm):
+    data = form.cleaned_data
+    try:
+        return svc.assignment_create(
+            classroom=classroom,
+            by=request.user,
+            kind=data["kind"],
+            title=data["title"],
+            lesson=data["lesson"],
+            exercises=list(data["exercises"]),
+            questions=data["questions"],
+            exam=data["exam"],
+            count=data["count"] or 10,
+            due=data["due"],
+        )
+    except ClassroomError as exc:
+        form.add_error(None, str(exc))
+        return None
 
 
 @login_required

@@ -39,7 +39,7 @@ def test_class_from_creation_to_csv(page: Page, browser: Browser, live_server, c
     assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}", code)
 
     page.get_by_role("link", name="Set an assignment").click()
-    page.get_by_label("What to set").select_option("lesson")
+    expect(page.get_by_role("link", name="Lesson")).to_have_attribute("aria-current", "page")
     page.locator("#id_lesson").select_option(lesson.slug)
     page.get_by_role("button", name="Set the assignment").click()
     expect(page.locator(".messages")).to_contain_text("Assignment set: Why a role needs trust")

@@ -401,7 +401,7 @@ def test_assignment_form_bad_input_is_a_400_beside_the_field(client):
     classroom = ClassroomFactory()
     client.force_login(classroom.owner)
     url = reverse("classrooms:assignment_new", args=[classroom.public_id])
-    response = client.post(url, {"kind": "practice", "questions": "no-such-question"})
+    response = client.post(url, {"kind": "practice", "questions": ["no-such-question"]})
     assert response.status_code == 400
     assert "No live question has the id no-such-question" in response.content.decode()
     response = client.post(url, {"kind": "lesson", "due": "tomorrow"})

@@ -63,3 +63,33 @@ def test_student_detail_is_headed_by_the_name_the_grid_shows(teacher_and_class):
     html = client.get(url).content.decode()
     assert "<h1>Ann Lee</h1>" in html
     assert f"<title>{membership.user.email}" not in html
+
+
+def test_the_assignment_form_shows_one_kind_at_a_time(teacher_and_class):
+    client, classroom = teacher_and_class
+    url = reverse("classrooms:assignment_new", args=[classroom.public_id])
+    lesson_page = client.get(url).content.decode()
+    assert 'name="lesson"' in lesson_page and 'name="exam"' not in lesson_page
+    exam_page = client.get(url + "?kind=exam").content.decode()
+    assert 'name="exam"' in exam_page and 'name="lesson"' not in exam_page
+    assert 'aria-current="page">Exam simulation' in exam_page
+
+
+def test_the_question_picker_filters_and_previews_and_sets_the_ticked_order(teacher_and_class):
+    from tests.learning.content.factories import QuestionFactory
+
+    client, classroom = teacher_and_class
+    saml = QuestionFactory(topic="saml", difficulty=3, tasks=[("SAA-C03", "1.1")])
+    oidc = QuestionFactory(topic="oidc", difficulty=1, tasks=[("DVA-C02", "2.1")])
+    url = reverse("classrooms:assignment_new", args=[classroom.public_id])
+    page = client.get(url, {"kind": "practice", "exam": "SAA-C03", "difficulty": "3"})
+    html = page.content.decode()
+    assert f'value="{saml.qid}"' in html and f'value="{oidc.qid}"' not in html
+    assert "<details>" in html and "Preview" in html  # the stem and options, unfolded on demand
+    assert "question ids" not in html.lower()  # nothing to type by hand
+    response = client.post(
+        url + "?kind=practice",
+        {"kind": "practice", "questions": [oidc.qid, saml.qid], "title": "Mixed"},
+    )
+    assert response.status_code == 302
+    assert Assignment.objects.get(title="Mixed").question_ids == [oidc.pk, saml.pk]
