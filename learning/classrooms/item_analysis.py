@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+
+from django.utils.html import strip_tags
 
 from learning.models import (
     AssignedExam,
@@ -33,10 +35,40 @@ class ItemStat:
     wrong_option: int | None  # the wrong option chosen most often
     wrong_option_count: int
     question: Question | None = None
+    chosen_counts: dict[int, int] = field(default_factory=dict)  # option index: students
 
     @property
     def wrong_option_letter(self) -> str:
         return "" if self.wrong_option is None else chr(ord("A") + self.wrong_option)
+
+    @property
+    def stem_text(self) -> str:
+        """The question as plain text: what a teacher recognises, unlike its id."""
+        return " ".join(strip_tags(self.question.stem_html).split()) if self.question else ""
+
+    @property
+    def wrong_option_text(self) -> str:
+        return self._option_text(self.wrong_option)
+
+    def _option_text(self, index: int | None) -> str:
+        if self.question is None or index is None or not 0 <= index < len(self.question.options):
+            return ""
+        option = self.question.options[index]
+        return " ".join(strip_tags(option.get("text_html", option.get("text", ""))).split())
+
+    @property
+    def distribution(self) -> list[dict[str, object]]:
+        """Every option (in the file's order) with how many students chose it."""
+        if self.question is None:
+            return []
+        return [
+            {
+                "text": self._option_text(index),
+                "count": self.chosen_counts.get(index, 0),
+                "correct": bool(option.get("correct")),
+            }
+            for index, option in enumerate(self.question.options)
+        ]
 
 
 def _correlation(xs: Sequence[float], ys: Sequence[float]) -> float | None:
@@ -86,6 +118,7 @@ def item_statistics(
             if option not in correct_options.get(pk, [])
         )
         top = min(wrong.items(), key=lambda kv: (-kv[1], kv[0])) if wrong else None
+        chosen = Counter(option for answers in students for option in answers.get(pk, blank).chosen)
         r = _correlation(item, rest)
         stats.append(
             ItemStat(
@@ -96,6 +129,7 @@ def item_statistics(
                 discrimination=None if r is None else round(100 * r, 1),
                 wrong_option=top[0] if top else None,
                 wrong_option_count=top[1] if top else 0,
+                chosen_counts=dict(chosen),
             )
         )
     stats.sort(key=lambda s: (s.facility if s.facility is not None else 101, s.position))

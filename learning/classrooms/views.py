@@ -513,11 +513,11 @@ def assignment_items_csv(request: HttpRequest, public_id, assignment_id) -> Http
         writer.writerow(
             [
                 item.position,
-                item.question.qid if item.question else item.question_id,
+                _safe(item.stem_text) or item.question_id,
                 item.attempts,
                 "" if item.facility is None else item.facility,
                 "" if item.discrimination is None else item.discrimination,
-                item.wrong_option_letter,
+                _safe(item.wrong_option_text),
                 item.wrong_option_count or "",
             ]
         )

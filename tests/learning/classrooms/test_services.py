@@ -393,8 +393,10 @@ def test_item_analysis_csv(client):
     )
     rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
     assert rows[0][:4] == ["position", "question", "attempts", "facility index %"]
-    assert rows[1][:4] == ["2", questions[1].qid, "1", "0.0"]
-    assert rows[1][5:] == ["B", "1"]
+    # Named by the question's text and the option's text (students saw shuffled options).
+    stem = "Which element of a trust policy names who may assume the role?"
+    assert rows[1][:4] == ["2", stem, "1", "0.0"]
+    assert rows[1][5:] == ["Resource", "1"]
 
 
 def test_assignment_form_bad_input_is_a_400_beside_the_field(client):

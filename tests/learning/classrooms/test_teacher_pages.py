@@ -93,3 +93,30 @@ def test_the_question_picker_filters_and_previews_and_sets_the_ticked_order(teac
     )
     assert response.status_code == 302
     assert Assignment.objects.get(title="Mixed").question_ids == [oidc.pk, saml.pk]
+
+
+def test_item_analysis_names_questions_and_options_by_their_text(teacher_and_class):
+    from learning.classrooms import services as svc
+    from learning.learners import Learner
+    from learning.models import QuestionAnswer
+    from tests.learning.content.factories import QuestionFactory
+
+    client, classroom = teacher_and_class
+    question = QuestionFactory()
+    assignment = svc.assignment_create(
+        classroom=classroom, by=classroom.owner, kind="practice", questions=[question]
+    )
+    for chosen in ([2], [2], [0]):
+        student = MembershipFactory(classroom=classroom).user
+        QuestionAnswer.objects.create(
+            question=question,
+            chosen=chosen,
+            correct=chosen == [0],
+            **Learner(user_id=student.pk, session_key="").owner_fields(),
+        )
+    html = client.get(assignment.get_absolute_url()).content.decode()
+    assert "<summary>Which element of a trust policy names who may assume the role?" in html
+    assert question.qid not in html and 'Action <span class="meta">(2×)' in html
+    # The row opens on the stem and every option with how many chose it.
+    assert "<td>Principal <strong>(right)</strong></td><td>1</td>" in html
+    assert "<td>Action</td><td>2</td>" in html
