@@ -241,6 +241,9 @@ if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
         "password": os.environ.get("DJANGO_SMTP_PASSWORD", ""),
         "use_tls": env_bool("DJANGO_SMTP_TLS", default=True),
     }
+# Password-reset mail leaves on a thread, so the reset page answers as fast for an
+# address with an account as for one without (learning/accounts/forms.py).
+MAIL_IN_BACKGROUND = env_bool("DJANGO_MAIL_IN_BACKGROUND", default=True)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "RoleCall <noreply@localhost>")
 
 # Security. These hold with debug on too where they do not get in a developer's way.

@@ -17,3 +17,6 @@ from config.settings import *  # noqa: F403
 # Redis is proven across processes in tests/config/test_shared_cache.py.
 if not os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Mail is sent in the request in tests, so mail.outbox holds it when the view returns.
+MAIL_IN_BACKGROUND = False

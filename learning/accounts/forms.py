@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.contrib.auth.models import User
 
 from config.web import client_address
@@ -186,3 +188,40 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
                 ) from None
             raise
         return old_password
+
+
+class BackgroundPasswordResetForm(PasswordResetForm):
+    """Django's reset form, with the mail sent off the request.
+
+    The reset page answers the same for any address; if it also waited for
+    the mail server only when the address has an account, its answer time
+    would tell who is registered. With ``MAIL_IN_BACKGROUND`` (on, except in
+    tests) the mail leaves on a thread and the page answers at once."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        if not getattr(settings, "MAIL_IN_BACKGROUND", False):
+            return super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )
+        send = super().send_mail
+        args = (subject_template_name, email_template_name, context, from_email, to_email)
+        threading.Thread(
+            target=send,
+            args=args,
+            kwargs={"html_email_template_name": html_email_template_name},
+            daemon=True,
+        ).start()
+        return None

@@ -21,6 +21,7 @@ from learning.accounts import dashboard
 from learning.accounts import services as accounts
 from learning.accounts.charts import exam_scores_chart, track_progress_chart
 from learning.accounts.forms import (
+    BackgroundPasswordResetForm,
     DeleteAccountForm,
     ProfileForm,
     SignInForm,
@@ -102,6 +103,7 @@ class _PasswordChangeView(_BadRequestOnInvalid, auth_views.PasswordChangeView):
 
 
 password_reset = _PasswordResetView.as_view(
+    form_class=BackgroundPasswordResetForm,
     template_name="accounts/password_reset_form.html",
     email_template_name="accounts/password_reset_email.txt",
     subject_template_name="accounts/password_reset_subject.txt",
