@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("policies.urls")),
     path("api/v1/", include("policies.api_urls")),
     path("", include("learning.urls")),
+    path("lti/", include("learning.lti.urls")),
     path("admin/", admin.site.urls),
 ]
 
