@@ -74,7 +74,9 @@ def test_the_issuer_is_never_called(launch, platform_server):
         ({"login_hint": ""}, "no login_hint"),
     ],
 )
-def test_login_from_an_unregistered_platform_is_refused(browser_client, registered, params, message):
+def test_login_from_an_unregistered_platform_is_refused(
+    browser_client, registered, params, message
+):
     answer = browser_client.get(
         "/lti/login/",
         {
