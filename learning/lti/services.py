@@ -28,12 +28,19 @@ SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 
 
+def _full(roles: list[str]) -> list[str]:
+    """Role URIs; names and role services may give the short form (``Instructor``)."""
+    return [r if ":" in r else f"{ROLE}#{r}" for r in roles]
+
+
 def is_teacher(roles: list[str]) -> bool:
     """An instructor (or a sub-role of one), a content developer or an administrator."""
+    roles = _full(roles)
     return any(r in TEACHER_ROLES or r.startswith(f"{ROLE}/Instructor#") for r in roles)
 
 
 def is_learner(roles: list[str]) -> bool:
+    roles = _full(roles)
     return any(r == LEARNER_ROLE or r.startswith(f"{ROLE}/Learner#") for r in roles)
 
 
