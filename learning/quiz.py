@@ -20,6 +20,7 @@ from django.utils import timezone
 from learning.exams import EXAM_INFO, ExamInfo
 from learning.grading import grade_policy
 from learning.learners import Learner, owned_by
+from learning.lti import hooks as lti_hooks
 from learning.models import (
     ExamAttempt,
     ExamResponse,
@@ -365,6 +366,7 @@ def exam_submit(*, attempt: ExamAttempt, now: datetime | None = None) -> ExamAtt
     attempt.domains = {k: v for k, v in domains.items() if v["total"]}
     attempt.submitted = now or timezone.now()
     attempt.save()
+    lti_hooks.exam_submitted(attempt=attempt)
     return attempt
 
 
