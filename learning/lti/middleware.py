@@ -3,12 +3,13 @@
 Only a browser that launched from a registered platform (its session says so)
 or a launch refusal may be framed, and only by that platform's origins; every
 other response keeps ``X-Frame-Options: DENY`` and ``frame-ancestors 'none'``.
-In such a session the session and CSRF cookies are ``SameSite=None; Secure``,
-or the browser would not send them from inside the platform's frame."""
+In such a session the session and CSRF cookies are ``SameSite=None; Secure;
+Partitioned``, or the browser would not send them from inside the platform's frame."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from http.cookies import Morsel
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +19,17 @@ from learning.lti.session import frame_origins, is_lti_session
 from learning.lti.worker import retry_thread_start
 
 Middleware = Callable[[HttpRequest], HttpResponse]
+
+
+def frame_cookie(cookie: Morsel) -> None:
+    """Make a cookie work inside another site's frame.
+
+    ``SameSite=None; Secure`` lets it cross sites; ``Partitioned`` (CHIPS) keeps
+    it working where the browser blocks third-party cookies, in a jar of its own
+    per top-level site. Python 3.12's Morsel has no Partitioned attribute, so the
+    flag rides after the SameSite value, which Morsel writes as it is."""
+    cookie["samesite"] = "None; Partitioned"
+    cookie["secure"] = True
 
 
 def lti_framing(get_response: Middleware) -> Middleware:
@@ -54,8 +66,7 @@ def lti_cookies(get_response: Middleware) -> Middleware:
         for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME):
             cookie = response.cookies.get(name)
             if cookie is not None and cookie.value:
-                cookie["samesite"] = "None"
-                cookie["secure"] = True
+                frame_cookie(cookie)
         return response
 
     return middleware

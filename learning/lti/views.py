@@ -11,7 +11,6 @@ import logging
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,12 +23,14 @@ from learning.lti.launch import (
     login_start,
     state_cookie_name,
 )
+from learning.lti.middleware import frame_cookie
 from learning.lti.registry import platform_origins, tool_base_url, tool_endpoints
 from learning.lti.services import launch_apply, roster_sync
 from learning.lti.session import lti_session_start
 
 logger = logging.getLogger(__name__)
 AUTH_BACKEND = "learning.auth.EmailBackend"
+STATE_COOKIE_PATH = "/lti/"
 
 
 def _endpoints(request: HttpRequest):
@@ -56,15 +57,15 @@ def login_initiation(request: HttpRequest) -> HttpResponse:
     except LaunchRefused as exc:
         return refused(request, exc)
     response = HttpResponseRedirect(start.redirect_url)
+    name = state_cookie_name(start.state)
     response.set_cookie(
-        state_cookie_name(start.state),
+        name,
         start.state,
         max_age=int(LOGIN_STATE_LIFETIME.total_seconds()),
-        path=reverse("lti:login").rsplit("/", 2)[0] + "/",
-        secure=True,
+        path=STATE_COOKIE_PATH,
         httponly=True,
-        samesite="None",
     )
+    frame_cookie(response.cookies[name])
     return response
 
 
@@ -83,7 +84,7 @@ def _launch(request: HttpRequest, endpoint_url: str) -> HttpResponse:
     if result.context is not None and launch.nrps.get("context_memberships_url"):
         roster_sync(context=result.context)
     response = HttpResponseRedirect(result.destination)
-    response.delete_cookie(state_cookie_name(request.POST["state"]), path="/lti/")
+    response.delete_cookie(state_cookie_name(request.POST["state"]), path=STATE_COOKIE_PATH)
     return response
 
 

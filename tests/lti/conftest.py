@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import requests
 from django.test import Client
 
 from learning.lti.registry import platform_register
@@ -18,13 +17,7 @@ TOOL = "https://rolecall.test"
 @pytest.fixture
 def platform_server(monkeypatch) -> fake.FakePlatform:
     """The suite's platform, reached by every request RoleCall sends through requests."""
-    server = fake.new_platform()
-
-    def send(adapter, request, **kwargs):
-        return server.handle(request)
-
-    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", send)
-    return server
+    return fake.install(monkeypatch)
 
 
 @pytest.fixture

@@ -179,6 +179,17 @@ def new_platform() -> FakePlatform:
     return FakePlatform(private_pem=pem, public_jwk=public)
 
 
+def install(monkeypatch) -> FakePlatform:
+    """A new platform that answers every request sent through requests' transport."""
+    server = new_platform()
+
+    def send(adapter, request, **kwargs):
+        return server.handle(request)
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", send)
+    return server
+
+
 def tool_token_claims(token: str) -> dict:
     """Verify a JWT RoleCall signed (with its published key set) and return its claims."""
     header = jwt.get_unverified_header(token)

@@ -50,8 +50,9 @@ def test_login_redirects_to_the_platform_with_state_nonce_and_the_exact_launch_u
     )
     row = LoginState.objects.get(state=query["state"])
     assert row.nonce == query["nonce"] and row.used is None
-    cookie = browser_client.cookies[f"lti-state-{query['state']}"]
-    assert cookie["samesite"] == "None" and cookie["secure"] and cookie["httponly"]
+    cookie = browser_client.cookies[f"lti-state-{query['state']}"].OutputString()
+    assert "SameSite=None; Partitioned" in cookie
+    assert "Secure" in cookie and "HttpOnly" in cookie
 
 
 def test_login_targeting_deep_linking_returns_to_the_deep_linking_url(browser_client, registered):
