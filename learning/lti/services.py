@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from pylti1p3.exception import LtiException
 from pylti1p3.names_roles import NamesRolesProvisioningService
@@ -49,6 +49,17 @@ def _username(platform: Platform, sub: str) -> str:
     return f"lti-{digest}"
 
 
+def _lti_user_new(*, platform: Platform, sub: str, email: str) -> LtiUser:
+    user_model = get_user_model()
+    taken = bool(email) and user_model.objects.filter(email__iexact=email).exists()
+    user = user_model.objects.create(
+        username=_username(platform, sub), email="" if taken else email.lower()
+    )
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    return LtiUser.objects.create(platform=platform, sub=sub, user=user)
+
+
 def lti_user_ensure(*, platform: Platform, sub: str, name: str, email: str) -> LtiUser:
     """The account linked to this platform and ``sub``, made on the first launch.
 
@@ -56,14 +67,11 @@ def lti_user_ensure(*, platform: Platform, sub: str, name: str, email: str) -> L
     has it: a platform cannot take over an account that already exists."""
     identity = LtiUser.objects.select_related("user").filter(platform=platform, sub=sub).first()
     if identity is None:
-        user_model = get_user_model()
-        taken = bool(email) and user_model.objects.filter(email__iexact=email).exists()
-        user = user_model.objects.create(
-            username=_username(platform, sub), email="" if taken else email.lower()
-        )
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-        identity = LtiUser.objects.create(platform=platform, sub=sub, user=user)
+        try:
+            with transaction.atomic():
+                identity = _lti_user_new(platform=platform, sub=sub, email=email)
+        except IntegrityError:  # the same person launched twice at once
+            identity = LtiUser.objects.select_related("user").get(platform=platform, sub=sub)
     if (identity.name, identity.email) != (name, email):
         identity.name, identity.email = name, email
         identity.save(update_fields=["name", "email"])
@@ -80,11 +88,17 @@ def context_ensure(*, platform: Platform, context_id: str, title: str) -> LtiCon
     if found is not None:
         integration.classroom_rename(classroom=found.classroom, title=title)
         return found
-    owner = integration.service_owner(username=f"lti-platform-{platform.pk}")
-    classroom = integration.classroom_new(owner=owner, title=title or context_id)
-    return LtiContext.objects.create(
-        platform=platform, context_id=context_id, title=title, classroom=classroom
-    )
+    try:
+        with transaction.atomic():
+            owner = integration.service_owner(username=f"lti-platform-{platform.pk}")
+            classroom = integration.classroom_new(owner=owner, title=title or context_id)
+            return LtiContext.objects.create(
+                platform=platform, context_id=context_id, title=title, classroom=classroom
+            )
+    except IntegrityError:  # two first launches in the course at once: one class
+        return LtiContext.objects.select_related("classroom").get(
+            platform=platform, context_id=context_id
+        )
 
 
 @dataclass(frozen=True)
