@@ -3,6 +3,7 @@ import json
 from django.contrib import admin
 from django.utils.html import format_html
 
+from learning.lti.keys import key_rotate
 from learning.lti.models import (
     Deployment,
     LtiContext,
@@ -11,7 +12,12 @@ from learning.lti.models import (
     ScorePost,
     ToolKey,
 )
-from learning.lti.registry import RegistrationError, tool_base_url, tool_endpoints
+from learning.lti.registry import (
+    RegistrationError,
+    origins_or_default,
+    tool_base_url,
+    tool_endpoints,
+)
 
 
 class DeploymentInline(admin.TabularInline):
@@ -27,6 +33,10 @@ class PlatformAdmin(admin.ModelAdmin):
     search_fields = ["issuer", "client_id"]
     readonly_fields = ["tool_endpoints"]
     inlines = [DeploymentInline]
+
+    def save_model(self, request, obj: Platform, form, change) -> None:
+        obj.origins = origins_or_default(list(obj.origins or []), obj.auth_login_url)
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="Give the platform these")
     def tool_endpoints(self, obj: Platform) -> str:
@@ -44,6 +54,12 @@ class ToolKeyAdmin(admin.ModelAdmin):
     list_display = ["kid", "created", "retired"]
     fields = ["kid", "public_jwk", "created", "retired"]
     readonly_fields = ["kid", "public_jwk", "created"]
+    actions = ["rotate"]
+
+    @admin.action(description="Rotate: retire the signing key and make a new one")
+    def rotate(self, request, queryset) -> None:
+        key = key_rotate()
+        self.message_user(request, f"New signing key {key.kid}; the old one stays published.")
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -84,6 +84,11 @@ def _origins_checked(origins: list[str]) -> list[str]:
     return checked
 
 
+def origins_or_default(origins: list[str], auth_login_url: str) -> list[str]:
+    """The given origins, checked; without any, the origin of the auth login URL."""
+    return _origins_checked(origins) or [origin_of(auth_login_url)]
+
+
 @transaction.atomic
 def platform_register(
     *,
@@ -108,7 +113,7 @@ def platform_register(
         "auth_token_url": _url_checked("auth_token_url", auth_token_url),
         "key_set_url": _url_checked("key_set_url", key_set_url),
     }
-    origin_list = _origins_checked(origins or []) or [origin_of(auth_login_url)]
+    origin_list = origins_or_default(origins or [], auth_login_url)
     platform, _ = Platform.objects.update_or_create(
         issuer=issuer.strip(),
         client_id=client_id.strip(),

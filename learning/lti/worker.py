@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import close_old_connections
@@ -17,14 +18,12 @@ logger = logging.getLogger(__name__)
 _started = threading.Event()
 
 
-def _loop(interval: int) -> None:
-    from learning.lti.grades import retry_due
-
-    while True:
-        threading.Event().wait(interval)
+def retry_loop(*, interval: float, stop: threading.Event, send: Callable[[], int]) -> None:
+    """Call ``send`` every ``interval`` seconds until ``stop`` is set; an error waits a turn."""
+    while not stop.wait(interval):
         try:
             close_old_connections()
-            retry_due()
+            send()
         except Exception:  # a database outage must not end the thread
             logger.exception("Retrying LTI scores failed; trying again later.")
         finally:
@@ -33,9 +32,16 @@ def _loop(interval: int) -> None:
 
 def retry_thread_start() -> bool:
     """Start the thread once per process; False when it is off or already running."""
+    from learning.lti.grades import retry_due
+
     interval = getattr(settings, "LTI_GRADE_RETRY_SECONDS", 0)
     if interval <= 0 or _started.is_set():
         return False
     _started.set()
-    threading.Thread(target=_loop, args=(interval,), name="lti-score-retry", daemon=True).start()
+    threading.Thread(
+        target=retry_loop,
+        kwargs={"interval": interval, "stop": threading.Event(), "send": retry_due},
+        name="lti-score-retry",
+        daemon=True,
+    ).start()
     return True

@@ -118,3 +118,35 @@ def test_admin_shows_the_endpoints_for_a_platform(admin_client, settings):
     page = admin_client.get(f"/admin/lti/platform/{Platform.objects.get().pk}/change/")
     assert page.status_code == 200
     assert "https://rolecall.example.com/lti/deep-link/" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_platform_added_in_the_admin_gets_its_login_origin(admin_client):
+    answer = admin_client.post(
+        "/admin/lti/platform/add/",
+        {
+            "issuer": "https://moodle.example.edu",
+            "client_id": "abc",
+            "auth_login_url": "https://moodle.example.edu/mod/lti/auth.php",
+            "auth_token_url": "https://moodle.example.edu/mod/lti/token.php",
+            "key_set_url": "https://moodle.example.edu/mod/lti/certs.php",
+            "origins": "[]",
+            "deployments-TOTAL_FORMS": "1",
+            "deployments-INITIAL_FORMS": "0",
+            "deployments-0-deployment_id": "3",
+        },
+    )
+    assert answer.status_code == 302, answer.content
+    platform = Platform.objects.get()
+    assert platform.origins == ["https://moodle.example.edu"]
+    assert list(platform.deployments.values_list("deployment_id", flat=True)) == ["3"]
+
+
+@pytest.mark.django_db
+def test_the_admin_rotates_the_signing_key(admin_client):
+    old = signing_key()
+    admin_client.post(
+        "/admin/lti/toolkey/", {"action": "rotate", "_selected_action": [str(old.pk)]}
+    )
+    assert signing_key() != old
+    assert ToolKey.objects.get(pk=old.pk).retired is not None
