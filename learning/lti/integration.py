@@ -21,7 +21,9 @@ from learning.models import (
     Classroom,
     ExamAttempt,
     Exercise,
+    ExerciseAttempt,
     Lesson,
+    LessonProgress,
     Membership,
     Profile,
 )
@@ -176,3 +178,28 @@ def exam_assignment(attempt: ExamAttempt) -> Assignment | None:
 
 def exam_score(attempt: ExamAttempt) -> tuple[float, float]:
     return float(attempt.correct_count or 0), float(len(attempt.question_ids))
+
+
+def finished_score(
+    *, user: AbstractBaseUser, item: Item, assignment: Assignment
+) -> tuple[float, float] | None:
+    """The score of an item the user already finished, or None: a lesson done, an
+    exercise solved, this assignment's exam submitted."""
+    if item.kind == "lesson":
+        done = LessonProgress.objects.filter(
+            user=user, lesson__slug=item.key, completed__isnull=False
+        ).exists()
+        return (1.0, 1.0) if done else None
+    if item.kind == "exercise":
+        solved = ExerciseAttempt.objects.filter(
+            user=user, exercise__slug=item.key, phase="policy", passed=True
+        ).exists()
+        return (1.0, 1.0) if solved else None
+    link = (
+        AssignedExam.objects.filter(
+            assignment=assignment, attempt__user=user, attempt__submitted__isnull=False
+        )
+        .select_related("attempt")
+        .first()
+    )
+    return exam_score(link.attempt) if link else None

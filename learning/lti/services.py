@@ -14,7 +14,7 @@ from pylti1p3.exception import LtiException
 from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.service_connector import ServiceConnector
 
-from learning.lti import integration
+from learning.lti import grades, integration
 from learning.lti.launch import DEEP_LINKING_REQUEST, Launch, LaunchRefused
 from learning.lti.models import GradeTarget, LtiContext, LtiUser, Platform, ResourceLink
 from learning.lti.toolconf import http_session, registration_for
@@ -134,16 +134,24 @@ def _resource_link(
     return found, item
 
 
-def _grade_target(*, launch: Launch, link: ResourceLink, identity: LtiUser) -> None:
+def _grade_target(
+    *, launch: Launch, link: ResourceLink, identity: LtiUser, item: integration.Item
+) -> None:
+    """Keep where this learner's score goes; an item already finished is graded now."""
     ags = launch.ags
     lineitem = ags.get("lineitem")
     if not lineitem or SCORE_SCOPE not in ags.get("scope", []):
         return
-    GradeTarget.objects.update_or_create(
+    target, _ = GradeTarget.objects.update_or_create(
         link=link,
         lti_user=identity,
         defaults={"lineitem_url": lineitem, "scopes": list(ags.get("scope", []))},
     )
+    if target.posts.exists():
+        return
+    score = integration.finished_score(user=identity.user, item=item, assignment=link.assignment)
+    if score is not None:
+        grades.score_queue(targets=[target], given=score[0], maximum=score[1])
 
 
 @transaction.atomic
@@ -191,7 +199,7 @@ def _resource_launch(
         return LaunchResult(identity.user, context.classroom.get_absolute_url(), context)
     link, item = found
     if not teacher:
-        _grade_target(launch=launch, link=link, identity=identity)
+        _grade_target(launch=launch, link=link, identity=identity, item=item)
     destination = integration.item_url(item=item, assignment=link.assignment, teacher=teacher)
     return LaunchResult(identity.user, destination, context)
 

@@ -171,3 +171,16 @@ def test_a_score_already_claimed_by_another_process_is_not_sent_twice(
     ScorePost.objects.filter(pk=post.pk).update(claimed_until=timezone.now() + timedelta(minutes=1))
     assert score_send(post_id=post.pk, now=post.next_attempt) is False
     assert platform_server.scores == []
+
+
+def test_an_item_finished_before_grading_was_set_up_is_graded_at_the_next_launch(
+    launch, browser_client, platform_server, lesson
+):
+    custom = {CUSTOM: {"rolecall": "lesson:trust-basics"}}
+    launch(sub="learner-5", **custom)  # the platform had no grade column yet
+    finish_lesson(browser_client, lesson)
+    assert platform_server.scores == []
+    launch(sub="learner-5", **custom, **ags())
+    assert [(s["userId"], s["scoreGiven"]) for s in platform_server.scores] == [("learner-5", 1.0)]
+    launch(sub="learner-5", **custom, **ags())
+    assert len(platform_server.scores) == 1  # not again on every launch
