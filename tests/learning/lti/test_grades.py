@@ -115,7 +115,10 @@ def test_the_teacher_grid_shows_pending_scores(launch, browser_client, platform_
     finish_lesson(browser_client, lesson)
     classroom = Assignment.objects.get().classroom
     teacher = UserFactory()
-    classrooms.co_teacher_add(classroom=classroom, email=teacher.email)
+    invite = classrooms.co_teacher_invite(
+        classroom=classroom, email=teacher.email, by=classroom.owner
+    )
+    classrooms.co_teacher_invite_answer(invite=invite, user=teacher, accept=True)
     browser_client.force_login(teacher)
     page = browser_client.get(classroom.get_absolute_url()).content.decode()
     assert "Grades waiting for the course platform" in page
