@@ -83,11 +83,17 @@ def password_confirm_check(*, user, password: str, request) -> None:
 
 class SignUpForm(forms.Form):
     email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    time_zone = forms.ChoiceField(
-        choices=[("", "UTC"), *((zone, zone) for zone in TIME_ZONES)],
+    # Filled by the browser; a zone we do not list (or none) means UTC, never an error.
+    time_zone = forms.CharField(
         required=False,
+        max_length=64,
         widget=forms.HiddenInput(attrs={"data-browser-time-zone": ""}),
     )
+
+    def clean_time_zone(self) -> str:
+        zone = self.cleaned_data.get("time_zone", "")
+        return zone if zone in TIME_ZONES else ""
+
     display_name = forms.CharField(
         label="Name shown to your teachers (optional)", max_length=80, required=False
     )

@@ -39,7 +39,9 @@ def test_class_from_creation_to_csv(page: Page, browser: Browser, live_server, c
     assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}", code)
 
     page.get_by_role("link", name="Set an assignment").click()
-    expect(page.get_by_role("link", name="Lesson")).to_have_attribute("aria-current", "page")
+    expect(page.get_by_role("link", name="Lesson", exact=True)).to_have_attribute(
+        "aria-current", "page"
+    )
     page.locator("#id_lesson").select_option(lesson.slug)
     page.get_by_role("button", name="Set the assignment").click()
     expect(page.locator(".messages")).to_contain_text("Assignment set: Why a role needs trust")
@@ -66,7 +68,7 @@ def test_class_from_creation_to_csv(page: Page, browser: Browser, live_server, c
     expect(row).to_contain_text("done")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the grid (CSV)").click()
-    rows = list(csv.reader(io.StringIO(Path(download_info.value.path()).read_text())))
+    rows = list(csv.reader(io.StringIO(Path(download_info.value.path()).read_text("utf-8-sig"))))
     assert rows[0][:3] == ["student", "email", "Why a role needs trust: status"]
     assert rows[1][:3] == ["Sam Student", "student@example.com", "done"]
     assert console_errors == []

@@ -70,3 +70,12 @@ def test_sign_up_and_profile_keep_the_time_zone():
     assert Profile.objects.get(user__email="tz@example.com").time_zone == "Europe/Lisbon"
     response = client.post(reverse("accounts:profile"), {"time_zone": "Mars/Olympus"})
     assert response.status_code == 400
+
+
+def test_an_unknown_browser_zone_at_sign_up_means_utc():
+    response = Client().post(
+        reverse("accounts:signup"),
+        {"email": "utc@example.com", "password": PASSWORD, "time_zone": "Etc/Unknown"},
+    )
+    assert response.status_code == 302
+    assert Profile.objects.get(user__email="utc@example.com").time_zone == ""
