@@ -39,6 +39,7 @@ class Figures:
     ratio_over: list[str] = field(default_factory=list)
     multiple_longest: tuple[int, int] = (0, 0)
     check_positions: Counter = field(default_factory=Counter)
+    check_longest: tuple[int, int] = (0, 0)  # lesson checks: (correct strictly longest, checks)
     decisions: Counter = field(default_factory=Counter)
     predict_one_word: list[str] = field(default_factory=list)
     per_exam: Counter = field(default_factory=Counter)
@@ -142,10 +143,16 @@ def question_figures(questions: list[tuple[str, dict[str, Any]]], figures: Figur
 
 def check_figures(checks: list[tuple[str, dict[str, Any]]], figures: Figures) -> None:
     """Fill ``figures`` from (where, lesson check block) pairs."""
-    for _where, block in checks:
-        position = keyed_position([o for o in block.get("options") or [] if isinstance(o, dict)])
+    longest = 0
+    for where, block in checks:
+        options = [o for o in block.get("options") or [] if isinstance(o, dict)]
+        position = keyed_position(options)
         if position:
             figures.check_positions[position] += 1
+        longest += correct_is_strictly_longest(options)
+        if options and length_ratio(options) >= MAX_LENGTH_RATIO:
+            figures.ratio_over.append(f"{where} check ({length_ratio(options):.2f}x)")
+    figures.check_longest = (longest, len(checks))
 
 
 def figure_problems(figures: Figures) -> list[str]:
@@ -159,6 +166,12 @@ def figure_problems(figures: Figures) -> list[str]:
         )
     for where in figures.ratio_over:
         problems.append(f"{where}: a correct option is {MAX_LENGTH_RATIO}x the longest distractor")
+    hit, total = figures.check_longest
+    if total >= MIN_SAMPLE and _share(hit, total) > MAX_LONGEST_SHARE:
+        problems.append(
+            f"the correct option is strictly the longest in {hit} of {total} lesson checks "
+            f"({_share(hit, total):.0%}; at most {MAX_LONGEST_SHARE:.0%})"
+        )
     hit, total = figures.multiple_longest
     if total >= MIN_SAMPLE and _share(hit, total) > MAX_MULTIPLE_LONGEST_SHARE:
         problems.append(
@@ -196,6 +209,9 @@ def stats_lines(figures: Figures) -> list[str]:
         f"single/predict, correct strictly longest: {hit}/{total} ({_share(hit, total):.0%})",
         f"correct option >= {MAX_LENGTH_RATIO}x longest distractor: {len(figures.ratio_over)}",
         f"multiple, correct exactly the longest: {mhit}/{mtotal} ({_share(mhit, mtotal):.0%})",
+        "lesson checks, correct strictly longest: "
+        f"{figures.check_longest[0]}/{figures.check_longest[1]} "
+        f"({_share(*figures.check_longest):.0%})",
         "lesson checks keyed by position: "
         + ", ".join(
             f"{p}: {c} ({_share(c, checks):.0%})"

@@ -86,6 +86,15 @@ def test_lesson_checks_keyed_on_one_position_fail():
     assert figure_problems(figures) == []
 
 
+def test_lesson_checks_that_reward_the_longest_option_fail():
+    block = {"options": [_opt("the long and detailed right answer", True), _opt("no"), _opt("nah")]}
+    figures = Figures()
+    check_figures([(f"lesson{i}", block) for i in range(10)], figures)
+    problems = figure_problems(figures)
+    assert any("strictly the longest in 10 of 10 lesson checks" in p for p in problems)
+    assert any("lesson3 check" in p and "1.5x" in p for p in problems)
+
+
 def test_option_decision_reads_the_leading_decision_word():
     assert option_decision("Implicit deny: nothing matches.") == "implicitDeny"
     assert option_decision("**Explicit deny** from the SCP.") == "explicitDeny"
