@@ -6,6 +6,7 @@ from collections import Counter
 
 from learning.content.quality import (
     Figures,
+    bank_figures,
     check_figures,
     correct_are_the_longest,
     correct_is_strictly_longest,
@@ -16,6 +17,7 @@ from learning.content.quality import (
     quality_problems,
     question_figures,
 )
+from learning.content_loader import content_read
 
 
 def _opt(text: str, correct: bool = False) -> dict:
@@ -122,6 +124,15 @@ def test_predict_needs_the_keyed_decision_in_two_options_and_a_decision_in_each(
 def test_predict_decisions_skewed_to_one_decision_fail():
     figures = Figures(decisions=Counter({"implicitDeny": 7, "allowed": 2, "explicitDeny": 1}))
     assert any("implicitDeny: 7 of 10" in p for p in figure_problems(figures))
+
+
+def test_the_bank_reaches_the_sizes_issue_14_asks_for():
+    figures = bank_figures()
+    content = content_read()
+    assert sum(figures.per_type.values()) >= 400
+    assert all(figures.per_exam[exam] >= 120 for exam in ("DVA-C02", "SAA-C03", "DOP-C02"))
+    assert len(content.lessons) >= 32
+    assert len(content.exercises) >= 50
 
 
 def test_the_real_bank_passes_the_quality_checks():
