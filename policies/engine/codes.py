@@ -39,6 +39,7 @@ PAGES: dict[str, str] = {
     "oidc": _OIDC,
     "version": _GUIDE + "reference_policies_elements_version.html",
     "sid": _GUIDE + "reference_policies_elements_sid.html",
+    "statement": _GUIDE + "reference_policies_elements_statement.html",
     "effect": _GUIDE + "reference_policies_elements_effect.html",
     "action": _GUIDE + "reference_policies_elements_action.html",
     "condition": _GUIDE + "reference_policies_elements_condition.html",
@@ -460,6 +461,33 @@ _ALL: tuple[CodeInfo, ...] = (
         "A policy variable has a space in its name",
         "unsupported-space-in-variable",
     ),
+    _aa(
+        "INVALID_SERVICE_CONDITION_KEY",
+        "warning",
+        "The condition key does not exist in the service (a typo in an sts: key)",
+        "invalid-service-condition-key",
+        deviates=True,
+    ),
+    _aa(
+        "MISSING_TAG_KEY_IN_CONDITION",
+        "warning",
+        "A tag condition key names no tag key",
+        "missing-tag-key-in-condition",
+        deviates=True,
+    ),
+    _aa(
+        "MISSING_ACTION_FOR_CONDITION_KEY",
+        "warning",
+        "A condition on a session key in a statement that does not allow the action setting it",
+        "missing-action-for-condition-key",
+        deviates=True,
+    ),
+    _aa(
+        "SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED",
+        "warning",
+        "The GitHub subject condition admits every repository of one owner",
+        "specific-github-repo-and-branch-recommended",
+    ),
     # --- Security warnings --------------------------------------------------------------
     _aa(
         "MISSING_GITHUB_REPO_CONDITION_KEY",
@@ -486,6 +514,18 @@ _ALL: tuple[CodeInfo, ...] = (
         _PRINCIPAL + "#principal-anonymous",
     ),
     # --- Suggestions --------------------------------------------------------------------
+    _aa(
+        "REDUNDANT_PRINCIPAL_IN_ROLE_TRUST_POLICY",
+        "suggestion",
+        "A role session is named next to its own role",
+        "redundant-principal-in-role-trust-policy",
+    ),
+    _aa(
+        "REDUNDANT_STATEMENT",
+        "suggestion",
+        "A statement repeats another one",
+        "redundant-statement",
+    ),
     _own(
         "MISSING_EXTERNAL_ID_FOR_CROSS_ACCOUNT_TRUST",
         "suggestion",

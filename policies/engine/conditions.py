@@ -515,7 +515,12 @@ def evaluate_condition(
     if not policy_texts:
         return result(False, f"{operator} on {key} lists no values, so it can never be true.")
 
-    missing = not request_values  # absent, or present with no values
+    # Absent, or present with no values. For a set operator, a key whose values are
+    # only empty strings is the "null data set" of the multivalued-keys page
+    # (reference_policies_condition-single-vs-multi-valued-context-keys.html).
+    missing = not request_values or (
+        spec.set_operator is not None and all(v == "" for v in request_values)
+    )
     shown_key = key
 
     if spec.family == "Null":
@@ -574,18 +579,14 @@ def evaluate_condition(
     unresolved = [s.unresolved for s in subs if s.unresolved is not None]
     note = ""
     if unresolved:
+        # A variable with no value is effectively null: nothing equals or is like it, so
+        # a positive operator does not match it and a negated one does
+        # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-no-value).
         note = (
             f" The policy variable ${{{unresolved[0]}}} has no value in the request and no "
-            "default, so the value that uses it cannot match anything."
+            "default, so the value that uses it is effectively null: no request value equals "
+            "it" + (", which a negated operator counts as a match." if spec.negated else ".")
         )
-        if spec.negated:
-            return result(
-                False,
-                f"{spec.full_name} on {shown_key}: the policy variable ${{{unresolved[0]}}} has "
-                "no value in the request and no default, so AWS cannot make the comparison and "
-                "the condition is false.",
-                effective,
-            )
 
     if budget is not None:
         budget.spend(_work(spec, subs, request_values))

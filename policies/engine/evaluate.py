@@ -232,6 +232,7 @@ def parse_case(case: Any) -> Case:
 
 def _principal_part(statement: Statement, request: Request) -> tuple[PartResult, How | None]:
     caller = request.caller
+    partition = None if request.role is None else request.role.partition
     principal = statement.principal
     negated = False
     if principal is None:
@@ -275,7 +276,7 @@ def _principal_part(statement: Statement, request: Request) -> tuple[PartResult,
     entries: list[EntryResult] = []
     first_match: tuple[str, How | None] | None = None
     for entry in principal.entries:
-        m = match_principal_entry(entry.kind, entry.value, caller)
+        m = match_principal_entry(entry.kind, entry.value, caller, partition=partition)
         reason = m.reason
         entries.append(
             EntryResult(

@@ -468,13 +468,19 @@ def is_unique_id(value: str) -> bool:
     return _UNIQUE_ID.fullmatch(value) is not None
 
 
-def match_principal_entry(kind: str, value: str, caller: Caller) -> PrincipalMatch:
+def match_principal_entry(
+    kind: str, value: str, caller: Caller, *, partition: str | None = None
+) -> PrincipalMatch:
     """Whether the ``Principal`` entry ``{kind: value}`` names ``caller``.
+
+    ``partition`` is the role's partition when known (``aws`` otherwise): a
+    12-digit account id means the root of that account in the role's own
+    partition, and role assumption never crosses partitions.
 
     Rules from https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
     """
     if kind == "AWS":
-        return _match_aws(value, caller)
+        return _match_aws(value, caller, partition or "aws")
     if kind == "Service":
         if caller.kind != "service":
             return PrincipalMatch(
@@ -538,7 +544,7 @@ def match_principal_entry(kind: str, value: str, caller: Caller) -> PrincipalMat
     )
 
 
-def _match_aws(value: str, caller: Caller) -> PrincipalMatch:
+def _match_aws(value: str, caller: Caller, partition: str) -> PrincipalMatch:
     if not caller.is_iam:
         who = "a service" if caller.kind == "service" else "a federated identity"
         return PrincipalMatch(
@@ -547,6 +553,17 @@ def _match_aws(value: str, caller: Caller) -> PrincipalMatch:
             f"The principal '{value}' names AWS accounts or IAM identities, and the caller is "
             f"{who}; services "
             "and identity providers are named under 'Service' and 'Federated'.",
+        )
+    if caller.partition != partition:
+        # Each AWS account is scoped to one partition (Access Analyzer's "Invalid
+        # partition" check, access-analyzer-reference-policy-checks.html), and the account
+        # id and the account root ARN behave the same way
+        # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts).
+        return PrincipalMatch(
+            False,
+            None,
+            f"The caller is in the partition {caller.partition} and the role in {partition}; "
+            "a role can never be assumed from another partition.",
         )
     if value == "*":
         return PrincipalMatch(

@@ -25,6 +25,8 @@ from .keys import KeyInfo, global_key_names, lookup
 from .limits import TRUST_POLICY_QUOTA
 from .model import Condition, Policy, Statement, load_policy
 from .parser import JMember, JNode, Span
+from .rules import run_rules
+from .rules.federation import OIDC_ARN_WITH_SCHEME
 
 __all__ = ["validate_loaded", "validate_policy"]
 
@@ -198,7 +200,9 @@ _SERVICE = re.compile(
     r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
     r"\.(?:amazonaws\.com(?:\.cn)?|amazon\.com)"
 )
-_OIDC_ARN = re.compile(rf"arn:{_PARTITION}:iam::\d{{12}}:oidc-provider/([^\s/]+(?:/\S+)?)")
+_OIDC_ARN = re.compile(
+    rf"arn:{_PARTITION}:iam::\d{{12}}:oidc-provider/(?!https?://)([^\s/]+(?:/\S+)?)", re.I
+)
 _SAML_ARN = re.compile(rf"arn:{_PARTITION}:iam::\d{{12}}:saml-provider/[\w+=,.@-]+")
 _CANONICAL = re.compile(r"[0-9a-f]{64}")
 _ACTION = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9*?]+")
@@ -239,7 +243,10 @@ def validate_loaded(policy: Policy, *, role_account: str | None = None) -> list[
     """Check a policy already read by :func:`model.load_policy`."""
     checker = _Checker(policy, role_account)
     checker.run()
-    return sorted(checker.findings, key=Finding.sort_key)
+    findings = checker.findings
+    if policy.root.kind == "object":
+        findings.extend(run_rules(policy, role_account))
+    return sorted(findings, key=Finding.sort_key)
 
 
 def glob_match(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
@@ -842,6 +849,8 @@ class _Checker:
         )
 
     def check_federated_principal(self, text: str, span: Span) -> None:
+        if OIDC_ARN_WITH_SCHEME.fullmatch(text):
+            return  # reported by rules.federation
         if text in NAMED_WEB_PROVIDERS or _OIDC_ARN.fullmatch(text) or _SAML_ARN.fullmatch(text):
             if "*" in text or "?" in text:
                 self.add(
@@ -1037,6 +1046,8 @@ class _Checker:
             )
             return None
         info = lookup(key)
+        if key.lower().rstrip("/") in ("aws:principaltag", "aws:requesttag", "aws:resourcetag"):
+            return None  # MISSING_TAG_KEY_IN_CONDITION (rules.session)
         if info is None and service.lower() == "aws":
             guess = _close(key, _GLOBAL_KEYS_LOWER.values())
             hint = f' Did you mean "{guess}"?' if guess else ""
@@ -1425,14 +1436,15 @@ class _Checker:
             host = provider.split("/", 1)[0]
             if host == GITHUB_HOST:
                 self.check_github(provider, span, limits, conditions)
-                return
             missing = [
                 claim
                 for claim, keys in (
                     ("aud", (f"{provider}:aud", f"{provider}:azp")),
                     ("sub", (f"{provider}:sub",)),
                 )
+                # GitHub's subject is checked by check_github (sub, repository, ...).
                 if not any(key.lower() in limits for key in keys)
+                and not (host == GITHUB_HOST and claim == "sub")
             ]
             if missing:
                 names = " and ".join(f"{provider}:{claim}" for claim in missing)
@@ -1492,12 +1504,26 @@ class _Checker:
                 return  # one condition that names the repositories is enough (AND)
             permissive.extend(wild)
         for value in permissive:
+            owner = _github_owner(value.text)
+            if owner is None:
+                self.add(
+                    "OVERLY_PERMISSIVE_GITHUB_REPO_CONDITION",
+                    f'"{value.text}" lets workflows of any owner\'s repositories match (the '
+                    "wildcard sits in the owner), so repositories you do not control can "
+                    "assume the role. Name your organization and repository, as in "
+                    '"repo:my-org/my-repo:*" or "repo:my-org/my-repo:ref:refs/heads/main".',
+                    value.span,
+                    PAGES["oidc"] + "#idp_oidc_Create_GitHub",
+                )
+                continue
+            # AWS gives "repo:GitHubOrg/*" as the minimum condition, and recommends
+            # narrowing it to repositories or branches (id_roles_create_for-idp_oidc.html).
             self.add(
-                "OVERLY_PERMISSIVE_GITHUB_REPO_CONDITION",
-                f'"{value.text}" lets workflows of any repository match (the wildcard sits in '
-                "the owner or repository name), so repositories you do not control can "
-                "assume the role. Name the repository exactly, as in "
-                '"repo:my-org/my-repo:*" or "repo:my-org/my-repo:ref:refs/heads/main".',
+                "SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED",
+                f'"{value.text}" lets a workflow of any repository of {owner} assume the '
+                f"role, including repositories {owner} creates later. That is the minimum "
+                "AWS recommends; name the repository (and branch) that deploys, as in "
+                f'"repo:{owner}/my-repo:ref:refs/heads/main".',
                 value.span,
                 PAGES["oidc"] + "#idp_oidc_Create_GitHub",
             )
@@ -1599,3 +1625,13 @@ def _admits_any_repository(value: str) -> bool:
         return "*" in head or "?" in head
     repository = value[len("repo:") :].split(":", 1)[0]
     return "*" in repository or "?" in repository or "/" not in repository
+
+
+def _github_owner(value: str) -> str | None:
+    """The one owner a GitHub ``sub`` pattern is limited to, or ``None`` for any owner."""
+    if not value.startswith("repo:"):
+        return None
+    owner, slash, _ = value[len("repo:") :].partition("/")
+    if not slash or not owner or "*" in owner or "?" in owner:
+        return None
+    return owner

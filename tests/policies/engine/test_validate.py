@@ -566,7 +566,7 @@ RULES = [
                 },
             )
         ),
-        "OVERLY_PERMISSIVE_GITHUB_REPO_CONDITION",
+        "SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED",
         '"repo:octo-org/*"',
     ),
     (

@@ -1,0 +1,86 @@
+"""Rules that compare parts of a policy with each other.
+
+From Access Analyzer's policy check reference
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html):
+"Redundant principal in role trust policy" (a role and one of its sessions named
+together) and "Redundant statement" (a statement repeated). Its "Empty Sid value"
+suggestion is left out on purpose: AWS's own trust policy examples (the ECS task
+role, for one) use ``"Sid": ""``, and the editor promises no finding on them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ..codes import PAGES, finding_at
+from ..findings import Finding
+from ..parser import JNode
+from . import RuleInput, statement_rule
+
+_SESSION = re.compile(r"arn:([a-z-]+):sts::(\d{12}):assumed-role/([\w+=,.@-]+)/[\w+=,.@-]+")
+_ROLE = re.compile(r"arn:([a-z-]+):iam::(\d{12}):role/(?:[\x21-\x7e]*/)?([\w+=,.@-]+)")
+
+
+@statement_rule
+def redundant_principal_in_role_trust_policy(given: RuleInput) -> Iterator[Finding]:
+    """A role session ARN next to the ARN of its own role (the role covers its sessions)."""
+    principal = given.statement.principal
+    if principal is None:
+        return
+    roles: dict[tuple[str, str, str], str] = {}
+    for entry in principal.entries:
+        match = _ROLE.fullmatch(entry.value) if entry.kind == "AWS" else None
+        if match is not None:
+            roles[(match.group(1), match.group(2), match.group(3))] = entry.value
+    for entry in principal.entries:
+        match = _SESSION.fullmatch(entry.value) if entry.kind == "AWS" else None
+        parent = None if match is None else roles.get(match.groups())  # type: ignore[arg-type]
+        if parent is None:
+            continue
+        yield finding_at(
+            "REDUNDANT_PRINCIPAL_IN_ROLE_TRUST_POLICY",
+            f"The role session {entry.value} is already covered by its role {parent}, "
+            "named in the same Principal: naming a role names all its sessions. Remove the "
+            "session ARN.",
+            entry.span,
+            PAGES["principal"] + "#principal-role-session",
+        )
+
+
+def _plain(node: JNode) -> Any:
+    """A JSON node as plain Python (object members sorted), for comparing statements."""
+    if node.kind == "object":
+        members: list[Any] = node.value  # type: ignore[assignment]
+        return tuple(sorted((m.key, _plain(m.value)) for m in members))
+    if node.kind == "array":
+        items: list[JNode] = node.value  # type: ignore[assignment]
+        return tuple(_plain(item) for item in items)
+    return (node.kind, node.value)
+
+
+def _without_sid(node: JNode) -> Any:
+    return tuple(pair for pair in _plain(node) if pair[0] != "Sid")
+
+
+@statement_rule
+def redundant_statement(given: RuleInput) -> Iterator[Finding]:
+    """A statement that repeats an earlier one (Sid aside)."""
+    statement = given.statement
+    if statement.node.kind != "object" or statement.index == 0:
+        return
+    mine = _without_sid(statement.node)
+    for earlier in given.policy.statements:
+        if earlier.index >= statement.index or _without_sid(earlier.node) != mine:
+            continue
+        yield finding_at(
+            "REDUNDANT_STATEMENT",
+            f"This statement repeats statement {earlier.index + 1} and grants nothing more. "
+            "Remove one of them: two copies tend to drift apart when one is edited.",
+            statement.node.span._replace(
+                end_line=statement.node.span.line, end_column=statement.node.span.column + 1
+            ),
+            PAGES["statement"],
+        )
+        return
