@@ -54,6 +54,7 @@ from .matching import (
 )
 from .model import Policy, Statement, element, load_policy, parse_error_finding, values_of
 from .parser import dump_policy
+from .rcp import RcpSide, rcp_exemption, rcp_lines
 from .validate import validate_loaded
 
 _GUIDE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
@@ -178,6 +179,7 @@ class Case:
     given_identity_keys: list[str]
     trust_error: Finding | None = None
     budget: MatchBudget = field(default_factory=MatchBudget)
+    rcps: list[list[Policy]] | None = None
 
 
 def _policy_list(raw: Any, where: str) -> list[Any]:
@@ -215,15 +217,22 @@ def parse_case(case: Any) -> Case:
     session = None
     if case.get("session_policy") is not None:
         session = _load_other(case["session_policy"], "session_policy", used)
-    scps: list[list[Policy]] | None = None
-    if case.get("scps") is not None:
-        levels = _policy_list(case["scps"], "scps")
-        scps = []
-        for i, level in enumerate(levels):
-            items = _policy_list(level, f"scps[{i}]")
-            scps.append([_load_other(p, f"scps[{i}][{j}]", used) for j, p in enumerate(items)])
+    scps = _levels(case, "scps", used)
     given = [k for k in _IDENTITY_KEYS if case.get(k) is not None]
-    return Case(trust_text, request, identity, boundary, session, scps, given, trust_error)
+    parsed = Case(trust_text, request, identity, boundary, session, scps, given, trust_error)
+    parsed.rcps = _levels(case, "rcps", used)
+    return parsed
+
+
+def _levels(case: Mapping[str, Any], key: str, used: list[int]) -> list[list[Policy]] | None:
+    """The levels (root, OUs, account) of ``scps`` or ``rcps``, each a list of policies."""
+    if case.get(key) is None:
+        return None
+    out: list[list[Policy]] = []
+    for i, level in enumerate(_policy_list(case[key], key)):
+        items = _policy_list(level, f"{key}[{i}]")
+        out.append([_load_other(p, f"{key}[{i}][{j}]", used) for j, p in enumerate(items)])
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -561,9 +570,10 @@ class ActionOutcome:
     identity: IdentitySide | None
     lines: list[str] = field(default_factory=list)
     assumed: list[str] = field(default_factory=list)
+    rcps: RcpSide | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "action": self.action,
             "decision": self.decision,
             "trust": {
@@ -572,6 +582,9 @@ class ActionOutcome:
             },
             "identity": None if self.identity is None else self.identity.to_dict(),
         }
+        if self.rcps is not None:
+            out["rcps"] = self.rcps.to_dict()
+        return out
 
 
 #: What a same-account grant still needs, by how the trust policy named the
@@ -632,8 +645,45 @@ def _explicit_deny_line(layer: LayerResult) -> str:
 def decide_action(
     action: str, request: Request, trust_policy: Policy | None, case: Case
 ) -> ActionOutcome:
-    """The decision for ``action`` by ``request``'s caller on the role."""
+    """The decision for ``action`` by ``request``'s caller on the role: the trust
+    policy and the caller's side, then the RCPs of the role's account."""
     r = request if action == request.action else request.with_action(action)
+    outcome = _decide_trust_and_caller(action, r, trust_policy, case)
+    if case.rcps is not None:
+        _apply_rcps(outcome, r, case.rcps, case.budget)
+    return outcome
+
+
+def _apply_rcps(
+    outcome: ActionOutcome, r: Request, rcps: list[list[Policy]], budget: MatchBudget
+) -> None:
+    """Let the RCPs of the role's account limit the decision (see :mod:`.rcp`)."""
+    exempt = rcp_exemption(r)
+    levels = (
+        []
+        if exempt is not None
+        else [
+            _layer(f"RCPs, level {i + 1}", level, r, f"RCP level {i + 1}", budget)
+            for i, level in enumerate(rcps)
+        ]
+    )
+    side = RcpSide(exempt, levels)
+    outcome.rcps = side
+    outcome.lines.extend(_linked(text, url) for text, url in rcp_lines(side, outcome.action))
+    if outcome.decision == "explicitDeny" or side.decision == "allowed":
+        return
+    outcome.decision = side.decision
+
+
+def _linked(text: str, url: str) -> str:
+    """A sentence with its AWS page in parentheses before the final period."""
+    return f"{text.rstrip('.')} ({url})."
+
+
+def _decide_trust_and_caller(
+    action: str, r: Request, trust_policy: Policy | None, case: Case
+) -> ActionOutcome:
+    """The decision of the trust policy and the caller's own side."""
     caller = r.caller
     trust_statements = (
         []
@@ -848,7 +898,7 @@ class EvaluationResult:
             "assumed": list(self.assumed),
             "derived_context": dict(self.derived_context),
             "findings": [f.to_dict() for f in self.findings],
-        }
+        } | ({} if self.main.rcps is None else {"rcps": self.main.rcps.to_dict()})
 
 
 def companion_actions(request: Request) -> list[tuple[str, str]]:

@@ -38,6 +38,9 @@ def trace_layers(answer: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]
     identity = answer.get("identity") or {}
     if identity.get("statements"):
         layers.append(("The caller's policies", identity["statements"]))
+    rcps = answer.get("rcps") or {}
+    if rcps.get("statements"):
+        layers.append(("Resource control policies of the role's account", rcps["statements"]))
     return [(name, statements) for name, statements in layers if statements]
 
 

@@ -1,0 +1,112 @@
+"""Resource control policies (RCPs) on the role's account.
+
+Since November 2024 an RCP can restrict ``sts:AssumeRole*`` (and the other STS
+actions on a role) for every caller, inside or outside the organization. The
+rules followed here come from AWS Organizations' pages:
+
+- RCPs set the maximum permissions for resources in member accounts; they grant
+  nothing, and every level (root, OUs, account) must allow, exactly as for SCPs
+  (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html,
+  https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html);
+- they apply to any principal, including principals of the same account and of
+  other organizations, and to AWS STS among the services they support (same page);
+- they do not restrict requests made by AWS service principals, nor service-linked
+  roles (section "Resources and entities not restricted by RCPs", same page);
+- they do not affect resources of the management account, so a case gives
+  ``rcps`` only for a role in a member account (the case format says the RCPs in
+  force for the role's account).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .context import Request
+from .explain import Decision, LayerResult
+
+RCP_PAGE = (
+    "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html"
+)
+RCP_EVALUATION_PAGE = (
+    "https://docs.aws.amazon.com/organizations/latest/userguide/"
+    "orgs_manage_policies_rcps_evaluation.html"
+)
+
+#: The path of every service-linked role (https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html).
+SERVICE_LINKED_PATH = "role/aws-service-role/"
+
+
+@dataclass(slots=True)
+class RcpSide:
+    """The RCPs of the role's account for one action: whether they apply, and their levels."""
+
+    exempt: str | None  # why the RCPs do not apply (a reason code), None when they do
+    levels: list[LayerResult] = field(default_factory=list)
+
+    @property
+    def decision(self) -> Decision:
+        if self.exempt is not None:
+            return "allowed"
+        if any(level.denies for level in self.levels):
+            return "explicitDeny"
+        if all(level.allows for level in self.levels):
+            return "allowed"
+        return "implicitDeny"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "applies": self.exempt is None,
+            "exempt_reason": self.exempt,
+            "decision": self.decision,
+            "policies": [{"name": level.name, "decision": level.decision} for level in self.levels],
+            "statements": [s.to_dict() for level in self.levels for s in level.statements],
+        }
+
+
+def rcp_exemption(request: Request) -> str | None:
+    """Why the RCPs of the role's account do not apply to this request, if they do not."""
+    if request.caller.kind == "service":
+        return "service_principal"
+    if request.role is not None and request.role.resource.startswith(SERVICE_LINKED_PATH):
+        return "service_linked_role"
+    return None
+
+
+_EXEMPT_WORDS = {
+    "service_principal": (
+        "The case's RCPs do not apply here: resource control policies do not restrict "
+        "requests made by AWS service principals"
+    ),
+    "service_linked_role": (
+        "The case's RCPs do not apply here: resource control policies do not restrict "
+        "service-linked roles"
+    ),
+}
+
+
+def rcp_lines(side: RcpSide, action: str) -> list[tuple[str, str]]:
+    """Sentences (with their AWS page) about what the RCPs did to ``action``."""
+    if side.exempt is not None:
+        return [(_EXEMPT_WORDS[side.exempt] + ".", RCP_PAGE)]
+    for level in side.levels:
+        if level.denies:
+            deny = next(s for s in level.statements if s.matched and s.effect == "Deny")
+            return [
+                (
+                    f"{deny.label} of the {level.name} denies {action} on this role. A resource "
+                    "control policy limits every caller of the role's account, inside or "
+                    "outside the organization, whatever the trust policy says.",
+                    RCP_PAGE,
+                )
+            ]
+    for level in side.levels:
+        if not level.allows:
+            return [
+                (
+                    f"No statement of the {level.name} allows {action}; every level of RCPs "
+                    "(root, OUs, account) must allow it, as the default RCPFullAWSAccess does.",
+                    RCP_EVALUATION_PAGE,
+                )
+            ]
+    return [(f"Every level of the role account's RCPs allows {action}.", RCP_EVALUATION_PAGE)]
