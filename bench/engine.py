@@ -48,6 +48,7 @@ ENGINE_KEYS = (
     "permissions_boundary",
     "session_policy",
     "scps",
+    "rcps",
 )
 
 

@@ -85,7 +85,7 @@ def policy_text(source: Any, where: str) -> str:
         return source
     if isinstance(source, Mapping):
         return dump_policy(dict(source))
-    raise UsageError(f"{where} must be a JSON object or the policy text as a string")
+    raise UsageError.about(where, "must be a JSON object or the policy text as a string")
 
 
 @lru_cache(maxsize=32)
@@ -148,17 +148,28 @@ def _load_other(source: Any, where: str, used: list[int]) -> Policy:
     try:
         text = policy_text(source, where)
     except PolicyParseError as error:
-        raise UsageError(f"{where} is not a usable policy: {error.message}") from error
+        raise UsageError(
+            f"{where} is not a usable policy: {error.message}",
+            field=where,
+            reason=error.message,
+            code="unusable_policy",
+        ) from error
     used[0] += len(text)
     if used[0] > MAX_IDENTITY_SIDE_CHARS:
         raise InputTooLargeError(
             f"the case's identity-side policies hold more than {MAX_IDENTITY_SIDE_CHARS:,} "
-            f"characters in all (reached at {where})"
+            f"characters in all (reached at {where})",
+            field=where,
         )
     policy, findings = _load_text(text)
     if policy is None:
         message = findings[0].message if findings else "it cannot be read"
-        raise UsageError(f"{where} is not a usable policy: {message}")
+        raise UsageError(
+            f"{where} is not a usable policy: {message}",
+            field=where,
+            reason=message,
+            code="unusable_policy",
+        )
     return policy
 
 
@@ -184,9 +195,9 @@ class Case:
 
 def _policy_list(raw: Any, where: str) -> list[Any]:
     if not isinstance(raw, list):
-        raise UsageError(f"{where} must be a list of policies")
+        raise UsageError.about(where, "must be a list of policies")
     if len(raw) > MAX_ARRAY_ITEMS:
-        raise UsageError(f"{where} lists more than {MAX_ARRAY_ITEMS} policies")
+        raise UsageError.about(where, f"lists more than {MAX_ARRAY_ITEMS} policies")
     return raw
 
 
@@ -198,7 +209,9 @@ def parse_case(case: Any) -> Case:
         raise UsageError("the case has no 'trust_policy'")
     raw_trust = case["trust_policy"]
     if not isinstance(raw_trust, str | Mapping):
-        raise UsageError("trust_policy must be a JSON object or the policy text as a string")
+        raise UsageError.about(
+            "trust_policy", "must be a JSON object or the policy text as a string"
+        )
     trust_error: Finding | None = None
     try:
         trust_text: str | None = policy_text(raw_trust, "trust_policy")

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from ..codes import PAGES, finding_at
 from ..findings import Finding
-from ..parser import JNode
+from ..parser import JMember, JNode
 from . import RuleInput, statement_rule
 
 _SESSION = re.compile(r"arn:([a-z-]+):sts::(\d{12}):assumed-role/([\w+=,.@-]+)/[\w+=,.@-]+")
@@ -49,30 +48,29 @@ def redundant_principal_in_role_trust_policy(given: RuleInput) -> Iterator[Findi
         )
 
 
-def _plain(node: JNode) -> Any:
-    """A JSON node as plain Python (object members sorted), for comparing statements."""
-    if node.kind == "object":
-        members: list[Any] = node.value  # type: ignore[assignment]
-        return tuple(sorted((m.key, _plain(m.value)) for m in members))
-    if node.kind == "array":
-        items: list[JNode] = node.value  # type: ignore[assignment]
-        return tuple(_plain(item) for item in items)
-    return (node.kind, node.value)
-
-
-def _without_sid(node: JNode) -> Any:
-    return tuple(pair for pair in _plain(node) if pair[0] != "Sid")
+def _fingerprint(node: JNode, text: str) -> tuple[tuple[str, str], ...]:
+    """A statement's members other than Sid, as (key, value text without whitespace)."""
+    if node.kind != "object":
+        return ()
+    members: list[JMember] = node.value  # type: ignore[assignment]
+    return tuple(
+        sorted(
+            (m.key, "".join(text[m.value.span.offset : m.value.span.end_offset].split()))
+            for m in members
+            if m.key != "Sid"
+        )
+    )
 
 
 @statement_rule
 def redundant_statement(given: RuleInput) -> Iterator[Finding]:
     """A statement that repeats an earlier one (Sid aside)."""
-    statement = given.statement
-    if statement.node.kind != "object" or statement.index == 0:
+    statement, text = given.statement, given.policy.text
+    if statement.index == 0:
         return
-    mine = _without_sid(statement.node)
+    mine = _fingerprint(statement.node, text)
     for earlier in given.policy.statements:
-        if earlier.index >= statement.index or _without_sid(earlier.node) != mine:
+        if earlier.index >= statement.index or _fingerprint(earlier.node, text) != mine:
             continue
         yield finding_at(
             "REDUNDANT_STATEMENT",
