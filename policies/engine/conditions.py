@@ -441,18 +441,18 @@ def _matcher(spec: OperatorSpec, policy: list[Substituted]) -> Callable[[str], b
 
         return test_bool
     if family == "Binary":
-        blobs = []
+        blobs: list[bytes] = []
         for s in usable:
-            b = parse_binary(s.text)
-            if b is None:
+            blob = parse_binary(s.text)
+            if blob is None:
                 raise _Incomparable(f"the policy value {_q(s.text)} is not base64")
-            blobs.append(b)
+            blobs.append(blob)
 
         def test_binary(r: str) -> bool:
-            rb = parse_binary(r)
-            if rb is None:
-                rb = r.encode("utf-8", "surrogatepass")
-            return rb in blobs
+            given = parse_binary(r)
+            if given is None:
+                given = r.encode("utf-8", "surrogatepass")
+            return given in blobs
 
         return test_binary
     # IpAddress

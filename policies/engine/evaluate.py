@@ -851,13 +851,13 @@ def _decide_trust_and_caller(
             f"The caller's identity policies do not allow {action}, and here they do not need "
             "to: the trust policy names the caller directly."
         )
-    for name, layer in (("boundary", boundary), ("session", session)):
-        if layer is None:
+    for name, limit in (("boundary", boundary), ("session", session)):
+        if limit is None:
             continue
         label = "permissions boundary" if name == "boundary" else "session policy"
         if name in needs:
             lines.append(f"The {label} allows {action} too, as it must here.")
-        elif not layer.allows:
+        elif not limit.allows:
             lines.append(
                 f"The {label} does not allow {action}, but it does not limit a trust policy "
                 "that names the caller itself."

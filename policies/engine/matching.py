@@ -413,7 +413,8 @@ def parse_caller(text: str) -> Caller | None:
         if service == "iam":
             if resource == "root":
                 return Caller("root", text, partition, account, text)
-            for kind in ("user", "role"):
+            iam_kinds: tuple[CallerKind, ...] = ("user", "role")
+            for kind in iam_kinds:
                 prefix = kind + "/"
                 if resource.startswith(prefix):
                     rest = resource[len(prefix) :]
@@ -421,7 +422,7 @@ def parse_caller(text: str) -> Caller | None:
                     if not name or "*" in rest:
                         return None
                     return Caller(
-                        kind,  # type: ignore[arg-type]
+                        kind,
                         text,
                         partition,
                         account,
@@ -429,10 +430,10 @@ def parse_caller(text: str) -> Caller | None:
                         name,
                         "/" + path + "/" if path else "/",
                     )
-            for kind in ("oidc-provider/", "saml-provider/"):
-                if resource.startswith(kind) and len(resource) > len(kind):
+            for provider in ("oidc-provider/", "saml-provider/"):
+                if resource.startswith(provider) and len(resource) > len(provider):
                     return Caller(
-                        "federated", text, partition, account, provider=kind.split("-")[0]
+                        "federated", text, partition, account, provider=provider.split("-")[0]
                     )
             return None
         # sts

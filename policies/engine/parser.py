@@ -20,8 +20,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from json.decoder import scanstring
-from typing import NamedTuple
+from json.decoder import scanstring  # type: ignore[attr-defined]
+from typing import Any, NamedTuple, cast
 
 from .errors import PolicyParseError, UsageError
 from .limits import MAX_ARRAY_ITEMS, MAX_DEPTH, MAX_STRING_CHARS
@@ -51,6 +51,25 @@ class JNode(NamedTuple):
     kind: str
     value: object
     span: Span
+
+    @property
+    def members(self) -> list[JMember]:
+        """The members of an object node (in order, duplicates kept); ``[]`` otherwise."""
+        return cast("list[JMember]", self.value) if self.kind == "object" else []
+
+    @property
+    def items(self) -> list[JNode]:
+        """The items of an array node; ``[]`` for any other node."""
+        return cast("list[JNode]", self.value) if self.kind == "array" else []
+
+    @property
+    def text(self) -> str:
+        """The value of a string node; ``""`` for any other node."""
+        return cast(str, self.value) if self.kind == "string" else ""
+
+    def items_or_self(self) -> list[JNode]:
+        """An array's items, or the node itself: AWS lets one value stand for a list."""
+        return cast("list[JNode]", self.value) if self.kind == "array" else [self]
 
 
 class JMember(NamedTuple):
@@ -301,8 +320,8 @@ def _build(
     state = _VALUE
     # The open containers; each frame keeps the parent's context and where the
     # container starts: (items, is_object, key, key span, line, column, offset).
-    stack: list[tuple] = []
-    items: list | None = None  # the innermost open container's items
+    stack: list[tuple[Any, ...]] = []
+    items: list[Any] | None = None  # the innermost open container's items
     is_object = False
     key: str | None = None
     key_span: Span | None = None

@@ -16,8 +16,9 @@ import binascii
 import difflib
 import ipaddress
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import Any
 
 from .codes import PAGES, finding_at
 from .findings import Finding
@@ -226,7 +227,9 @@ _GUIDE_GRAMMAR = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_pol
 _MISSING_BRACE_HINT = "Close every ${ with a }, as in ${aws:username}."
 
 
-def validate_policy(source: str | dict, *, role_account: str | None = None) -> list[Finding]:
+def validate_policy(
+    source: str | Mapping[str, Any], *, role_account: str | None = None
+) -> list[Finding]:
     """Check a role trust policy; return its findings sorted by position.
 
     ``source`` is the policy text (positions point into it) or a parsed JSON
@@ -330,8 +333,8 @@ class _Checker:
             )
             return
         self.check_unique_keys(root)
-        members = {member.key: member for member in root.value}  # type: ignore[union-attr]
-        for member in root.value:  # type: ignore[union-attr]
+        members = {member.key: member for member in root.members}
+        for member in root.members:
             if member.key not in POLICY_ELEMENTS:
                 self.unknown_element(member.key, member.key_span, POLICY_ELEMENTS, "policy")
         self.check_version(members, root)
@@ -353,11 +356,11 @@ class _Checker:
 
     def check_unique_keys(self, node: JNode) -> None:
         """Warn about a key written twice in one object (only the last one counts)."""
-        members = node.value
-        if len({member.key for member in members}) == len(members):  # type: ignore[union-attr, arg-type]
+        members = node.members
+        if len({member.key for member in members}) == len(members):
             return
         seen: set[str] = set()
-        for member in members:  # type: ignore[union-attr]
+        for member in members:
             if member.key in seen:
                 self.add(
                     "DUPLICATE_KEY",
@@ -382,7 +385,7 @@ class _Checker:
             PAGES["version"] if where == "policy" else _GUIDE_GRAMMAR,
         )
 
-    def check_version(self, members: dict, root: JNode) -> None:
+    def check_version(self, members: dict[str, JMember], root: JNode) -> None:
         member = members.get("Version")
         if member is None:
             if _close("Version", members) is not None:
@@ -415,7 +418,7 @@ class _Checker:
                 PAGES["version"],
             )
 
-    def check_statements(self, members: dict, root: JNode) -> None:
+    def check_statements(self, members: dict[str, JMember], root: JNode) -> None:
         member = members.get("Statement")
         if member is None:
             if _close("Statement", members) is None:
@@ -429,7 +432,7 @@ class _Checker:
             return
         node = member.value
         if node.kind == "array":
-            items = node.value
+            items = node.items
             if not items:
                 self.add(
                     "EMPTY_ARRAY_STATEMENT",
@@ -448,7 +451,7 @@ class _Checker:
                 PAGES["version"],
             )
             return
-        for item in items:  # type: ignore[union-attr]
+        for item in items:
             if item.kind != "object":
                 self.add(
                     "DATA_TYPE_MISMATCH",
@@ -465,8 +468,8 @@ class _Checker:
     def check_statement(self, statement: Statement, sids: dict[str, Span]) -> None:
         node = statement.node
         self.check_unique_keys(node)
-        members = {member.key: member for member in node.value}  # type: ignore[union-attr]
-        for member in node.value:  # type: ignore[union-attr]
+        members = {member.key: member for member in node.members}
+        for member in node.members:
             if member.key not in STATEMENT_ELEMENTS:
                 self.unknown_element(member.key, member.key_span, STATEMENT_ELEMENTS, "statement")
         self.check_sid(members, sids)
@@ -486,7 +489,7 @@ class _Checker:
         if statement.effect == "Allow" and statement.principal is not None:
             self.check_security(statement)
 
-    def check_sid(self, members: dict, sids: dict[str, Span]) -> None:
+    def check_sid(self, members: dict[str, JMember], sids: dict[str, Span]) -> None:
         member = members.get("Sid")
         if member is None:
             return
@@ -499,7 +502,7 @@ class _Checker:
                 PAGES["sid"],
             )
             return
-        sid: str = node.value  # type: ignore[assignment]
+        sid = node.text
         if sid == "":
             return  # an empty Sid is valid; AWS's own examples use it
         if "${" in sid:
@@ -524,7 +527,7 @@ class _Checker:
         else:
             sids[sid] = node.span
 
-    def check_effect(self, members: dict, node: JNode) -> None:
+    def check_effect(self, members: dict[str, JMember], node: JNode) -> None:
         member = members.get("Effect")
         if member is None:
             if _close("Effect", members) is None:
@@ -545,7 +548,7 @@ class _Checker:
                 PAGES["effect"],
             )
         elif value.value not in ("Allow", "Deny"):
-            guess = _close(value.value, ("Allow", "Deny"))  # type: ignore[arg-type]
+            guess = _close(value.text, ("Allow", "Deny"))
             hint = f' Write "{guess}".' if guess else ""
             self.add(
                 "INVALID_EFFECT",
@@ -557,7 +560,7 @@ class _Checker:
 
     # --- Action --------------------------------------------------------------------------
 
-    def check_actions(self, members: dict, node: JNode) -> None:
+    def check_actions(self, members: dict[str, JMember], node: JNode) -> None:
         action = members.get("Action")
         not_action = members.get("NotAction")
         if action is not None and not_action is not None:
@@ -585,7 +588,7 @@ class _Checker:
             if member is None:
                 continue
             value = member.value
-            items = value.value if value.kind == "array" else [value]
+            items = value.items_or_self()
             if value.kind == "array" and not items:
                 self.add(
                     code,
@@ -594,7 +597,7 @@ class _Checker:
                     value.span,
                     PAGES["action"],
                 )
-            for item in items:  # type: ignore[union-attr]
+            for item in items:
                 if item.kind != "string":
                     self.add(
                         "DATA_TYPE_MISMATCH",
@@ -603,7 +606,7 @@ class _Checker:
                         PAGES["action"],
                     )
                 else:
-                    self.check_action(item.value, item.span)  # type: ignore[arg-type]
+                    self.check_action(item.text, item.span)
 
     def check_action(self, action: str, span: Span) -> None:
         if action == "*":
@@ -659,7 +662,9 @@ class _Checker:
 
     # --- Principal -----------------------------------------------------------------------
 
-    def check_principal(self, members: dict, node: JNode, statement: Statement) -> None:
+    def check_principal(
+        self, members: dict[str, JMember], node: JNode, statement: Statement
+    ) -> None:
         if "NotPrincipal" in members:
             self.add(
                 "ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL",
@@ -721,7 +726,7 @@ class _Checker:
                 value.span,
                 PAGES["principal"],
             )
-        for kind_member in value.value:  # type: ignore[union-attr]
+        for kind_member in value.members:
             key = kind_member.key
             if key not in PRINCIPAL_KEYS:
                 guess = _close(key, PRINCIPAL_KEYS)
@@ -736,7 +741,7 @@ class _Checker:
                 )
                 continue
             entries = kind_member.value
-            items = entries.value if entries.kind == "array" else [entries]
+            items = entries.items_or_self()
             if entries.kind == "array" and not items:
                 self.add(
                     "EMPTY_ARRAY_PRINCIPAL",
@@ -744,7 +749,7 @@ class _Checker:
                     entries.span,
                     PAGES["principal"],
                 )
-            for item in items:  # type: ignore[union-attr]
+            for item in items:
                 if item.kind != "string":
                     self.add(
                         "DATA_TYPE_MISMATCH",
@@ -753,7 +758,7 @@ class _Checker:
                         PAGES["principal"],
                     )
                     continue
-                text: str = item.value  # type: ignore[assignment]
+                text = item.text
                 if "${" in text:
                     self.variable_in_element("Principal", item.span)
                 elif key == "AWS":
@@ -928,7 +933,7 @@ class _Checker:
 
     # --- Condition -----------------------------------------------------------------------
 
-    def check_conditions(self, members: dict) -> None:
+    def check_conditions(self, members: dict[str, JMember]) -> None:
         member = members.get("Condition")
         if member is None:
             return
@@ -949,7 +954,7 @@ class _Checker:
                 block.span,
                 PAGES["condition"],
             )
-        for operator_member in block.value:  # type: ignore[union-attr]
+        for operator_member in block.members:
             self.check_operator_block(
                 operator_member.key, operator_member.key_span, operator_member.value
             )
@@ -983,7 +988,7 @@ class _Checker:
             )
         self.check_unique_keys(block)
         seen: dict[str, str] = {}
-        for key_member in block.value:  # type: ignore[union-attr]
+        for key_member in block.members:
             key = key_member.key
             lowered = key.lower()
             if lowered in seen and seen[lowered] != key:
@@ -1098,11 +1103,11 @@ class _Checker:
                 member.key_span,
                 PAGES["operators"],
             )
-        items = values.value if values.kind == "array" else [values]
+        items = values.items_or_self()
         if values.kind == "array" and not items:
             self.empty_values(operator, set_prefix, key, values.span)
         elif values.kind == "array":
-            kinds = {item.kind for item in items}  # type: ignore[union-attr]
+            kinds = {item.kind for item in items}
             if len(kinds & {"string", "number", "bool"}) > 1:
                 self.add(
                     "INVALID_CONDITION_DATA_TYPE",
@@ -1111,7 +1116,7 @@ class _Checker:
                     values.span,
                     PAGES["condition"],
                 )
-            if base == "Bool" and len(items) > 1:  # type: ignore[arg-type]
+            if base == "Bool" and len(items) > 1:
                 self.add(
                     "INVALID_CONDITION_MULTIPLE_BOOLEAN",
                     f"{key} is tested against several Boolean values. A Boolean key is true "
@@ -1121,9 +1126,9 @@ class _Checker:
                     PAGES["operators"] + "#Conditions_Boolean",
                 )
         if base in ("IpAddress", "NotIpAddress") and key.lower() == "aws:sourceip":
-            self.check_private_ranges(base, items, values.span)  # type: ignore[arg-type]
+            self.check_private_ranges(base, items, values.span)
         text_of = self.policy.text
-        for item in items:  # type: ignore[union-attr]
+        for item in items:
             if item.kind in ("object", "array", "null"):
                 self.add(
                     "DATA_TYPE_MISMATCH",
@@ -1171,7 +1176,7 @@ class _Checker:
             if item.kind != "string":
                 continue
             try:
-                network = _network(item.value)  # type: ignore[arg-type]
+                network = _network(item.text)
             except ValueError:
                 return
             networks.append(network)
@@ -1402,7 +1407,9 @@ class _Checker:
                         url,
                     )
 
-    def check_cross_account(self, value: str, span: Span, limits: dict) -> None:
+    def check_cross_account(
+        self, value: str, span: Span, limits: dict[str, list[Condition]]
+    ) -> None:
         if self.role_account is None:
             return
         if _ACCOUNT_ID.fullmatch(value):
@@ -1428,7 +1435,11 @@ class _Checker:
         )
 
     def check_web_identity(
-        self, value: str, span: Span, limits: dict, conditions: list[Condition]
+        self,
+        value: str,
+        span: Span,
+        limits: dict[str, list[Condition]],
+        conditions: list[Condition],
     ) -> None:
         match = _OIDC_ARN.fullmatch(value)
         if match:
@@ -1472,7 +1483,11 @@ class _Checker:
             )
 
     def check_github(
-        self, provider: str, span: Span, limits: dict, conditions: list[Condition]
+        self,
+        provider: str,
+        span: Span,
+        limits: dict[str, list[Condition]],
+        conditions: list[Condition],
     ) -> None:
         keys = {f"{provider}:{claim}".lower() for claim in ("sub", "repository", "repository_id")}
         subject = [
@@ -1613,7 +1628,7 @@ def _is_strict_network(text: str) -> bool:
 def _is_private(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
     """RFC 1918 and RFC 4193 ranges: never the source of a request that reaches AWS."""
     return any(
-        network.version == private.version and network.subnet_of(private)  # type: ignore[arg-type]
+        network.version == private.version and network.subnet_of(private)  # type: ignore[arg-type]  # versions checked first
         for private in _PRIVATE_RANGES
     )
 
