@@ -137,10 +137,25 @@ function simulationsFor(testCase) {
     orgIdentifier: i === 0 ? 'r-root' : `ou-level-${i}`,
     policies: toPolicyList(level, `scp${i + 1}-`)
   }))
+  // iam-simulate adds AWS's RCPFullAWSAccess to every level itself and refuses an Allow in
+  // a custom RCP, so the cases' allow-everything policies (that same RCPFullAWSAccess) are
+  // left out here; every other RCP is passed as it is.
+  const isFullAccess = (policy) => {
+    const p = parsePolicy(policy)
+    const statements = Array.isArray(p.Statement) ? p.Statement : [p.Statement]
+    return statements.every((st) => st.Effect === 'Allow' && st.Action === '*' && st.Resource === '*')
+  }
+  const rcps = (testCase.rcps || []).map((level, i) => ({
+    orgIdentifier: i === 0 ? 'r-root' : `ou-level-${i}`,
+    policies: toPolicyList(
+      level.filter((policy) => !isFullAccess(policy)),
+      `rcp${i + 1}-`
+    )
+  }))
   const base = {
     identityPolicies: toPolicyList(identityPolicies, 'identity'),
     serviceControlPolicies: hasIdentitySide ? scps : [],
-    resourceControlPolicies: [],
+    resourceControlPolicies: rcps,
     resourcePolicy: trust,
     permissionBoundaryPolicies:
       hasIdentitySide && testCase.permissions_boundary

@@ -4,10 +4,12 @@ Since November 2024 an RCP can restrict ``sts:AssumeRole*`` (and the other STS
 actions on a role) for every caller, inside or outside the organization. The
 rules followed here come from AWS Organizations' pages:
 
-- RCPs set the maximum permissions for resources in member accounts; they grant
-  nothing, and every level (root, OUs, account) must allow, exactly as for SCPs
-  (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html,
-  https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html);
+- RCPs set the maximum permissions for resources in member accounts and grant
+  nothing (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html);
+- the AWS managed RCPFullAWSAccess is attached to the root, every OU and every
+  account and cannot be detached, so every level always allows: only a Deny in an
+  RCP of the root, an OU on the path or the account stops a request
+  (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html);
 - they apply to any principal, including principals of the same account and of
   other organizations, and to AWS STS among the services they support (same page);
 - they do not restrict requests made by AWS service principals, nor service-linked
@@ -46,13 +48,9 @@ class RcpSide:
 
     @property
     def decision(self) -> Decision:
-        if self.exempt is not None:
-            return "allowed"
-        if any(level.denies for level in self.levels):
+        if self.exempt is None and any(level.denies for level in self.levels):
             return "explicitDeny"
-        if all(level.allows for level in self.levels):
-            return "allowed"
-        return "implicitDeny"
+        return "allowed"  # RCPFullAWSAccess allows at every level
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -100,13 +98,10 @@ def rcp_lines(side: RcpSide, action: str) -> list[tuple[str, str]]:
                     RCP_PAGE,
                 )
             ]
-    for level in side.levels:
-        if not level.allows:
-            return [
-                (
-                    f"No statement of the {level.name} allows {action}; every level of RCPs "
-                    "(root, OUs, account) must allow it, as the default RCPFullAWSAccess does.",
-                    RCP_EVALUATION_PAGE,
-                )
-            ]
-    return [(f"Every level of the role account's RCPs allows {action}.", RCP_EVALUATION_PAGE)]
+    return [
+        (
+            f"No resource control policy of the role's account denies {action}; "
+            "RCPFullAWSAccess, attached at every level, lets it pass.",
+            RCP_EVALUATION_PAGE,
+        )
+    ]
