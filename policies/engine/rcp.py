@@ -25,17 +25,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .context import Request
-from .explain import Decision, LayerResult
+from .results import Decision, LayerResult
 
-RCP_PAGE = (
-    "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html"
-)
-RCP_EVALUATION_PAGE = (
-    "https://docs.aws.amazon.com/organizations/latest/userguide/"
-    "orgs_manage_policies_rcps_evaluation.html"
-)
-
-#: The path of every service-linked role (https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html).
+#: The path of every service-linked role (``SERVICE_LINKED_ROLES_PAGE`` in :mod:`.aws.docs`).
 SERVICE_LINKED_PATH = "role/aws-service-role/"
 
 
@@ -69,39 +61,3 @@ def rcp_exemption(request: Request) -> str | None:
     if request.role is not None and request.role.resource.startswith(SERVICE_LINKED_PATH):
         return "service_linked_role"
     return None
-
-
-_EXEMPT_WORDS = {
-    "service_principal": (
-        "The case's RCPs do not apply here: resource control policies do not restrict "
-        "requests made by AWS service principals"
-    ),
-    "service_linked_role": (
-        "The case's RCPs do not apply here: resource control policies do not restrict "
-        "service-linked roles"
-    ),
-}
-
-
-def rcp_lines(side: RcpSide, action: str) -> list[tuple[str, str]]:
-    """Sentences (with their AWS page) about what the RCPs did to ``action``."""
-    if side.exempt is not None:
-        return [(_EXEMPT_WORDS[side.exempt] + ".", RCP_PAGE)]
-    for level in side.levels:
-        if level.denies:
-            deny = next(s for s in level.statements if s.matched and s.effect == "Deny")
-            return [
-                (
-                    f"{deny.label} of the {level.name} denies {action} on this role. A resource "
-                    "control policy limits every caller of the role's account, inside or "
-                    "outside the organization, whatever the trust policy says.",
-                    RCP_PAGE,
-                )
-            ]
-    return [
-        (
-            f"No resource control policy of the role's account denies {action}; "
-            "RCPFullAWSAccess, attached at every level, lets it pass.",
-            RCP_EVALUATION_PAGE,
-        )
-    ]
