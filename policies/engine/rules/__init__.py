@@ -1,46 +1,34 @@
 """Validation rules as small registered functions.
 
-A rule is a function that takes a :class:`RuleInput` (one statement of a
-policy, with what the rule may need to know around it) and yields findings.
-:func:`statement_rule` registers it; :func:`run_rules` runs every registered
-rule over every statement. Adding a rule touches one file: the module that
-defines it, imported below so that it registers.
+Each rule is a function that yields findings, registered with
+:func:`.registry.document_rule` (it reads the whole policy) or
+:func:`.registry.statement_rule` (it reads one statement). :func:`run_rules` runs
+every registered rule. Adding a rule touches one file: the module that defines
+it, imported below so that it registers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 from ..findings import Finding
-from ..model import Policy, Statement
+from ..model import Policy
+from .registry import DOCUMENT_RULES, RULES, PolicyInput, RuleInput, statement_rule
 
-__all__ = ["RULES", "RuleInput", "run_rules", "statement_rule"]
-
-
-@dataclass(frozen=True, slots=True)
-class RuleInput:
-    """What a statement rule sees: the statement, its policy and the role's account."""
-
-    statement: Statement
-    policy: Policy
-    role_account: str | None
-
-
-StatementRule = Callable[[RuleInput], Iterator[Finding]]
-
-#: Every registered statement rule, in registration order.
-RULES: list[StatementRule] = []
-
-
-def statement_rule(function: StatementRule) -> StatementRule:
-    """Register ``function`` as a rule run on every statement."""
-    RULES.append(function)
-    return function
+__all__ = ["DOCUMENT_RULES", "RULES", "RuleInput", "run_rules", "statement_rule"]
 
 
 def run_rules(policy: Policy, role_account: str | None) -> Iterator[Finding]:
-    """The findings of every registered rule over every statement of ``policy``."""
+    """The findings of every registered rule over ``policy``.
+
+    A policy that is not a JSON object gets the document rules only: it has no
+    statements to read.
+    """
+    whole = PolicyInput(policy, role_account)
+    for document_check in DOCUMENT_RULES:
+        yield from document_check(whole)
+    if policy.root.kind != "object":
+        return
     for statement in policy.statements:
         given = RuleInput(statement, policy, role_account)
         for rule in RULES:
@@ -48,4 +36,14 @@ def run_rules(policy: Policy, role_account: str | None) -> Iterator[Finding]:
 
 
 # Importing the rule modules registers their rules.
-from . import federation, session, statements  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    actions,
+    conditions,
+    document,
+    elements,
+    federation,
+    principals,
+    security,
+    session,
+    statements,
+)

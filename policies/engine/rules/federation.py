@@ -11,15 +11,12 @@ Analyzer reports it as "Invalid federated principal syntax in role trust policy"
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from ..aws.arns import OIDC_PROVIDER_ARN_WITH_SCHEME
 from ..codes import PAGES, finding_at
 from ..findings import Finding
-from . import RuleInput, statement_rule
-
-#: An OIDC provider ARN whose provider part starts with a URL scheme.
-OIDC_ARN_WITH_SCHEME = re.compile(r"arn:[a-z-]+:iam::\d{12}:oidc-provider/(https?://)(\S*)", re.I)
+from .registry import RuleInput, statement_rule
 
 
 @statement_rule
@@ -29,7 +26,7 @@ def oidc_provider_arn_with_scheme(given: RuleInput) -> Iterator[Finding]:
     if principal is None:
         return
     for entry in principal.entries:
-        match = OIDC_ARN_WITH_SCHEME.fullmatch(entry.value)
+        match = OIDC_PROVIDER_ARN_WITH_SCHEME.fullmatch(entry.value)
         if entry.kind != "Federated" or match is None:
             continue
         fixed = entry.value.replace(match.group(1), "", 1)

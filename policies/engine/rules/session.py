@@ -21,7 +21,7 @@ from ..findings import Finding
 from ..keys import lookup, sts_key_names
 from ..matching import action_matches
 from ..model import Condition, Statement
-from . import RuleInput, statement_rule
+from .registry import RuleInput, statement_rule
 
 SESSION_TAGS_PAGE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html"
 SOURCE_IDENTITY_PAGE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html"

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from ..codes import PAGES, finding_at
 from ..findings import Finding
 from ..parser import JMember, JNode
-from . import RuleInput, statement_rule
+from .registry import RuleInput, statement_rule
 
 _SESSION = re.compile(r"arn:([a-z-]+):sts::(\d{12}):assumed-role/([\w+=,.@-]+)/[\w+=,.@-]+")
 _ROLE = re.compile(r"arn:([a-z-]+):iam::(\d{12}):role/(?:[\x21-\x7e]*/)?([\w+=,.@-]+)")
