@@ -19,17 +19,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .aws.docs import (
+    CHECKS_PAGE,
+    CONDITION_KEYS_PAGE,
+    GUIDE,
+    OIDC_PAGE,
+    OPERATORS_PAGE,
+    PRINCIPAL_PAGE,
+    VARIABLES_PAGE,
+)
 from .findings import Finding, Severity
 from .parser import Span
 
 __all__ = ["CODES", "PAGES", "CodeInfo", "finding_at", "learn_more", "severity_of"]
 
-_GUIDE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
-_CHECKS = _GUIDE + "access-analyzer-reference-policy-checks.html"
-_PRINCIPAL = _GUIDE + "reference_policies_elements_principal.html"
-_OPERATORS = _GUIDE + "reference_policies_elements_condition_operators.html"
-_VARIABLES = _GUIDE + "reference_policies_variables.html"
-_OIDC = _GUIDE + "id_roles_create_for-idp_oidc.html"
+_GUIDE = GUIDE
+_CHECKS = CHECKS_PAGE
+_PRINCIPAL = PRINCIPAL_PAGE
+_OPERATORS = OPERATORS_PAGE
+_VARIABLES = VARIABLES_PAGE
+_OIDC = OIDC_PAGE
 
 #: AWS pages that findings link to when a more specific page helps.
 PAGES: dict[str, str] = {
@@ -43,7 +52,7 @@ PAGES: dict[str, str] = {
     "effect": _GUIDE + "reference_policies_elements_effect.html",
     "action": _GUIDE + "reference_policies_elements_action.html",
     "condition": _GUIDE + "reference_policies_elements_condition.html",
-    "condition_keys": _GUIDE + "reference_policies_condition-keys.html",
+    "condition_keys": CONDITION_KEYS_PAGE,
     "multivalued": _GUIDE + "reference_policies_condition-single-vs-multi-valued-context-keys.html",
     "quotas": _GUIDE + "reference_iam-quotas.html",
     "saml": _GUIDE + "id_roles_providers_create_saml_assertions.html",

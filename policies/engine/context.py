@@ -20,6 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .aws.actions import ACTION_NAME
 from .errors import InputTooLargeError, UsageError
 from .limits import MAX_CONTEXT_VALUES, MAX_STRING_CHARS
 from .matching import Arn, Caller, parse_arn, parse_caller
@@ -35,8 +36,6 @@ DERIVABLE_KEYS = (
     "aws:userid",
     "aws:username",
 )
-
-_ACTION = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9*?]+")
 
 
 @dataclass(slots=True)
@@ -233,7 +232,7 @@ def parse_request(raw: Any) -> Request:
             "account root ARN, a service principal, or a federated identity provider",
         )
     action = raw.get("action")
-    if not isinstance(action, str) or not _ACTION.fullmatch(action):
+    if not isinstance(action, str) or not ACTION_NAME.fullmatch(action):
         raise UsageError.about("request.action", "must be an action name such as 'sts:AssumeRole'")
     role_arn = raw.get("role_arn")
     role: Arn | None = None

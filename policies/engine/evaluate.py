@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .aws.actions import ASSUME_ACTIONS
 from .case import (
     IDENTITY_KEYS,
     Case,
@@ -51,9 +52,6 @@ __all__ = [
     "validate_cached",
 ]
 
-ASSUME_ACTIONS = frozenset(
-    {"sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml"}
-)
 
 #: Why a companion action is checked: the request passes session tags, or sets a
 #: source identity.

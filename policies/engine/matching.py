@@ -230,53 +230,9 @@ def match_principal_entry(
     if kind == "AWS":
         return _match_aws(value, caller, partition or "aws")
     if kind == "Service":
-        if caller.kind != "service":
-            return PrincipalMatch(
-                False,
-                None,
-                f"The principal {value} is a service principal, and the caller is not a service.",
-            )
-        if "*" in value or "?" in value:
-            return PrincipalMatch(
-                False,
-                None,
-                f"The service principal '{value}' has a wildcard, which AWS does not support "
-                "there.",
-            )
-        if value.lower() == (caller.service or "").lower():
-            return PrincipalMatch(True, "service", f"The service principal {value} is the caller.")
-        return PrincipalMatch(False, None, f"The service principal {value} is another service.")
+        return _match_service(value, caller)
     if kind == "Federated":
-        if caller.kind != "federated":
-            return PrincipalMatch(
-                False,
-                None,
-                f"The principal {value} is a federated identity provider, and the caller did not "
-                "sign in "
-                "through an identity provider.",
-            )
-        if "*" in value or "?" in value:
-            return PrincipalMatch(
-                False,
-                None,
-                f"The federated principal '{value}' has a wildcard, which AWS does not support "
-                "there.",
-            )
-        same = (
-            value.lower() == caller.text.lower()
-            if caller.provider in WELL_KNOWN_WEB_PROVIDERS
-            else value == caller.text
-        )
-        if same:
-            return PrincipalMatch(
-                True, "federated", f"The identity provider {value} is the one the caller used."
-            )
-        return PrincipalMatch(
-            False,
-            None,
-            f"The principal {value} is another identity provider than the caller's "
-            f"({caller.text}).",
-        )
+        return _match_federated(value, caller)
     if kind == "CanonicalUser":
         return PrincipalMatch(
             False,
@@ -289,6 +245,54 @@ def match_principal_entry(
         None,
         f"The key '{kind}' is not a principal type; AWS knows AWS, Service, Federated and "
         "CanonicalUser.",
+    )
+
+
+def _match_service(value: str, caller: Caller) -> PrincipalMatch:
+    if caller.kind != "service":
+        return PrincipalMatch(
+            False,
+            None,
+            f"The principal {value} is a service principal, and the caller is not a service.",
+        )
+    if "*" in value or "?" in value:
+        return PrincipalMatch(
+            False,
+            None,
+            f"The service principal '{value}' has a wildcard, which AWS does not support there.",
+        )
+    if value.lower() == (caller.service or "").lower():
+        return PrincipalMatch(True, "service", f"The service principal {value} is the caller.")
+    return PrincipalMatch(False, None, f"The service principal {value} is another service.")
+
+
+def _match_federated(value: str, caller: Caller) -> PrincipalMatch:
+    if caller.kind != "federated":
+        return PrincipalMatch(
+            False,
+            None,
+            f"The principal {value} is a federated identity provider, and the caller did not "
+            "sign in through an identity provider.",
+        )
+    if "*" in value or "?" in value:
+        return PrincipalMatch(
+            False,
+            None,
+            f"The federated principal '{value}' has a wildcard, which AWS does not support there.",
+        )
+    same = (
+        value.lower() == caller.text.lower()
+        if caller.provider in WELL_KNOWN_WEB_PROVIDERS
+        else value == caller.text
+    )
+    if same:
+        return PrincipalMatch(
+            True, "federated", f"The identity provider {value} is the one the caller used."
+        )
+    return PrincipalMatch(
+        False,
+        None,
+        f"The principal {value} is another identity provider than the caller's ({caller.text}).",
     )
 
 
@@ -326,26 +330,9 @@ def _match_aws(value: str, caller: Caller, partition: str) -> PrincipalMatch:
             "so this entry names nobody.",
         )
     if is_unique_id(value):
-        kind = unique_id_kind(value)
-        what = f"an IAM {kind}" if kind else "an IAM identity"
-        return PrincipalMatch(
-            False,
-            None,
-            f"The principal '{value}' is the unique id of {what}. AWS shows a unique id in a "
-            "trust policy when "
-            "the user or role it named was deleted; a new one with the same name gets a new id, "
-            "so this entry no longer names anyone.",
-        )
+        return _unique_id(value)
     if ACCOUNT_ID.fullmatch(value):
-        if value == caller.account:
-            return PrincipalMatch(
-                True,
-                "account",
-                f"The account id {value} names the whole account, and the caller belongs to it.",
-            )
-        return PrincipalMatch(
-            False, None, f"The account {value} is not the caller's account ({caller.account})."
-        )
+        return _match_account_id(value, caller)
     arn = parse_arn(value)
     if arn is None:
         return PrincipalMatch(
@@ -360,6 +347,35 @@ def _match_aws(value: str, caller: Caller, partition: str) -> PrincipalMatch:
             f"The principal {value} is in account {arn.account}, not the caller's "
             f"({caller.account}).",
         )
+    return _match_arn(value, arn, caller)
+
+
+def _unique_id(value: str) -> PrincipalMatch:
+    kind = unique_id_kind(value)
+    what = f"an IAM {kind}" if kind else "an IAM identity"
+    return PrincipalMatch(
+        False,
+        None,
+        f"The principal '{value}' is the unique id of {what}. AWS shows a unique id in a "
+        "trust policy when the user or role it named was deleted; a new one with the same "
+        "name gets a new id, so this entry no longer names anyone.",
+    )
+
+
+def _match_account_id(value: str, caller: Caller) -> PrincipalMatch:
+    if value == caller.account:
+        return PrincipalMatch(
+            True,
+            "account",
+            f"The account id {value} names the whole account, and the caller belongs to it.",
+        )
+    return PrincipalMatch(
+        False, None, f"The account {value} is not the caller's account ({caller.account})."
+    )
+
+
+def _match_arn(value: str, arn: Arn, caller: Caller) -> PrincipalMatch:
+    """An ARN of the caller's own account: the account, the user, the role or the session."""
     if arn.service == "iam" and arn.resource == "root":
         return PrincipalMatch(
             True,
@@ -374,20 +390,7 @@ def _match_aws(value: str, caller: Caller, partition: str) -> PrincipalMatch:
             False, None, f"The principal {value} is another identity than the caller."
         )
     if arn.service == "iam" and arn.resource.startswith("role/"):
-        if caller.kind == "role" and value == caller.arn:
-            return PrincipalMatch(
-                True, "role", f"The principal {value} is the role whose session makes the request."
-            )
-        if caller.kind == "session" and arn.resource.rsplit("/", 1)[-1] == caller.name:
-            return PrincipalMatch(
-                True,
-                "role",
-                f"The caller is a session of the role {value}, and naming a role also names "
-                "its sessions.",
-            )
-        return PrincipalMatch(
-            False, None, f"The principal {value} is another role than the caller's."
-        )
+        return _match_role(value, arn, caller)
     if arn.service == "sts" and arn.resource.startswith("assumed-role/"):
         if caller.kind == "session" and value == caller.arn:
             return PrincipalMatch(
@@ -399,3 +402,18 @@ def _match_aws(value: str, caller: Caller, partition: str) -> PrincipalMatch:
     if value == caller.arn:
         return PrincipalMatch(True, "exact", f"The principal {value} is the caller.")
     return PrincipalMatch(False, None, f"The principal {value} does not name the caller.")
+
+
+def _match_role(value: str, arn: Arn, caller: Caller) -> PrincipalMatch:
+    if caller.kind == "role" and value == caller.arn:
+        return PrincipalMatch(
+            True, "role", f"The principal {value} is the role whose session makes the request."
+        )
+    if caller.kind == "session" and arn.resource.rsplit("/", 1)[-1] == caller.name:
+        return PrincipalMatch(
+            True,
+            "role",
+            f"The caller is a session of the role {value}, and naming a role also names "
+            "its sessions.",
+        )
+    return PrincipalMatch(False, None, f"The principal {value} is another role than the caller's.")

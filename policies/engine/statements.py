@@ -15,15 +15,13 @@ from .matching import How, Piece, action_matches, arn_like_pieces, match_princip
 from .model import Policy, Statement, element, values_of
 from .results import EntryResult, LayerResult, PartResult, StatementResult, layer_decision
 
+PrincipalPart = tuple[PartResult, How | None]
 
-def _principal_part(statement: Statement, request: Request) -> tuple[PartResult, How | None]:
-    caller = request.caller
-    partition = None if request.role is None else request.role.partition
-    principal = statement.principal
-    negated = False
-    if principal is None:
-        principal = statement.not_principal
-        negated = True
+
+def _principal_part(statement: Statement, request: Request) -> PrincipalPart:
+    """Whether the statement's Principal (or NotPrincipal) names the caller, and how."""
+    negated = statement.principal is None
+    principal = statement.not_principal if negated else statement.principal
     if principal is None:
         return (
             PartResult(
@@ -35,92 +33,115 @@ def _principal_part(statement: Statement, request: Request) -> tuple[PartResult,
             ),
             None,
         )
-    element_name = "NotPrincipal" if negated else "Principal"
+    name = "NotPrincipal" if negated else "Principal"
     if principal.wildcard:
-        if negated:
-            return (
-                PartResult(
-                    element_name,
-                    False,
-                    'NotPrincipal "*" excludes everyone, so the statement names nobody.',
-                    request.principal,
-                    ["*"],
-                ),
-                None,
-            )
-        return (
-            PartResult(
-                element_name,
-                True,
-                '"Principal": "*" names everyone: every AWS account, every service and '
-                "every federated identity.",
-                request.principal,
-                ["*"],
-            ),
-            "wildcard",
+        return _wildcard_principal(name, negated, request)
+    partition = None if request.role is None else request.role.partition
+    entries = [
+        _entry_result(
+            entry.kind, entry.value, entry.span.line, entry.span.column, request, partition
         )
-    entries: list[EntryResult] = []
-    first_match: tuple[str, How | None] | None = None
-    for entry in principal.entries:
-        m = match_principal_entry(entry.kind, entry.value, caller, partition=partition)
-        reason = m.reason
-        entries.append(
-            EntryResult(
-                entry.kind, entry.value, m.matched, reason, entry.span.line, entry.span.column
-            )
-        )
-        if m.matched and first_match is None:
-            first_match = (reason, m.how)
-    shown = [f"{e.kind}: {e.value}" for e in entries]
+        for entry in principal.entries
+    ]
     if not entries:
         return (
             PartResult(
-                element_name,
+                name,
                 False,
-                f"The {element_name} element names no principal AWS can read, so it names nobody.",
+                f"The {name} element names no principal AWS can read, so it names nobody.",
                 request.principal,
                 [],
             ),
             None,
         )
     if negated:
-        if first_match is None:
-            return (
-                PartResult(
-                    element_name,
-                    True,
-                    f"NotPrincipal lists {len(entries)} principal(s) and none of them is the "
-                    "caller, so the statement covers the caller.",
-                    request.principal,
-                    shown,
-                    entries,
-                ),
-                "account",
-            )
+        return _not_principal(entries, request)
+    return _named_principal(entries, request)
+
+
+def _entry_result(
+    kind: str, value: str, line: int, column: int, request: Request, partition: str | None
+) -> tuple[EntryResult, How | None]:
+    m = match_principal_entry(kind, value, request.caller, partition=partition)
+    return EntryResult(kind, value, m.matched, m.reason, line, column), m.how
+
+
+def _wildcard_principal(name: str, negated: bool, request: Request) -> PrincipalPart:
+    if negated:
         return (
             PartResult(
-                element_name,
+                name,
                 False,
-                f"NotPrincipal excludes the caller: {first_match[0]}",
+                'NotPrincipal "*" excludes everyone, so the statement names nobody.',
                 request.principal,
-                shown,
-                entries,
+                ["*"],
             ),
             None,
         )
-    if first_match is not None:
+    return (
+        PartResult(
+            name,
+            True,
+            '"Principal": "*" names everyone: every AWS account, every service and '
+            "every federated identity.",
+            request.principal,
+            ["*"],
+        ),
+        "wildcard",
+    )
+
+
+def _not_principal(
+    entries: list[tuple[EntryResult, How | None]], request: Request
+) -> PrincipalPart:
+    results = [e for e, _ in entries]
+    shown = [f"{e.kind}: {e.value}" for e in results]
+    first = next((e for e in results if e.matched), None)
+    if first is None:
         return (
-            PartResult(element_name, True, first_match[0], request.principal, shown, entries),
-            first_match[1],
+            PartResult(
+                "NotPrincipal",
+                True,
+                f"NotPrincipal lists {len(results)} principal(s) and none of them is the "
+                "caller, so the statement covers the caller.",
+                request.principal,
+                shown,
+                results,
+            ),
+            "account",
         )
-    if len(entries) == 1:
-        reason = entries[0].reason
+    return (
+        PartResult(
+            "NotPrincipal",
+            False,
+            f"NotPrincipal excludes the caller: {first.reason}",
+            request.principal,
+            shown,
+            results,
+        ),
+        None,
+    )
+
+
+def _named_principal(
+    entries: list[tuple[EntryResult, How | None]], request: Request
+) -> PrincipalPart:
+    results = [e for e, _ in entries]
+    shown = [f"{e.kind}: {e.value}" for e in results]
+    for entry, how in entries:
+        if entry.matched:
+            return PartResult(
+                "Principal", True, entry.reason, request.principal, shown, results
+            ), how
+    if len(results) == 1:
+        reason = results[0].reason
     else:
+        first = results[0].reason
         reason = (
-            f"None of the {len(entries)} principals names the caller "
-            f"(for example: {entries[0].reason[0].lower()}{entries[0].reason[1:]})"
+            f"None of the {len(results)} principals names the caller "
+            f"(for example: {first[0].lower()}{first[1:]})"
         )
-    return PartResult(element_name, False, reason, request.principal, shown, entries), None
+    return PartResult("Principal", False, reason, request.principal, shown, results), None
 
 
 def _action_part(statement: Statement, action: str) -> PartResult:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
+from ..aws.docs import SESSION_TAGS_PAGE, SOURCE_IDENTITY_PAGE, STS_SERVICE_PAGE
 from ..codes import PAGES, finding_at
 from ..findings import Finding
 from ..keys import lookup, sts_key_names
@@ -23,8 +24,6 @@ from ..matching import action_matches
 from ..model import Condition, Statement
 from .registry import RuleInput, statement_rule
 
-SESSION_TAGS_PAGE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html"
-SOURCE_IDENTITY_PAGE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html"
 _TAG_KEY_PREFIXES = ("aws:principaltag", "aws:requesttag", "aws:resourcetag", "iam:resourcetag")
 _SESSION_TAG_KEYS = ("aws:tagkeys", "sts:transitivetagkeys")
 
@@ -103,6 +102,5 @@ def invalid_sts_condition_key(given: RuleInput) -> Iterator[Finding]:
             "carries it: the condition tests a missing key (a positive operator is then "
             f"false, a negated one true).{hint}",
             condition.key_span,
-            "https://docs.aws.amazon.com/service-authorization/latest/reference/"
-            "list_awssecuritytokenservice.html",
+            STS_SERVICE_PAGE,
         )

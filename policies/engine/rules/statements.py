@@ -10,16 +10,13 @@ role, for one) use ``"Sid": ""``, and the editor promises no finding on them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from ..aws.arns import ROLE_ARN, SESSION_ARN
 from ..codes import PAGES, finding_at
 from ..findings import Finding
 from ..parser import JMember, JNode
 from .registry import RuleInput, statement_rule
-
-_SESSION = re.compile(r"arn:([a-z-]+):sts::(\d{12}):assumed-role/([\w+=,.@-]+)/[\w+=,.@-]+")
-_ROLE = re.compile(r"arn:([a-z-]+):iam::(\d{12}):role/(?:[\x21-\x7e]*/)?([\w+=,.@-]+)")
 
 
 @statement_rule
@@ -30,11 +27,11 @@ def redundant_principal_in_role_trust_policy(given: RuleInput) -> Iterator[Findi
         return
     roles: dict[tuple[str, str, str], str] = {}
     for entry in principal.entries:
-        match = _ROLE.fullmatch(entry.value) if entry.kind == "AWS" else None
+        match = ROLE_ARN.fullmatch(entry.value) if entry.kind == "AWS" else None
         if match is not None:
             roles[(match.group(1), match.group(2), match.group(3))] = entry.value
     for entry in principal.entries:
-        match = _SESSION.fullmatch(entry.value) if entry.kind == "AWS" else None
+        match = SESSION_ARN.fullmatch(entry.value) if entry.kind == "AWS" else None
         parent = None if match is None else roles.get(match.groups())  # type: ignore[arg-type]
         if parent is None:
             continue
