@@ -35,6 +35,7 @@ from .decide import ActionOutcome, IdentitySide, Reason, decide_action
 from .explain import Sentence, explain_result
 from .findings import Finding
 from .results import Decision, LayerResult
+from .statements import identity_statement, trust_statement
 
 __all__ = [
     "ASSUME_ACTIONS",
@@ -46,9 +47,13 @@ __all__ = [
     "Reason",
     "clear_caches",
     "companion_actions",
+    "decide_action",
     "evaluate_case",
+    "identity_statement",
     "load_cached",
+    "parse_case",
     "policy_text",
+    "trust_statement",
     "validate_cached",
 ]
 

@@ -24,14 +24,34 @@ from .aws.docs import (
     STS_COMPARISON_PAGE,
     SWITCH_ROLE_API_PAGE,
 )
-from .results import Decision, StatementResult
+from .results import (  # re-exported: the trace dataclasses lived here before results.py
+    Decision,
+    EntryResult,
+    LayerResult,
+    PartResult,
+    StatementResult,
+    layer_decision,
+    statement_label,
+)
 
 if TYPE_CHECKING:
     from .context import Request
     from .decide import ActionOutcome, Reason
     from .evaluate import EvaluationResult
 
-__all__ = ["Sentence", "explain_result", "final_line", "statement_sentence"]
+__all__ = [
+    "Decision",
+    "EntryResult",
+    "LayerResult",
+    "PartResult",
+    "Sentence",
+    "StatementResult",
+    "explain_result",
+    "final_line",
+    "layer_decision",
+    "statement_label",
+    "statement_sentence",
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -347,13 +347,13 @@ def _build(  # one pass per token, long on purpose: timed by bench/engine.py
             pos = start + len(string)
             column = start - line_start + 1
             span = new(span_type, (line, column, line, column + pos - start, start, pos))
-            value: object = scanstring(text, start + 1, True)[0] if "\\" in string else string[1:-1]
-            if len(value) > max_string:  # type: ignore[arg-type]
+            value: str = scanstring(text, start + 1, True)[0] if "\\" in string else string[1:-1]
+            if len(value) > max_string:
                 raise _string_too_long(text, start, max_string)
             if state in (_KEY_OR_CLOSE, _KEY):
                 if len(items) >= max_items:  # type: ignore[arg-type]
                     raise _too_many(text, start, "object", max_items)
-                key = value  # type: ignore[assignment]
+                key = value
                 key_span = span
                 state = _COLON
                 continue

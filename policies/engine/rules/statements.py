@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from ..aws.arns import ROLE_ARN, SESSION_ARN
 from ..codes import PAGES, finding_at
 from ..findings import Finding
-from ..parser import JMember, JNode
+from ..parser import JNode
 from .registry import RuleInput, statement_rule
 
 
@@ -32,7 +32,9 @@ def redundant_principal_in_role_trust_policy(given: RuleInput) -> Iterator[Findi
             roles[(match.group(1), match.group(2), match.group(3))] = entry.value
     for entry in principal.entries:
         match = SESSION_ARN.fullmatch(entry.value) if entry.kind == "AWS" else None
-        parent = None if match is None else roles.get(match.groups())  # type: ignore[arg-type]
+        parent = (
+            None if match is None else roles.get((match.group(1), match.group(2), match.group(3)))
+        )
         if parent is None:
             continue
         yield finding_at(
@@ -49,7 +51,7 @@ def _fingerprint(node: JNode, text: str) -> tuple[tuple[str, str], ...]:
     """A statement's members other than Sid, as (key, value text without whitespace)."""
     if node.kind != "object":
         return ()
-    members: list[JMember] = node.value  # type: ignore[assignment]
+    members = node.members
     return tuple(
         sorted(
             (m.key, "".join(text[m.value.span.offset : m.value.span.end_offset].split()))
