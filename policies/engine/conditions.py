@@ -129,9 +129,16 @@ class ConditionResult:
     policy_values: list[str]  # as written in the policy
     effective_values: list[str]  # after policy variables (unresolved ones as written)
     matched: bool
-    reason: str
+    why: str | Callable[[], str]  # the reason, or how to write it when it is asked for
     line: int | None = None  # where the condition key is in the policy text
     column: int | None = None
+
+    @property
+    def reason(self) -> str:
+        """Why the condition came out as it did (written on first use)."""
+        if not isinstance(self.why, str):
+            self.why = self.why()
+        return self.why
 
     def to_dict(self) -> dict[str, Any]:
         if self.request_values is None:
@@ -166,6 +173,11 @@ def _q(text: str, limit: int = 120) -> str:
     if len(text) > limit:
         text = text[:limit] + "…"
     return "'" + text + "'"
+
+
+def _qvalues(values: Sequence[str]) -> str:
+    """The first eight request values, quoted."""
+    return ", ".join(_q(v) for v in values[:8])
 
 
 def _qlist(values: Sequence[str], hit: bool = False) -> str:
@@ -208,9 +220,11 @@ def _work(spec: OperatorSpec, subs: list[Substituted], request_values: list[str]
     return len(request_values) * max(1, len(usable))
 
 
+#: Writes the reason of a verdict; called only when the reason is read.
+Why = Callable[[], str]
 #: A verdict: whether the condition holds, why, and the policy values after variables
 #: (``None``: as written).
-Verdict = tuple[bool, str, list[str] | None]
+Verdict = tuple[bool, Why, list[str] | None]
 
 
 def evaluate_condition(
@@ -257,12 +271,14 @@ def _verdict(
     if spec is None:
         return (
             False,
-            f"'{operator}' is not a condition operator AWS knows, so this condition can never "
-            "be true (and AWS would refuse the policy).",
+            lambda: (
+                f"'{operator}' is not a condition operator AWS knows, so this condition can never "
+                "be true (and AWS would refuse the policy)."
+            ),
             None,
         )
     if not policy_texts:
-        return False, f"{operator} on {key} lists no values, so it can never be true.", None
+        return False, lambda: f"{operator} on {key} lists no values, so it can never be true.", None
     # Absent, or present with no values. For a set operator, a key whose values are
     # only empty strings is the "null data set" of the multivalued-keys page
     # (reference_policies_condition-single-vs-multi-valued-context-keys.html).
@@ -279,7 +295,7 @@ def _verdict(
 def _null_verdict(key: str, policy_texts: list[str], missing: bool) -> Verdict:
     wanted = [parse_bool(t) for t in policy_texts]
     if any(w is None for w in wanted):
-        return False, f"Null takes only true or false, not {_qlist(policy_texts)}.", None
+        return False, lambda: f"Null takes only true or false, not {_qlist(policy_texts)}.", None
     ok = missing in wanted
     state = "is not in the request" if missing else "is in the request"
     need = "absent" if True in wanted and False not in wanted else "present"
@@ -288,8 +304,10 @@ def _null_verdict(key: str, policy_texts: list[str], missing: bool) -> Verdict:
     verdict = "true" if ok else "false"
     return (
         ok,
-        f"The key {key} {state}; Null with {_qlist(policy_texts)} needs it "
-        f"{need}, so the condition is {verdict}.",
+        lambda: (
+            f"The key {key} {state}; Null with {_qlist(policy_texts)} needs it "
+            f"{need}, so the condition is {verdict}."
+        ),
         None,
     )
 
@@ -299,36 +317,46 @@ def _missing_verdict(spec: OperatorSpec, key: str) -> Verdict:
     if spec.if_exists:
         return (
             True,
-            f"The key {key} is not in the request, and {spec.full_name} is true "
-            "when the key is missing (that is what IfExists means).",
+            lambda: (
+                f"The key {key} is not in the request, and {spec.full_name} is true "
+                "when the key is missing (that is what IfExists means)."
+            ),
             None,
         )
     if spec.set_operator == "ForAllValues":
         return (
             True,
-            f"The key {key} is not in the request (or has no values); ForAllValues is "
-            "true when there is nothing to check. Pair it with a Null check if that is "
-            "not what you want.",
+            lambda: (
+                f"The key {key} is not in the request (or has no values); ForAllValues is "
+                "true when there is nothing to check. Pair it with a Null check if that is "
+                "not what you want."
+            ),
             None,
         )
     if spec.set_operator == "ForAnyValue":
         return (
             False,
-            f"The key {key} is not in the request (or has no values); ForAnyValue "
-            "needs at least one value that matches, so the condition is false.",
+            lambda: (
+                f"The key {key} is not in the request (or has no values); ForAnyValue "
+                "needs at least one value that matches, so the condition is false."
+            ),
             None,
         )
     if spec.negated:
         return (
             True,
-            f"The key {key} is not in the request; a negated operator such as "
-            f"{spec.name} is true when the key is missing.",
+            lambda: (
+                f"The key {key} is not in the request; a negated operator such as "
+                f"{spec.name} is true when the key is missing."
+            ),
             None,
         )
     return (
         False,
-        f"The key {key} is not in the request, so {spec.name} cannot match and the "
-        "condition is false.",
+        lambda: (
+            f"The key {key} is not in the request, so {spec.name} cannot match and the "
+            "condition is false."
+        ),
         None,
     )
 
@@ -372,14 +400,16 @@ def _compare_verdict(
             ok, reason = _set_verdict(spec, key, request_values, effective, positive)
     except Incomparable as exc:
         return _incomparable(spec, key, exc, effective)
-    return ok, reason + _variable_note(spec, subs), effective
+    return ok, lambda: reason() + _variable_note(spec, subs), effective
 
 
 def _incomparable(spec: OperatorSpec, key: str, exc: Incomparable, effective: list[str]) -> Verdict:
     return (
         False,
-        f"{spec.full_name} on {key}: {exc.what}, so AWS cannot compare the values and "
-        "the condition is false.",
+        lambda: (
+            f"{spec.full_name} on {key}: {exc.what}, so AWS cannot compare the values and "
+            "the condition is false."
+        ),
         effective,
     )
 
@@ -390,7 +420,7 @@ def _plain_verdict(
     request_values: list[str],
     effective: list[str],
     positive: Callable[[str], bool],
-) -> tuple[bool, str]:
+) -> tuple[bool, Why]:
     """No set operator: several request values are OR'ed (negated: none may match)."""
     # Every value is read, as AWS reads them all: a value of the wrong type makes the
     # condition false even after a match.
@@ -400,16 +430,22 @@ def _plain_verdict(
     verdict = "true" if ok else "false"
     if len(request_values) == 1:
         rel = spec.relation if any_hit else "not " + spec.relation
-        return ok, (
-            f"{spec.full_name} on {key}: the request's value {_q(request_values[0])} is {rel} "
-            f"{_qlist(effective, any_hit)}, so the condition is {verdict}."
+        return (
+            ok,
+            lambda: (
+                f"{spec.full_name} on {key}: the request's value {_q(request_values[0])} is {rel} "
+                f"{_qlist(effective, any_hit)}, so the condition is {verdict}."
+            ),
         )
-    return ok, (
-        f"{spec.full_name} on {key}: the request carries several values "
-        f"({', '.join(_q(r) for r in request_values[:8])}) and no "
-        "ForAnyValue/ForAllValues qualifier; "
-        + ("at least one of them is " if any_hit else "none of them is ")
-        + f"{spec.relation} {_qlist(effective)}, so the condition is {verdict}."
+    return (
+        ok,
+        lambda: (
+            f"{spec.full_name} on {key}: the request carries several values "
+            f"({', '.join(_q(r) for r in request_values[:8])}) and no "
+            "ForAnyValue/ForAllValues qualifier; "
+            + ("at least one of them is " if any_hit else "none of them is ")
+            + f"{spec.relation} {_qlist(effective)}, so the condition is {verdict}."
+        ),
     )
 
 
@@ -419,32 +455,45 @@ def _set_verdict(
     request_values: list[str],
     effective: list[str],
     positive: Callable[[str], bool],
-) -> tuple[bool, str]:
+) -> tuple[bool, Why]:
     """ForAllValues: every request value must match; ForAnyValue: at least one."""
     per_value = [(not positive(r)) if spec.negated else positive(r) for r in request_values]
     base = ("not " if spec.negated else "") + spec.relation
-    shown = ", ".join(_q(r) for r in request_values[:8])
     if spec.set_operator == "ForAllValues":
         failing = [r for r, good in zip(request_values, per_value, strict=True) if not good]
         if not failing:
-            return True, (
-                f"{spec.full_name} on {key}: every request value ({shown}) is {base} "
-                f"{_qlist(effective)}, so the condition is true."
+            return (
+                True,
+                lambda: (
+                    f"{spec.full_name} on {key}: every request value "
+                    f"({_qvalues(request_values)}) is {base} {_qlist(effective)}, so the "
+                    "condition is true."
+                ),
             )
-        return False, (
-            f"{spec.full_name} on {key}: the request value {_q(failing[0])} is not "
-            f"{base} {_qlist(effective)}, and ForAllValues needs every value to be, so "
-            "the condition is false."
+        return (
+            False,
+            lambda: (
+                f"{spec.full_name} on {key}: the request value {_q(failing[0])} is not "
+                f"{base} {_qlist(effective)}, and ForAllValues needs every value to be, so "
+                "the condition is false."
+            ),
         )
     passing = [r for r, good in zip(request_values, per_value, strict=True) if good]
     if passing:
-        return True, (
-            f"{spec.full_name} on {key}: the request value {_q(passing[0])} is "
-            f"{base} {_qlist(effective)}, so the condition is true."
+        return (
+            True,
+            lambda: (
+                f"{spec.full_name} on {key}: the request value {_q(passing[0])} is "
+                f"{base} {_qlist(effective)}, so the condition is true."
+            ),
         )
-    return False, (
-        f"{spec.full_name} on {key}: none of the request values ({shown}) is {base} "
-        f"{_qlist(effective)}, so the condition is false."
+    return (
+        False,
+        lambda: (
+            f"{spec.full_name} on {key}: none of the request values "
+            f"({_qvalues(request_values)}) is {base} {_qlist(effective)}, so the condition "
+            "is false."
+        ),
     )
 
 

@@ -30,7 +30,7 @@ def run_rules(policy: Policy, role_account: str | None) -> Iterator[Finding]:
     if policy.root.kind != "object":
         return
     for statement in policy.statements:
-        given = RuleInput(statement, policy, role_account)
+        given = RuleInput.of(statement, policy, role_account)
         for rule in RULES:
             yield from rule(given)
 

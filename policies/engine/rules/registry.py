@@ -8,7 +8,7 @@ statement; :func:`policies.engine.rules.run_rules` runs them all.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..findings import Finding
 from ..model import Policy, Statement
@@ -39,11 +39,13 @@ class RuleInput:
     statement: Statement
     policy: Policy
     role_account: str | None
+    #: The statement's elements by name (for a name written twice, the last).
+    members: dict[str, JMember] = field(default_factory=dict)
 
-    @property
-    def members(self) -> dict[str, JMember]:
-        """The statement's elements by name (for a name written twice, the last)."""
-        return {member.key: member for member in self.statement.node.members}
+    @classmethod
+    def of(cls, statement: Statement, policy: Policy, role_account: str | None) -> RuleInput:
+        members = {member.key: member for member in statement.node.members}
+        return cls(statement, policy, role_account, members)
 
 
 DocumentRule = Callable[[PolicyInput], Iterator[Finding]]

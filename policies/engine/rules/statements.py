@@ -16,7 +16,7 @@ from ..aws.arns import ROLE_ARN, SESSION_ARN
 from ..codes import PAGES, finding_at
 from ..findings import Finding
 from ..parser import JNode
-from .registry import RuleInput, statement_rule
+from .registry import PolicyInput, RuleInput, document_rule, statement_rule
 
 
 @statement_rule
@@ -61,23 +61,24 @@ def _fingerprint(node: JNode, text: str) -> tuple[tuple[str, str], ...]:
     )
 
 
-@statement_rule
-def redundant_statement(given: RuleInput) -> Iterator[Finding]:
+@document_rule
+def redundant_statement(given: PolicyInput) -> Iterator[Finding]:
     """A statement that repeats an earlier one (Sid aside)."""
-    statement, text = given.statement, given.policy.text
-    if statement.index == 0:
+    statements = given.policy.statements
+    if len(statements) < 2:
         return
-    mine = _fingerprint(statement.node, text)
-    for earlier in given.policy.statements:
-        if earlier.index >= statement.index or _fingerprint(earlier.node, text) != mine:
+    text = given.policy.text
+    seen: dict[tuple[tuple[str, str], ...], int] = {}
+    for statement in statements:
+        mine = _fingerprint(statement.node, text)
+        earlier = seen.setdefault(mine, statement.index)
+        if earlier == statement.index:
             continue
+        span = statement.node.span
         yield finding_at(
             "REDUNDANT_STATEMENT",
-            f"This statement repeats statement {earlier.index + 1} and grants nothing more. "
+            f"This statement repeats statement {earlier + 1} and grants nothing more. "
             "Remove one of them: two copies tend to drift apart when one is edited.",
-            statement.node.span._replace(
-                end_line=statement.node.span.line, end_column=statement.node.span.column + 1
-            ),
+            span._replace(end_line=span.line, end_column=span.column + 1),
             PAGES["statement"],
         )
-        return
