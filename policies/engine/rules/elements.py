@@ -18,7 +18,7 @@ from .common import (
     unknown_element,
     variable_in_element,
 )
-from .registry import RuleInput, statement_rule
+from .registry import PolicyInput, RuleInput, document_rule, statement_rule
 
 STATEMENT_ELEMENTS = (
     "Sid",
@@ -56,23 +56,17 @@ def statement_elements(given: RuleInput) -> Iterator[Finding]:
             )
 
 
-def _earlier_sids(given: RuleInput) -> set[str]:
-    """The non-empty Sids of the statements before this one."""
-    out: set[str] = set()
-    for statement in given.policy.statements[: given.statement.index]:
-        node = element(statement.node, "Sid")
-        if node is not None and node.kind == "string" and node.text:
-            out.add(node.text)
-    return out
-
-
-@statement_rule
-def statement_sid(given: RuleInput) -> Iterator[Finding]:
+@document_rule
+def statement_sids(given: PolicyInput) -> Iterator[Finding]:
     """A Sid is text of letters and digits, unique in the policy."""
-    member = given.members.get("Sid")
-    if member is None:
-        return
-    node = member.value
+    seen: set[str] = set()
+    for statement in given.policy.statements:
+        node = element(statement.node, "Sid")
+        if node is not None:
+            yield from _sid(given, node, seen)
+
+
+def _sid(ctx: Checked, node: JNode, seen: set[str]) -> Iterator[Finding]:
     if node.kind != "string":
         yield finding(
             "DATA_TYPE_MISMATCH",
@@ -85,7 +79,7 @@ def statement_sid(given: RuleInput) -> Iterator[Finding]:
     if sid == "":
         return  # an empty Sid is valid; AWS's own examples use it
     if "${" in sid:
-        yield from variable_in_element(given, "Sid", node.span)
+        yield from variable_in_element(ctx, "Sid", node.span)
     elif not _SID.fullmatch(sid):
         yield finding(
             "UNSUPPORTED_SID",
@@ -95,7 +89,7 @@ def statement_sid(given: RuleInput) -> Iterator[Finding]:
             node.span,
             PAGES["sid"],
         )
-    if sid in _earlier_sids(given):
+    if sid in seen:
         yield finding(
             "UNIQUE_SIDS_REQUIRED",
             f'The Sid "{sid}" is already used by an earlier statement; in IAM each Sid '
@@ -103,6 +97,7 @@ def statement_sid(given: RuleInput) -> Iterator[Finding]:
             node.span,
             PAGES["sid"],
         )
+    seen.add(sid)
 
 
 @statement_rule

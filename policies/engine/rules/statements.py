@@ -10,12 +10,12 @@ role, for one) use ``"Sid": ""``, and the editor promises no finding on them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 
 from ..aws.arns import ROLE_ARN, SESSION_ARN
 from ..codes import PAGES, finding_at
 from ..findings import Finding
-from ..parser import JNode
+from ..model import Statement, Value
 from .registry import PolicyInput, RuleInput, document_rule, statement_rule
 
 
@@ -47,17 +47,29 @@ def redundant_principal_in_role_trust_policy(given: RuleInput) -> Iterator[Findi
         )
 
 
-def _fingerprint(node: JNode, text: str) -> tuple[tuple[str, str], ...]:
-    """A statement's members other than Sid, as (key, value text without whitespace)."""
-    if node.kind != "object":
-        return ()
-    members = node.members
-    return tuple(
-        sorted(
-            (m.key, "".join(text[m.value.span.offset : m.value.span.end_offset].split()))
-            for m in members
-            if m.key != "Sid"
-        )
+def _texts(values: list[Value] | None) -> tuple[str, ...] | None:
+    return None if values is None else tuple(sorted(v.text for v in values))
+
+
+def _fingerprint(statement: Statement) -> Hashable:
+    """What a statement grants, read from the model (Sid and layout aside)."""
+    principal = statement.principal
+    principals = (
+        None
+        if principal is None
+        else (principal.wildcard, tuple(sorted((e.kind, e.value) for e in principal.entries)))
+    )
+    conditions = sorted(
+        (c.operator, c.key, tuple(v.text for v in c.values)) for c in statement.conditions
+    )
+    return (
+        statement.effect,
+        principals,
+        _texts(statement.actions),
+        _texts(statement.not_actions),
+        statement.not_principal is not None,
+        statement.has_resource or statement.has_not_resource,
+        tuple(conditions),
     )
 
 
@@ -67,10 +79,9 @@ def redundant_statement(given: PolicyInput) -> Iterator[Finding]:
     statements = given.policy.statements
     if len(statements) < 2:
         return
-    text = given.policy.text
-    seen: dict[tuple[tuple[str, str], ...], int] = {}
+    seen: dict[Hashable, int] = {}
     for statement in statements:
-        mine = _fingerprint(statement.node, text)
+        mine = _fingerprint(statement)
         earlier = seen.setdefault(mine, statement.index)
         if earlier == statement.index:
             continue
