@@ -1,8 +1,9 @@
 """Reading a case: its policies (cached by text) and its request.
 
-The editor sends the same text many times (for evaluate() and describe()), so
-policies are cached by their text; 32 entries bound the memory a flood of large
-texts can hold.
+The editor sends the same text many times (for evaluate() and describe()), and a
+grader or a benchmark sends hundreds of different ones, so policies are cached by
+their text: 1,024 entries for texts of a trust policy's size, 32 for larger ones,
+which bounds the memory a flood of large texts can hold.
 """
 
 from __future__ import annotations
@@ -34,19 +35,52 @@ def policy_text(source: Any, where: str) -> str:
     raise UsageError.about(where, "must be a JSON object or the policy text as a string")
 
 
-@lru_cache(maxsize=32)
-def load_text(text: str) -> tuple[Policy | None, tuple[Finding, ...]]:
+#: Texts up to this size (a role trust policy's quota is 2,048 characters without
+#: whitespace) are cached in the large cache; longer ones, which only a hostile or
+#: broken input reaches, share a small one, so memory stays bounded either way.
+SMALL_TEXT_CHARS = 8_192
+
+
+@lru_cache(maxsize=1024)
+def _load_small(text: str) -> tuple[Policy | None, tuple[Finding, ...]]:
     policy, findings = load_policy(text)
     return policy, tuple(findings)
 
 
 @lru_cache(maxsize=32)
-def validate_text(text: str, role_account: str | None = None) -> tuple[Finding, ...]:
+def _load_large(text: str) -> tuple[Policy | None, tuple[Finding, ...]]:
+    policy, findings = load_policy(text)
+    return policy, tuple(findings)
+
+
+def load_text(text: str) -> tuple[Policy | None, tuple[Finding, ...]]:
+    """The policy read from ``text`` and the findings that stopped it (cached)."""
+    return _load_small(text) if len(text) <= SMALL_TEXT_CHARS else _load_large(text)
+
+
+@lru_cache(maxsize=1024)
+def _validate_small(text: str, role_account: str | None) -> tuple[Finding, ...]:
+    return _validate(text, role_account)
+
+
+@lru_cache(maxsize=32)
+def _validate_large(text: str, role_account: str | None) -> tuple[Finding, ...]:
+    return _validate(text, role_account)
+
+
+def _validate(text: str, role_account: str | None) -> tuple[Finding, ...]:
     # Parse once: validation reads the same cached Policy the evaluation uses.
     policy, findings = load_text(text)
     if policy is None:
         return findings
     return tuple(validate_loaded(policy, role_account=role_account))
+
+
+def validate_text(text: str, role_account: str | None = None) -> tuple[Finding, ...]:
+    """The findings of the policy in ``text`` (cached by text and role account)."""
+    if len(text) <= SMALL_TEXT_CHARS:
+        return _validate_small(text, role_account)
+    return _validate_large(text, role_account)
 
 
 def load_cached(source: str | Mapping[str, Any]) -> Policy | None:
@@ -64,8 +98,8 @@ def clear_caches() -> None:
     from .conditions import parse_operator
     from .matching import compile_pieces
 
-    load_text.cache_clear()
-    validate_text.cache_clear()
+    for cache in (_load_small, _load_large, _validate_small, _validate_large):
+        cache.cache_clear()
     compile_pieces.cache_clear()
     parse_operator.cache_clear()
 
