@@ -491,6 +491,7 @@ _ALL: tuple[CodeInfo, ...] = (
         "missing-action-for-condition-key",
         deviates=True,
     ),
+    _aa("INVALID_DATE_VALUE", "warning", "A date written as epoch seconds", "invalid-date-value"),
     _aa(
         "SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED",
         "warning",

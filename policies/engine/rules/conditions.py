@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterator
 
+from ..aws.keys import KeyInfo, global_key_names, lookup
 from ..aws.operators import OPERATOR_NAMES, OPERATORS, OPERATORS_BY_LOWER, SET_PREFIXES
 from ..codes import PAGES
 from ..findings import Finding
-from ..keys import KeyInfo, global_key_names, lookup
 from ..parser import JMember, JNode, Span
 from .common import Checked, check_unique_keys, close, finding
 from .registry import RuleInput, statement_rule

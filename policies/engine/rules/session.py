@@ -17,9 +17,9 @@ import difflib
 from collections.abc import Iterator
 
 from ..aws.docs import SESSION_TAGS_PAGE, SOURCE_IDENTITY_PAGE, STS_SERVICE_PAGE
+from ..aws.keys import lookup, sts_key_names
 from ..codes import PAGES, finding_at
 from ..findings import Finding
-from ..keys import lookup, sts_key_names
 from ..matching import action_matches
 from ..model import Condition, Statement
 from .registry import RuleInput, statement_rule

@@ -19,6 +19,7 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _DATE = re.compile(
     r"-?\d+|\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 )
+_EPOCH = re.compile(r"-?\d+")
 _MISSING_BRACE_HINT = "Close every ${ with a }, as in ${aws:username}."
 _OPERATOR_ANCHORS = {
     "TYPE_MISMATCH_NUMBER": "#Conditions_Numeric",
@@ -129,6 +130,8 @@ def _variables_replaced(
 def _typed_value(base: str, key: str, text: str, span: Span) -> Iterator[Finding]:
     """A value of the operator's type (number, date, IP range, ...), well written."""
     problem = value_problem(base, text)
+    if problem is None and base.startswith("Date") and _EPOCH.fullmatch(text):
+        yield from _epoch_date(key, text, span)
     if problem is None and base in ("IpAddress", "NotIpAddress"):
         network = _network(text)
         if "/" in text and not _is_strict_network(text):
@@ -149,6 +152,21 @@ def _typed_value(base: str, key: str, text: str, span: Span) -> Iterator[Finding
             span,
             PAGES["operators"] + _OPERATOR_ANCHORS.get(code, ""),
         )
+
+
+def _epoch_date(key: str, text: str, span: Span) -> Iterator[Finding]:
+    """Access Analyzer's "Invalid date value": epoch seconds may not resolve as expected
+    (access-analyzer-reference-policy-checks.html); aws:EpochTime is epoch by nature."""
+    if key.lower() == "aws:epochtime":
+        return
+    yield finding(
+        "INVALID_DATE_VALUE",
+        f'The date "{text}" is written as epoch seconds, which might not resolve to the '
+        "moment you expect. Write it in the W3C date format, such as 2026-01-31 or "
+        "2026-01-31T12:00:00Z.",
+        span,
+        PAGES["operators"] + "#Conditions_Date",
+    )
 
 
 def value_problem(base: str, text: str) -> tuple[str, str] | None:
