@@ -1,4 +1,4 @@
-"""The GitHub lessons say how the editor grades owner-wide and any-owner subjects; the engine agrees."""
+"""The GitHub lessons grade owner-wide and any-owner subjects as the engine does."""
 
 from __future__ import annotations
 
