@@ -110,9 +110,9 @@ def dashboard_summary(*, user: AbstractBaseUser) -> Summary:
         )
     )
     solved = set(
-        ExerciseAttempt.objects.filter(user=user, passed=True, phase="policy").values_list(
-            "exercise_id", flat=True
-        )
+        ExerciseAttempt.objects.filter(
+            user=user, passed=True, phase=ExerciseAttempt.Phase.POLICY
+        ).values_list("exercise_id", flat=True)
     )
     exercises_left = Exercise.objects.exclude(pk__in=solved)
     tracks = [

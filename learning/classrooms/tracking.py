@@ -89,7 +89,7 @@ def _facts(assignments: Sequence[Assignment], users) -> _Facts:
     if exercise_ids:
         rows = (
             ExerciseAttempt.objects.filter(
-                user__in=users, exercise_id__in=exercise_ids, phase="policy"
+                user__in=users, exercise_id__in=exercise_ids, phase=ExerciseAttempt.Phase.POLICY
             )
             .values("user_id", "exercise_id")
             .annotate(solved=Min("created", filter=Q(passed=True)))

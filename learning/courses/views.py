@@ -72,7 +72,7 @@ def course_map(request: HttpRequest) -> HttpResponse:
     )
     solved = set(
         owned_by(ExerciseAttempt.objects, learner)
-        .filter(passed=True, phase="policy")
+        .filter(passed=True, phase=ExerciseAttempt.Phase.POLICY)
         .values_list("exercise_id", flat=True)
     )
     exercises_by_lesson: dict[int, list[Exercise]] = {}
@@ -106,7 +106,7 @@ def _lesson_context(request: HttpRequest, lesson: Lesson, **extra: Any) -> dict[
     exercises = list(lesson.exercises.all())
     solved = set(
         owned_by(ExerciseAttempt.objects, learner)
-        .filter(exercise__in=exercises, passed=True, phase="policy")
+        .filter(exercise__in=exercises, passed=True, phase=ExerciseAttempt.Phase.POLICY)
         .values_list("exercise_id", flat=True)
     )
     for exercise in exercises:
@@ -213,9 +213,11 @@ def _attack_session_key(exercise: Exercise) -> str:
 def _exercise_context(request: HttpRequest, exercise: Exercise, **extra: Any) -> dict[str, Any]:
     learner = learner_for(request)
     attempts = owned_by(ExerciseAttempt.objects, learner).filter(exercise=exercise)
-    solved_attempt = attempts.filter(passed=True, phase="policy").first()
+    solved_attempt = attempts.filter(passed=True, phase=ExerciseAttempt.Phase.POLICY).first()
     attack_request = request.session.get(_attack_session_key(exercise))
-    last_policy = attempts.filter(phase="policy").values_list("policy", flat=True).first()
+    last_policy = (
+        attempts.filter(phase=ExerciseAttempt.Phase.POLICY).values_list("policy", flat=True).first()
+    )
     policy = extra.pop("policy", None) or last_policy or exercise.starting_policy
     return {
         "exercise": exercise,
@@ -228,7 +230,7 @@ def _exercise_context(request: HttpRequest, exercise: Exercise, **extra: Any) ->
         "solved_attempt": solved_attempt,
         "solution_html": highlight_policy(exercise.solution),
         "solved_policy_html": highlight_policy(solved_attempt.policy) if solved_attempt else "",
-        "attempt_count": attempts.filter(phase="policy").count(),
+        "attempt_count": attempts.filter(phase=ExerciseAttempt.Phase.POLICY).count(),
         **extra,
     }
 

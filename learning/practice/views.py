@@ -19,7 +19,7 @@ from config.web import MAX_POLICY_FIELD, render_page
 from learning.content.exam_info import EXAM_INFO, TOPICS
 from learning.content.rendering import highlight_policy
 from learning.learners import learner_for, owned_by
-from learning.models import ExamAttempt, Question
+from learning.models import ExamAttempt, Question, QuestionAnswer
 from learning.practice import bank, exams, mastery, scheduling
 from learning.practice.charts import readiness_chart
 
@@ -159,7 +159,7 @@ def review(request: HttpRequest) -> HttpResponse:
             chosen=chosen,
             policy=policy,
             seconds=answer_seconds(request),
-            mode="review",
+            mode=QuestionAnswer.Mode.REVIEW,
         )
         context |= {"answer": answer, "chosen": chosen, "queue": scheduling.reviews_due(learner)}
         return render(request, "practice/question.html", context)
