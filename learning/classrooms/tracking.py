@@ -55,6 +55,10 @@ class Cell:
         return (STATUS_ORDER[self.status], self.score if self.score is not None else -1)
 
 
+# An assignment's ordered exercises and questions, loaded with it.
+_ITEMS = ("exercise_items", "question_items")
+
+
 @dataclass
 class _Facts:
     """Progress rows for a set of students and assignments, loaded once."""
@@ -222,7 +226,7 @@ def class_grid(
     assignment (its status, then score); keep only students with a cell in
     ``status``, or whose name or email contains ``search``."""
     now = now or timezone.now()
-    assignments = list(classroom.assignments.select_related("lesson"))
+    assignments = list(classroom.assignments.select_related("lesson").prefetch_related(*_ITEMS))
     members = list(class_students(classroom))
     student_ids = Membership.objects.filter(
         classroom=classroom, role=Membership.Role.STUDENT
@@ -260,8 +264,10 @@ def student_assignments(
     classes = Membership.objects.filter(user=user, role=Membership.Role.STUDENT).values(
         "classroom_id"
     )
-    assignments = Assignment.objects.filter(classroom__in=classes).select_related(
-        "classroom", "lesson"
+    assignments = (
+        Assignment.objects.filter(classroom__in=classes)
+        .select_related("classroom", "lesson")
+        .prefetch_related(*_ITEMS)
     )
     if classrooms is not None:
         assignments = assignments.filter(classroom__in=[c.pk for c in classrooms])

@@ -28,7 +28,7 @@ from learning.classrooms.forms import AssignmentForm, ClassroomForm, CoTeacherFo
 from learning.classrooms.services import ClassroomError, Role
 from learning.classrooms.tracking import Status
 from learning.learners import Learner
-from learning.models import Assignment, Classroom, Exercise, Membership, Question
+from learning.models import Assignment, Classroom, Membership, Question
 from learning.practice import bank, scheduling
 from learning.practice.views import answer_seconds, question_context, read_answer
 
@@ -357,7 +357,9 @@ def assignment_detail(request: HttpRequest, public_id, assignment_id) -> HttpRes
                 "classroom": classroom,
                 "assignment": assignment,
                 "cell": cell,
-                "exercises": Exercise.objects.filter(pk__in=assignment.exercise_ids),
+                "exercises": [
+                    item.exercise for item in assignment.exercise_items.select_related("exercise")
+                ],
             },
         )
     grid = tracking.class_grid(classroom=classroom)
