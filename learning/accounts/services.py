@@ -11,7 +11,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -42,13 +42,21 @@ def account_create(*, email: str, password: str, display_name: str = "") -> Abst
     """A new user whose login is their email, stored lower-cased as username and email."""
     email = normalise_email(email)
     user_model = get_user_model()
+    taken = AccountError(
+        "An account with this email already exists. Sign in instead.", field="email"
+    )
     if user_model._default_manager.filter(email__iexact=email).exists():
-        raise AccountError("An account with this email already exists. Sign in instead.")
-    with transaction.atomic():
-        user = user_model._default_manager.create_user(
-            username=email, email=email, password=password
-        )
-        Profile.objects.create(user=user, display_name=display_name.strip())
+        raise taken
+    try:
+        with transaction.atomic():
+            user = user_model._default_manager.create_user(
+                username=email, email=email, password=password
+            )
+            Profile.objects.create(user=user, display_name=display_name.strip())
+    except IntegrityError as error:
+        # Two sign-ups with one email at once: both passed the check above, and
+        # the unique username lets only one of them in.
+        raise taken from error
     return user
 
 

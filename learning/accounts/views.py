@@ -99,11 +99,15 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             session_key = request.session.session_key  # before login() rotates it
-            user = accounts.account_create(
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password"],
-                display_name=form.cleaned_data["display_name"],
-            )
+            try:
+                user = accounts.account_create(
+                    email=form.cleaned_data["email"],
+                    password=form.cleaned_data["password"],
+                    display_name=form.cleaned_data["display_name"],
+                )
+            except accounts.AccountError as error:
+                form.add_error(error.field or None, str(error))
+                return render(request, "accounts/signup.html", {"form": form}, status=400)
             login(request, user, backend=BACKEND)
             carried = accounts.progress_merge(session_key=session_key, user=user)
             note = " Your progress so far is in it." if carried else ""
