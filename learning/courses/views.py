@@ -230,7 +230,6 @@ def _exercise_context(request: HttpRequest, exercise: Exercise, **extra: Any) ->
         "solved_attempt": solved_attempt,
         "solution_html": highlight_policy(exercise.solution),
         "solved_policy_html": highlight_policy(solved_attempt.policy) if solved_attempt else "",
-        "attempt_count": attempts.filter(phase=ExerciseAttempt.Phase.POLICY).count(),
         **extra,
     }
 

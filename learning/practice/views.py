@@ -111,17 +111,16 @@ def practice_home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def practice_question(request: HttpRequest) -> HttpResponse:
     """GET: the next question for the chosen filters. POST: grade an answer, show every why."""
-    filters = _filters(request)
     if request.method == "GET":
         learner = learner_for(request)
-        question = bank.question_next(learner=learner, **filters)
+        question = bank.question_next(learner=learner, **_filters(request))
         if question is None:
-            return render(request, "practice/practice_empty.html", {"filters": filters})
-        context = {**question_context(question, request), "filters": filters, "mode": "practice"}
+            return render(request, "practice/practice_empty.html")
+        context = {**question_context(question, request), "mode": "practice"}
         context["started"] = time.time()
         return render(request, "practice/question.html", context)
     question = get_object_or_404(Question, qid=request.POST.get("qid", ""), retired=False)
-    context = {**question_context(question, request), "filters": filters, "mode": "practice"}
+    context = {**question_context(question, request), "mode": "practice"}
     try:
         chosen, policy = read_answer(request, question)
     except bank.QuizError as exc:
@@ -376,7 +375,6 @@ def readiness(request: HttpRequest) -> HttpResponse:
             "readiness": result,
             "chart": readiness_chart(result),
             "exams": EXAM_INFO.values(),
-            "levels": mastery.MASTERY_LEVELS,
             "min_answers": mastery.MIN_ANSWERS_FOR_ESTIMATE,
         },
     )
