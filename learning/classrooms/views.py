@@ -16,8 +16,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -26,38 +26,24 @@ from learning.classrooms import item_analysis, tracking
 from learning.classrooms import services as svc
 from learning.classrooms.forms import AssignmentForm, ClassroomForm, CoTeacherForm, JoinForm
 from learning.classrooms.services import ClassroomError, Role
-from learning.classrooms.tracking import Status
+from learning.classrooms.tracking import Cell, Status
 from learning.learners import Learner
 from learning.models import Assignment, Classroom, Membership, Question
 from learning.practice import bank, scheduling
 from learning.practice.views import answer_seconds, question_context, read_answer
 
-STATUS_ICONS = {
-    Status.DONE: "✔",
-    Status.IN_PROGRESS: "◐",
-    Status.NOT_STARTED: "○",
-    Status.LATE: "!",
-}
-
 
 @functools.cache
 def _cell_html(status: Status, score: int | None, done_late: bool) -> str:
-    """A grid cell: icon and word (never colour alone), and the score. Built here,
-    not by an include per cell, because a class page has thousands of cells."""
-    html = format_html(
-        '<td><span class="cell-status status-{}"><span class="icon" aria-hidden="true">{}</span>'
-        " {}{}</span>{}</td>",
-        status.replace(" ", "-"),
-        STATUS_ICONS[status],
-        status,
-        " (late)" if done_late else "",
-        format_html(' <span class="cell-score">{}%</span>', score) if score is not None else "",
-    )
-    return str(html)
+    """The cell exactly as ``classrooms/_cell.html`` draws it, rendered once per distinct
+    status, score and lateness: a class page has thousands of cells, and an include per
+    cell would render the template thousands of times."""
+    cell = Cell(status, score, done_late=done_late)
+    return mark_safe(render_to_string("classrooms/_cell.html", {"cell": cell}).strip())
 
 
-def _row_cells(cells) -> str:
-    return mark_safe("".join(_cell_html(c.status, c.score, c.done_late) for c in cells))
+def _row_cells(cells: list[Cell]) -> list[str]:
+    return [_cell_html(c.status, c.score, c.done_late) for c in cells]
 
 
 def _classroom(request: HttpRequest, public_id, *, teacher: bool = False, owner: bool = False):
