@@ -127,57 +127,85 @@ def _facts(assignments: Sequence[Assignment], users) -> _Facts:
     return facts
 
 
-def _cell(assignment: Assignment, user_id: int, facts: _Facts, now: datetime) -> Cell:
-    started = False
+@dataclass(frozen=True)
+class _Progress:
+    """How far one student is with one assignment, before due dates are considered."""
+
+    started: bool = False
     finished: datetime | None = None
     score: int | None = None
-    detail = ""
-    if assignment.kind == Assignment.Kind.LESSON:
-        key = (user_id, assignment.lesson_id)
-        started = key in facts.lessons
-        finished = facts.lessons.get(key)
-    elif assignment.kind == Assignment.Kind.EXERCISES:
-        total = len(assignment.exercise_ids)
-        solved = [facts.exercises.get((user_id, pk)) for pk in assignment.exercise_ids]
-        times = [t for t in solved if t is not None]
-        started = any((user_id, pk) in facts.exercises for pk in assignment.exercise_ids)
-        score = round(100 * len(times) / total) if total else None
-        detail = f"{len(times)} of {total} solved"
-        if total and len(times) == total:
-            finished = max(times)
-        if not started:
-            score = None
-    elif assignment.kind == Assignment.Kind.PRACTICE:
-        total = len(assignment.question_ids)
-        firsts = []
-        for pk in assignment.question_ids:
-            given = [a for a in facts.answers.get((user_id, pk), ()) if a[0] >= assignment.created]
-            if given:
-                firsts.append(given[0])
-        started = bool(firsts)
-        right = sum(1 for _, correct in firsts if correct)
-        if started:
-            score = round(100 * right / total)
-            detail = f"{right} of {total} right first time, {len(firsts)} answered"
-        if total and len(firsts) == total:
-            finished = max(t for t, _ in firsts)
-    elif assignment.kind == Assignment.Kind.EXAM:
-        exam = facts.exams.get((user_id, assignment.pk))
-        if exam is not None:
-            started = True
-            submitted, correct, scaled = exam
-            if submitted is not None:
-                finished = submitted
-                total = len(assignment.question_ids)
-                score = round(100 * (correct or 0) / total) if total else None
-                detail = f"scaled {scaled}, {correct} of {total} right"
-    if finished is not None:
-        late = assignment.due is not None and finished > assignment.due
-        return Cell(Status.DONE, score, finished, detail, done_late=late)
-    overdue = assignment.due is not None and now > assignment.due
-    if overdue:
+    detail: str = ""
+
+
+def _lesson_progress(assignment: Assignment, user_id: int, facts: _Facts) -> _Progress:
+    key = (user_id, assignment.lesson_id or 0)
+    return _Progress(started=key in facts.lessons, finished=facts.lessons.get(key))
+
+
+def _exercises_progress(assignment: Assignment, user_id: int, facts: _Facts) -> _Progress:
+    total = len(assignment.exercise_ids)
+    solved = [facts.exercises.get((user_id, pk)) for pk in assignment.exercise_ids]
+    times = [t for t in solved if t is not None]
+    started = any((user_id, pk) in facts.exercises for pk in assignment.exercise_ids)
+    return _Progress(
+        started=started,
+        finished=max(times) if total and len(times) == total else None,
+        score=round(100 * len(times) / total) if total and started else None,
+        detail=f"{len(times)} of {total} solved",
+    )
+
+
+def _practice_progress(assignment: Assignment, user_id: int, facts: _Facts) -> _Progress:
+    total = len(assignment.question_ids)
+    firsts = []
+    for pk in assignment.question_ids:
+        given = [a for a in facts.answers.get((user_id, pk), ()) if a[0] >= assignment.created]
+        if given:
+            firsts.append(given[0])
+    if not firsts:
+        return _Progress()
+    right = sum(1 for _, correct in firsts if correct)
+    return _Progress(
+        started=True,
+        finished=max(t for t, _ in firsts) if len(firsts) == total else None,
+        score=round(100 * right / total),
+        detail=f"{right} of {total} right first time, {len(firsts)} answered",
+    )
+
+
+def _exam_progress(assignment: Assignment, user_id: int, facts: _Facts) -> _Progress:
+    exam = facts.exams.get((user_id, assignment.pk))
+    if exam is None:
+        return _Progress()
+    submitted, correct, scaled = exam
+    if submitted is None:
+        return _Progress(started=True)
+    total = len(assignment.question_ids)
+    return _Progress(
+        started=True,
+        finished=submitted,
+        score=round(100 * (correct or 0) / total) if total else None,
+        detail=f"scaled {scaled}, {correct} of {total} right",
+    )
+
+
+_PROGRESS = {
+    Assignment.Kind.LESSON: _lesson_progress,
+    Assignment.Kind.EXERCISES: _exercises_progress,
+    Assignment.Kind.PRACTICE: _practice_progress,
+    Assignment.Kind.EXAM: _exam_progress,
+}
+
+
+def _cell(assignment: Assignment, user_id: int, facts: _Facts, now: datetime) -> Cell:
+    progress = _PROGRESS[Assignment.Kind(assignment.kind)](assignment, user_id, facts)
+    score, detail = progress.score, progress.detail
+    if progress.finished is not None:
+        late = assignment.due is not None and progress.finished > assignment.due
+        return Cell(Status.DONE, score, progress.finished, detail, done_late=late)
+    if assignment.due is not None and now > assignment.due:
         return Cell(Status.LATE, score, None, detail)
-    return Cell(Status.IN_PROGRESS if started else Status.NOT_STARTED, score, None, detail)
+    return Cell(Status.IN_PROGRESS if progress.started else Status.NOT_STARTED, score, None, detail)
 
 
 def assignment_status(*, assignment: Assignment, user: AbstractBaseUser) -> Cell:
