@@ -10,6 +10,7 @@ import csv
 import functools
 import time
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -163,6 +164,12 @@ def class_detail(request: HttpRequest, public_id) -> HttpResponse:
         classroom=classroom, sort=sort, descending=descending, status=status, search=search
     )
     teachers = classroom.memberships.filter(role=Membership.Role.TEACHER).select_related("user")
+
+    def sort_href(key: str) -> str:
+        """Sort the grid by this column, or turn the order round when it is already sorted by it."""
+        flip = {"dir": "desc"} if key == sort and not descending else {}
+        return "?" + urlencode({"sort": key, **flip, "status": status, "q": search})
+
     return render(
         request,
         "classrooms/class_teacher.html",
@@ -176,6 +183,8 @@ def class_detail(request: HttpRequest, public_id) -> HttpResponse:
             "descending": descending,
             "status": status,
             "search": search,
+            "name_href": sort_href("name"),
+            "columns": [(a, sort_href(str(a.public_id))) for a in grid.assignments],
             "statuses": list(Status),
             "join_url": request.build_absolute_uri(
                 reverse("classrooms:class_join_link", args=[classroom.join_code])
