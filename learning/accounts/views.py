@@ -15,6 +15,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.web import AuthenticatedHttpRequest
 from learning.accounts import dashboard
 from learning.accounts import services as accounts
 from learning.accounts.charts import exam_scores_chart, track_progress_chart
@@ -27,7 +28,7 @@ class _BadRequestOnInvalid:
     """A form sent back with errors is a client error, not a 200."""
 
     def form_invalid(self, form):
-        response = super().form_invalid(form)
+        response = super().form_invalid(form)  # type: ignore[misc]
         response.status_code = 400
         return response
 
@@ -135,7 +136,7 @@ def _profile_page(request, *, form=None, delete_form=None, status=200) -> HttpRe
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _profile_page(request)
     form = ProfileForm(request.POST)
@@ -148,7 +149,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def account_export(request: HttpRequest) -> HttpResponse:
+def account_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """All of the user's data as a JSON file."""
     response = HttpResponse(
         accounts.account_export(user=request.user), content_type="application/json"
@@ -160,7 +161,7 @@ def account_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def account_delete(request: HttpRequest) -> HttpResponse:
+def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST, user=request.user)
     if not form.is_valid():
         return _profile_page(request, delete_form=form, status=400)
@@ -172,7 +173,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def dashboard_view(request: HttpRequest) -> HttpResponse:
+def dashboard_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What to do next, how far along each track and exam, recent exams, the streak."""
     summary = dashboard.dashboard_summary(user=request.user)
     return render(

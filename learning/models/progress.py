@@ -10,7 +10,7 @@ from django.db import models
 from learning.models.content import Exercise, Lesson, Question
 
 
-def unique_per_learner(*fields: str, name: str) -> list[models.UniqueConstraint]:
+def unique_per_learner(*fields: str, name: str) -> list[models.BaseConstraint]:
     """One row per learner (and ``fields``): per user once signed in, per session before."""
     return [
         models.UniqueConstraint(

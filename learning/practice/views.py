@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from config.web import MAX_POLICY_FIELD, render_page
+from config.web import MAX_POLICY_FIELD, HtmxHttpRequest, render_page
 from learning.content.exam_info import EXAM_INFO, TOPICS
 from learning.content.rendering import highlight_policy
 from learning.learners import learner_for, owned_by
@@ -255,7 +255,7 @@ def _exam_nav(attempt: ExamAttempt) -> list[dict[str, Any]]:
 
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
-def exam_question(request: HttpRequest, public_id, number: int) -> HttpResponse:
+def exam_question(request: HtmxHttpRequest, public_id, number: int) -> HttpResponse:
     attempt = _attempt_for(request, public_id)
     if attempt.submitted:
         return redirect(attempt.get_absolute_url())
