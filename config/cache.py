@@ -101,8 +101,8 @@ class ResilientRedisCache(RedisCache):
     def delete_many(self, keys, version=None) -> None:
         self._call("delete_many", None, lambda: RedisCache.delete_many(self, keys, version))
 
-    def clear(self) -> bool:
-        return self._call("clear", False, lambda: RedisCache.clear(self))
+    def clear(self) -> None:
+        self._call("clear", None, lambda: RedisCache.clear(self))
 
 
 class CountingDatabaseCache(DatabaseCache):
@@ -116,7 +116,7 @@ class CountingDatabaseCache(DatabaseCache):
     def incr(self, key, delta=1, version=None) -> int:
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
-        table = connection.ops.quote_name(self._table)
+        table = connection.ops.quote_name(self._table)  # type: ignore[attr-defined]
         with transaction.atomic(using=db):
             # A write first: it takes SQLite's write lock (whatever the transaction
             # mode) or PostgreSQL's row lock, so the read-then-write below is alone.

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.web import client_address
+from config.web import AuthenticatedHttpRequest, client_address
 from learning.accounts import dashboard
 from learning.accounts import services as accounts
 from learning.accounts.charts import exam_scores_chart, track_progress_chart
@@ -38,7 +38,7 @@ class _BadRequestOnInvalid:
     """A form sent back with errors is a client error, not a 200."""
 
     def form_invalid(self, form):
-        response = super().form_invalid(form)
+        response = super().form_invalid(form)  # type: ignore[misc]
         response.status_code = 400
         return response
 
@@ -147,8 +147,8 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                     display_name=form.cleaned_data["display_name"],
                     time_zone=form.cleaned_data["time_zone"],
                 )
-            except accounts.AccountError as exc:
-                form.add_error("email", str(exc))
+            except accounts.AccountError as error:
+                form.add_error(error.field or None, str(error))
                 return render(request, "accounts/signup.html", context, status=400)
             login(request, user, backend=BACKEND)
             carried = accounts.progress_merge(session_key=session_key, user=user)
@@ -181,7 +181,7 @@ def _profile_page(request, *, form=None, delete_form=None, status=200) -> HttpRe
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _profile_page(request)
     form = ProfileForm(request.POST)
@@ -195,7 +195,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_GET
-def account_export(request: HttpRequest) -> HttpResponse:
+def account_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """All of the user's data as a JSON file."""
     response = HttpResponse(
         accounts.account_export(user=request.user), content_type="application/json"
@@ -207,7 +207,7 @@ def account_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def account_delete(request: HttpRequest) -> HttpResponse:
+def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST, user=request.user, request=request)
     if not form.is_valid():
         return _profile_page(request, delete_form=form, status=400)
@@ -219,7 +219,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def dashboard_view(request: HttpRequest) -> HttpResponse:
+def dashboard_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What to do next, how far along each track and exam, recent exams, the streak."""
     summary = dashboard.dashboard_summary(user=request.user)
     return render(

@@ -62,7 +62,9 @@ class AssignmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Any qid may be sent; clean_questions checks each against the live bank.
         sent = self.data.getlist("questions") if hasattr(self.data, "getlist") else []
-        self.fields["questions"].choices = [(q, q) for q in sent]
+        self.fields["questions"].choices = [  # type: ignore[attr-defined]
+            (q, q) for q in sent
+        ]
 
     def clean_questions(self) -> list[Question]:
         qids = [q.strip() for q in self.cleaned_data.get("questions", []) if q.strip()]
@@ -74,7 +76,7 @@ class AssignmentForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        kind = cleaned.get("kind")
+        kind = cleaned.get("kind")  # type: ignore[union-attr]
         needs = {
             Assignment.Kind.LESSON: ("lesson", "Pick a lesson."),
             Assignment.Kind.EXERCISES: ("exercises", "Pick at least one exercise."),
@@ -83,6 +85,6 @@ class AssignmentForm(forms.Form):
         }
         if kind in needs:
             name, message = needs[kind]
-            if name not in self.errors and not cleaned.get(name):
+            if name not in self.errors and not cleaned.get(name):  # type: ignore[union-attr]
                 self.add_error(name, message)
         return cleaned

@@ -7,7 +7,7 @@ student is put in the class (joining is what the link was for)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.urls import Resolver404, resolve
 
 from learning.classrooms import services as svc
@@ -28,7 +28,7 @@ def join_link_classroom(next_url: str) -> Classroom | None:
     return svc.classroom_by_code(match.kwargs.get("code", ""))
 
 
-def join_after_sign_in(*, user: AbstractBaseUser, next_url: str) -> Membership | None:
+def join_after_sign_in(*, user: User, next_url: str) -> Membership | None:
     """Join the class of the join link ``next_url``; None when it is not one or is closed."""
     classroom = join_link_classroom(next_url)
     if classroom is None:

@@ -1,6 +1,8 @@
 from learning.models.classrooms import (
     AssignedExam,
     Assignment,
+    AssignmentExercise,
+    AssignmentQuestion,
     Classroom,
     CoTeacherInvite,
     Membership,
@@ -29,6 +31,8 @@ __all__ = [
     "TRACKS",
     "AssignedExam",
     "Assignment",
+    "AssignmentExercise",
+    "AssignmentQuestion",
     "Classroom",
     "CoTeacherInvite",
     "ExamAttempt",
