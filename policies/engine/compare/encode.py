@@ -97,7 +97,7 @@ class Encoder:
         self.action = action
         self.usage: dict[str, _Usage] = {}
         self.slots: dict[str, Slot] = {}
-        self.domain: list[z3.BoolRef] = list(caller.constraints)
+        self.domain: list[z3.BoolRef] = []
         self.size = 0
         self.text = ""
 
@@ -283,16 +283,14 @@ class Encoder:
         if arn.service == "iam" and resource == "root":
             return same
         if arn.service == "iam" and resource.startswith("user/"):
-            return z3.And(same, c.kind == USER, c.user_arn() == value)
+            return c.has_arn(USER, value)
         if arn.service == "iam" and resource.startswith("role/"):
-            by_role = z3.And(c.kind == ROLE, c.role_arn() == value)
+            by_role = c.has_arn(ROLE, value)
             by_session = z3.And(c.kind == SESSION, c.name == resource.rsplit("/", 1)[-1])
             return z3.And(same, z3.Or(by_role, by_session))
         if arn.service == "sts" and resource.startswith("assumed-role/"):
-            return z3.And(same, c.kind == SESSION, c.session_arn() == value)
-        return z3.And(
-            same, c.text() == value, z3.Or(c.kind == USER, c.kind == ROLE, c.kind == SESSION)
-        )
+            return c.has_arn(SESSION, value)
+        return z3.Or(*[c.has_arn(kind, value) for kind in (USER, ROLE, SESSION)])
 
     # -- conditions ------------------------------------------------------
 

@@ -26,6 +26,8 @@ DEFAULT_TIMEOUT_MS = 2_000
 MAX_SIZE = 1_500
 #: Counterexamples looked for in each direction.
 MAX_EXAMPLES = 3
+#: Time the search for each further example may take.
+EXTRA_EXAMPLE_MS = 150
 _PROBE = {"principal": "ec2.amazonaws.com", "action": "sts:AssumeRole"}
 
 
@@ -113,6 +115,7 @@ class _Search:
             if policy is not None:
                 encoder.collect(policy)
         self.size = encoder.size
+        self.caller.learn(encoder.text)
         encoder.build_slots(scope.context)
         self.slots = encoder.slots
         actions = scope.action_indexes()
@@ -155,13 +158,18 @@ class _Search:
         limit: int,
         found: list[dict[str, Any]],
     ) -> str:
-        solver = z3.Solver()
-        solver.add(problem, self.caller.kind == kind)
+        blocked: list[z3.BoolRef] = []
         for _ in range(limit):
             remaining = int((self.deadline - time.perf_counter()) * 1000)
             if remaining <= 0:
                 return "unknown"
-            solver.set("timeout", remaining)
+            # A fresh solver each time: z3 solves a first query much faster
+            # than one added to an incremental session.
+            solver = z3.Solver()
+            # Examples beyond the first in each search are a courtesy: they may
+            # not eat the time the other searches need to settle the relation.
+            solver.set("timeout", remaining if not found else min(remaining, EXTRA_EXAMPLE_MS))
+            solver.add(problem, self.caller.kind == kind, *self.caller.domain(kind), *blocked)
             answer = solver.check()
             if answer == z3.unsat:
                 return "none"
@@ -177,7 +185,7 @@ class _Search:
                 )
                 return "mismatch"
             found.append(request)
-            solver.add(self.action != action)  # the next example: another action
+            blocked.append(self.action != action)  # the next example: another action
         return "found"
 
     def _request(self, model: z3.ModelRef) -> dict[str, Any]:

@@ -3,8 +3,11 @@
 The caller is one of the kinds the engine understands (IAM user, role, role
 session, AWS service, federated identity provider), its names constrained to
 what AWS accepts (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html,
-"IAM name requirements"). The account root user is left out: AWS never lets it
-assume a role (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-api.html),
+"IAM name requirements"; their length limits are left out: bounds on string
+lengths make the solver much slower, and no comparison turns on them).
+Accounts, partitions, services and identity providers range over the ones the
+policies name plus one that none names. The account root user is left out:
+AWS never lets it assume a role (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-api.html),
 so both policies refuse it alike. Keys AWS derives from the caller
 (``aws:PrincipalArn``, ``aws:PrincipalAccount`` ...) are not free: they hold the
 value the engine derives, or are absent where it derives none.
@@ -12,6 +15,7 @@ value the engine derives, or are absent where it derives none.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -56,6 +60,30 @@ _SERVICE = z3.Concat(
     z3.Union(z3.Re(".amazonaws.com"), z3.Re(".amazonaws.com.cn"), z3.Re(".aws.internal")),
 )
 _PRINTABLE = z3.Range(" ", "~")
+_ACCOUNT = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
+_ACCOUNT_PATTERN = re.compile(r"arn:[^:\"]*:[^:\"]*:[^:\"]*:([0-9*?]{1,12}):")
+_PARTITION_IN_ARN = re.compile(r"arn:([a-z][a-z0-9-]*):")
+_SERVICE_TEXT = re.compile(
+    r"[A-Za-z0-9][A-Za-z0-9.-]*\.amazonaws\.com(?:\.cn)?|[A-Za-z0-9][A-Za-z0-9.-]*\.aws\.internal"
+)
+_PROVIDER_TEXT = re.compile(r"arn:[a-z][a-z0-9-]*:iam::[0-9]{12}:(?:oidc|saml)-provider/[^\"\s*?]+")
+_FRESH_ACCOUNTS = ("999988887777", "123456789012", "000000000001")
+
+
+def _instances(text: str) -> set[str]:
+    """A 12-digit account matched by each account pattern with wildcards."""
+    out = set()
+    for pattern in _ACCOUNT_PATTERN.findall(text):
+        if "*" in pattern or "?" in pattern:
+            filled = pattern.replace("?", "0")
+            if "*" in filled:
+                head, _, tail = filled.partition("*")
+                tail = tail.replace("*", "")
+                pad = 12 - len(head) - len(tail)
+                filled = head + "0" * pad + tail if pad >= 0 else ""
+            if len(filled) == 12:
+                out.add(filled)
+    return out
 
 
 @dataclass
@@ -70,12 +98,40 @@ class Caller:
     session: z3.SeqRef
     service: z3.SeqRef
     federated: z3.SeqRef
-    constraints: list[z3.BoolRef] = field(default_factory=list)
+    accounts: list[str] = field(default_factory=list)
+    partitions: list[str] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)
+    providers: list[str] = field(default_factory=list)
+
+    def learn(self, text: str) -> None:
+        """Take the candidate accounts, partitions, services and identity
+        providers from the policies' text, plus one of each that no policy
+        names. Every principal entry compares these parts for equality, so a
+        caller with any other value behaves like the fresh one; wildcard
+        patterns over an account are instantiated to candidates too."""
+        self.accounts = sorted(set(_ACCOUNT.findall(text)) | _instances(text))
+        self.accounts.append(next(a for a in _FRESH_ACCOUNTS if a not in self.accounts))
+        self.partitions = sorted({"aws", *_PARTITION_IN_ARN.findall(text)})
+        self.partitions.append(
+            next(p for p in ("aws-cn", "aws-us-gov", "aws-x") if p not in self.partitions)
+        )
+        services = {m.lower() for m in _SERVICE_TEXT.findall(text)}
+        self.services = sorted(services | {"example.amazonaws.com"})
+        found = set(_PROVIDER_TEXT.findall(text))
+        fresh = self.accounts[-1]
+        self.providers = sorted(
+            found
+            | set(WELL_KNOWN_WEB_PROVIDERS)
+            | {
+                f"arn:aws:iam::{fresh}:oidc-provider/idp.example.com",
+                f"arn:aws:iam::{fresh}:saml-provider/Example",
+            }
+        )
 
     @classmethod
     def fresh(cls) -> Caller:
         s = z3.String
-        caller = cls(
+        return cls(
             z3.Int("caller_kind"),
             s("caller_partition"),
             s("caller_account"),
@@ -85,34 +141,28 @@ class Caller:
             s("caller_service"),
             s("caller_federated"),
         )
-        caller.constraints = caller._domain()
-        return caller
 
-    def _domain(self) -> list[z3.BoolRef]:
-        wk = [z3.Re(host) for host in sorted(WELL_KNOWN_WEB_PROVIDERS)]
-        arn_head = z3.Concat(z3.Re("arn:"), _PARTITION, z3.Re(":iam::"), z3.Loop(_DIGIT, 12, 12))
-        provider = z3.Plus(z3.Union(_HOST_CHAR, _NAME_CHAR, z3.Re("/")))
-        federated = z3.Union(
-            *wk,
-            z3.Concat(arn_head, z3.Re(":oidc-provider/"), provider),
-            z3.Concat(arn_head, z3.Re(":saml-provider/"), _NAME),
-        )
+    def domain(self, kind: int) -> list[z3.BoolRef]:
+        """What the parts of a caller of ``kind`` may hold. Only the parts that
+        kind uses are constrained: each needless regular expression slows the
+        solver down."""
+        if kind == SERVICE:
+            return [z3.Or(*[self.service == v for v in self.services])]
+        if kind == FEDERATED:
+            return [z3.Or(*[self.federated == v for v in self.providers])]
+        out = [
+            z3.Or(*[self.partition == v for v in self.partitions]),
+            z3.Or(*[self.account == v for v in self.accounts]),
+            z3.InRe(self.name, _NAME),
+        ]
+        if kind == SESSION:
+            # Session names have at least two characters.
+            return [*out, z3.InRe(self.session, z3.Concat(_NAME_CHAR, _NAME))]
+        # "" or ending in "/": written this way the solver stays fast.
         return [
-            self.kind >= 0,
-            self.kind <= FEDERATED,
-            z3.InRe(self.partition, _PARTITION),
-            z3.InRe(self.account, z3.Loop(_DIGIT, 12, 12)),
-            # "" or ending in "/": written this way the solver stays fast.
+            *out,
             z3.InRe(self.path, z3.Star(z3.Union(_NAME_CHAR, z3.Re("/")))),
             z3.Or(self.path == "", z3.SuffixOf("/", self.path)),
-            z3.Length(self.path) <= 64,
-            z3.InRe(self.name, _NAME),
-            z3.Length(self.name) <= 64,
-            z3.InRe(self.session, _NAME),
-            z3.Length(self.session) >= 2,
-            z3.Length(self.session) <= 64,
-            z3.InRe(self.service, _SERVICE),
-            z3.InRe(self.federated, federated),
         ]
 
     def is_iam(self) -> z3.BoolRef:
@@ -155,6 +205,28 @@ class Caller:
                 ),
             ),
         )
+
+    def has_arn(self, kind: int, value: str) -> z3.BoolRef:
+        """Whether the caller is of ``kind`` (user, role or session) and its ARN
+        is exactly ``value``. The ARN is taken apart here rather than by the
+        solver, which is much slower at splitting a concatenation."""
+        service = "sts" if kind == SESSION else "iam"
+        prefix = {USER: "user/", ROLE: "role/", SESSION: "assumed-role/"}[kind]
+        parts = value.split(":", 5)
+        if len(parts) != 6 or parts[0] != "arn" or parts[2] != service or parts[3]:
+            return z3.BoolVal(False)
+        resource = parts[5]
+        if not resource.startswith(prefix):
+            return z3.BoolVal(False)
+        rest = resource[len(prefix) :]
+        same = [self.kind == kind, self.partition == parts[1], self.account == parts[4]]
+        if kind == SESSION:
+            pieces = rest.split("/")
+            if len(pieces) != 2:
+                return z3.BoolVal(False)
+            return z3.And(*same, self.name == pieces[0], self.session == pieces[1])
+        name = rest.rsplit("/", 1)[-1]
+        return z3.And(*same, self.path == rest[: len(rest) - len(name)], self.name == name)
 
     def principal_arn(self) -> z3.SeqRef:
         """``aws:PrincipalArn``: for a session, the role's ARN without its path."""
@@ -243,7 +315,7 @@ def new_slot(
     for i in range(size):
         if group == "str":
             v = z3.String(f"{tag}_{i}")
-            constraints += [z3.InRe(v, z3.Star(chars)), z3.Length(v) <= 256]
+            constraints.append(z3.InRe(v, z3.Star(chars)))
             values.append(v)
             valid.append(z3.BoolVal(True))
         elif group == "num":
