@@ -116,6 +116,10 @@ class _Search:
                 encoder.collect(policy)
         self.size = encoder.size
         self.caller.learn(encoder.text)
+        if scope.role_arn is not None:
+            # No role can be assumed from another partition
+            # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).
+            self.caller.partitions = [scope.role_arn.split(":")[1]]
         encoder.build_slots(scope.context)
         self.slots = encoder.slots
         actions = scope.action_indexes()
