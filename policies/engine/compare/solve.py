@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 import time
 from collections.abc import Mapping
 from decimal import Decimal
@@ -188,7 +189,7 @@ class _Search:
                     f"({KIND_NAMES[kind]} calling {ACTIONS[action]})"
                 )
                 return "mismatch"
-            found.append(request)
+            found.append(_polished(request, text_yes, text_no))
             blocked.append(self.action != action)  # the next example: another action
         return "found"
 
@@ -239,6 +240,30 @@ def _read_value(model: z3.ModelRef, slot: Slot, i: int) -> str:
     if version == 6:
         return str(ipaddress.IPv6Address(bits))
     return "not-an-ip"
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9]")
+
+
+def _polished(request: dict[str, Any], text_yes: str, text_no: str) -> dict[str, Any]:
+    """The request with readable names where the evaluator still agrees: the
+    solver picks the shortest strings it can ("contractor-", "--"), and a
+    learner reads these. Each change is kept only if it is still confirmed."""
+    principal = request["principal"]
+    head, sep, resource = principal.rpartition(":")
+    if not sep or "/" not in resource:
+        return request
+    kind, *parts = resource.split("/")
+    for i, part in enumerate(parts):
+        for better in (part + "example" if part.endswith("-") else None, f"example{i + 1}"):
+            if better is None or (better.startswith("example") and _PLAIN.search(part)):
+                continue
+            trial = [*parts[:i], better, *parts[i + 1 :]]
+            candidate = {**request, "principal": f"{head}:{'/'.join([kind, *trial])}"}
+            if _confirmed(candidate, text_yes, text_no):
+                parts, request = trial, candidate
+                break
+    return request
 
 
 def _confirmed(request: dict[str, Any], text_yes: str, text_no: str) -> bool:
