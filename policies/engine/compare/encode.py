@@ -63,7 +63,7 @@ _FAMILY_GROUP: dict[str, Group] = {
     "IpAddress": "ip",
 }
 #: Most values a multivalued key carries in the search (ForAllValues/ForAnyValue).
-MAX_SET_SIZE = 4
+MAX_SET_SIZE = 3
 _TAG_PREFIX = "aws:requesttag/"
 
 

@@ -102,6 +102,8 @@ class Caller:
     partitions: list[str] = field(default_factory=list)
     services: list[str] = field(default_factory=list)
     providers: list[str] = field(default_factory=list)
+    #: Whether a policy reads aws:username, so a user's name must be split off.
+    split_name: bool = False
 
     def learn(self, text: str) -> None:
         """Take the candidate accounts, partitions, services and identity
@@ -153,17 +155,32 @@ class Caller:
         out = [
             z3.Or(*[self.partition == v for v in self.partitions]),
             z3.Or(*[self.account == v for v in self.accounts]),
-            z3.InRe(self.name, _NAME),
         ]
         if kind == SESSION:
             # Session names have at least two characters.
-            return [*out, z3.InRe(self.session, z3.Concat(_NAME_CHAR, _NAME))]
-        # "" or ending in "/": written this way the solver stays fast.
-        return [
-            *out,
+            return [
+                *out,
+                z3.InRe(self.name, _NAME),
+                z3.InRe(self.session, z3.Concat(_NAME_CHAR, _NAME)),
+            ]
+        # The path and name of a user or role are one string ("rest" of the
+        # ARN): the solver is far faster when it need not split it. It is split
+        # only when a policy reads aws:username.
+        out += [
             z3.InRe(self.path, z3.Star(z3.Union(_NAME_CHAR, z3.Re("/")))),
-            z3.Or(self.path == "", z3.SuffixOf("/", self.path)),
+            z3.Not(z3.SuffixOf("/", self.path)),
+            self.path != "",
         ]
+        if kind == USER and self.split_name:
+            out += [
+                z3.InRe(self.name, _NAME),
+                z3.SuffixOf(self.name, self.path),
+                z3.Or(
+                    self.path == self.name,
+                    z3.SuffixOf(z3.Concat(z3.StringVal("/"), self.name), self.path),
+                ),
+            ]
+        return out
 
     def is_iam(self) -> z3.BoolRef:
         return z3.Or(self.kind == USER, self.kind == ROLE, self.kind == SESSION)
@@ -179,10 +196,10 @@ class Caller:
         )
 
     def user_arn(self) -> z3.SeqRef:
-        return self.iam_arn("iam", z3.Concat(z3.StringVal("user/"), self.path, self.name))
+        return self.iam_arn("iam", z3.Concat(z3.StringVal("user/"), self.path))
 
     def role_arn(self) -> z3.SeqRef:
-        return self.iam_arn("iam", z3.Concat(z3.StringVal("role/"), self.path, self.name))
+        return self.iam_arn("iam", z3.Concat(z3.StringVal("role/"), self.path))
 
     def session_arn(self) -> z3.SeqRef:
         return self.iam_arn(
@@ -225,8 +242,7 @@ class Caller:
             if len(pieces) != 2:
                 return z3.BoolVal(False)
             return z3.And(*same, self.name == pieces[0], self.session == pieces[1])
-        name = rest.rsplit("/", 1)[-1]
-        return z3.And(*same, self.path == rest[: len(rest) - len(name)], self.name == name)
+        return z3.And(*same, self.path == rest)
 
     def principal_arn(self) -> z3.SeqRef:
         """``aws:PrincipalArn``: for a session, the role's ARN without its path."""
@@ -256,6 +272,7 @@ class Caller:
             case "aws:principalservicename":
                 return self.kind == SERVICE, self.service
             case "aws:username":
+                self.split_name = True
                 return self.kind == USER, self.name
         return None
 
@@ -315,7 +332,6 @@ def new_slot(
     for i in range(size):
         if group == "str":
             v = z3.String(f"{tag}_{i}")
-            constraints.append(z3.InRe(v, z3.Star(chars)))
             values.append(v)
             valid.append(z3.BoolVal(True))
         elif group == "num":
