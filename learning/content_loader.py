@@ -444,6 +444,7 @@ def content_load(*, root: Path = CONTENT_DIR) -> LoadReport:
             "hints": [render_inline(h) for h in item.get("hints") or []],
             "scenarios": item.get("scenarios") or [],
             "attack": item.get("attack"),
+            "scope": item.get("scope"),
         }
         values["content_hash"] = _hash(values, item.get("lesson"))
         _upsert(Exercise, {"slug": item["slug"]}, values, report, "exercises")

@@ -95,18 +95,14 @@ def parse_scope(raw: Any) -> Scope:
         raise UsageError(
             f"scope has unknown field {unknown[0]!r}; it knows {sorted(_KNOWN_FIELDS)}"
         )
-    actions = _strings(raw["actions"], "actions") if raw.get("actions") is not None else ()
+    actions = _strings(raw["actions"], "actions") if "actions" in raw else ()
     lowered = {a.lower() for a in ACTIONS}
     for action in actions:
         if action.lower() not in lowered:
             raise UsageError(f"scope.actions: {action[:60]!r} is not one of {', '.join(ACTIONS)}")
-    principals = (
-        _strings(raw["principals"], "principals") if raw.get("principals") is not None else ()
-    )
+    principals = _strings(raw["principals"], "principals") if "principals" in raw else ()
     role_arn = raw.get("role_arn")
-    if role_arn is not None and (
-        not isinstance(role_arn, str) or not _ROLE_ARN.fullmatch(role_arn)
-    ):
+    if "role_arn" in raw and (not isinstance(role_arn, str) or not _ROLE_ARN.fullmatch(role_arn)):
         raise UsageError("scope.role_arn must be a role ARN (arn:aws:iam::ACCOUNT:role/NAME)")
-    context = _context(raw["context"]) if raw.get("context") is not None else {}
+    context = _context(raw["context"]) if "context" in raw else {}
     return Scope(actions, principals, role_arn, context)
