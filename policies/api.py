@@ -182,8 +182,8 @@ def _compare(data: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(data[name], str | dict):
             raise ApiError(400, f'"{name}" must be a JSON object or the policy text as a string.')
         _check_policy_size(data[name])
-    scope = data.get("scope")
-    if scope is not None and not isinstance(scope, dict):
+    scope = data.get("scope", {})
+    if not isinstance(scope, dict):
         raise ApiError(
             400, '"scope" must be a JSON object (actions, principals, role_arn, context).'
         )
