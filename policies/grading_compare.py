@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from policies.compare_page import example_share
 from policies.engine import compare
 
 #: Scope fields handed to the engine; ``allow_less`` is for grading only.
@@ -54,6 +55,7 @@ def loophole_scenarios(
                 "hidden": False,
                 "loophole": True,
                 "request": request,
+                "share": example_share(policy=policy, request=request),
             }
         )
     allow_less = bool(scope and scope.get("allow_less"))
@@ -66,6 +68,7 @@ def loophole_scenarios(
                 "hidden": False,
                 "loophole": True,
                 "request": request,
+                "share": example_share(policy=policy, request=request),
             }
         )
     return extra

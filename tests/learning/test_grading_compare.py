@@ -13,6 +13,8 @@ from django.urls import reverse
 from learning.grading import grade_policy
 from policies.engine import evaluate
 from policies.grading_compare import loophole_scenarios
+from policies.playground import state_from_share
+from policies.share import decode_share_state
 from tests.learning.factories import ExerciseFactory
 
 EXERCISES = sorted((Path(__file__).parents[2] / "learning/content/exercises").glob("*.yaml"))
@@ -109,5 +111,9 @@ def test_the_exercise_page_shows_the_caller_who_would_get_in(client):
     html = client.post(url, {"policy": _partial_fix()}, **HTMX).content.decode()
     assert "Not yet" in html
     assert "This caller would get in" in html and "contractor-" in html
+    # A link loads the request that gets in into the playground's request panel.
+    share = html.split('class="try-request" href="')[1].split('"')[0].split("?s=")[1]
+    state = state_from_share(decode_share_state(share))
+    assert "contractor-" in state.principal and state.action == "sts:AssumeRole"
     solved = client.post(url, {"policy": data["solution"]}, **HTMX).content.decode()
     assert "Solved" in solved
