@@ -27,7 +27,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from learning.grading import grade_policy  # noqa: E402
+from learning.courses.grading import grade_policy  # noqa: E402
 from policies.grading_compare import loophole_scenarios  # noqa: E402
 
 
@@ -44,42 +44,55 @@ def mutants(policy: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
             yield f"drop Deny statement {i}", other
         for operator, block in (statement.get("Condition") or {}).items():
             for key in block:
-                other = copy.deepcopy(policy)
-                condition = other["Statement"][i]["Condition"]
-                del condition[operator][key]
-                if not condition[operator]:
-                    del condition[operator]
-                if not condition:
-                    del other["Statement"][i]["Condition"]
-                yield f"drop {operator} on {key}", other
-                if not operator.endswith("IfExists") and operator != "Null":
-                    other = copy.deepcopy(policy)
-                    condition = other["Statement"][i]["Condition"]
-                    condition[operator + "IfExists"] = condition.pop(operator)
-                    yield f"{operator}IfExists on {key}", other
-                if operator in ("StringEquals", "StringLike", "ArnLike", "ArnEquals"):
-                    other = copy.deepcopy(policy)
-                    condition = other["Statement"][i]["Condition"]
-                    values = condition[operator][key]
-                    values = values if isinstance(values, list) else [values]
-                    like = "StringLike" if operator.startswith("String") else "ArnLike"
-                    condition.setdefault(like, {})[key] = [
-                        v.rsplit(":", 1)[0] + ":*" if ":" in v else v[: max(1, len(v) // 2)] + "*"
-                        for v in values
-                    ]
-                    if like != operator:
-                        del condition[operator][key]
-                        if not condition[operator]:
-                            del condition[operator]
-                    yield f"widen {operator} on {key} to a wildcard", other
-        principal = statement.get("Principal")
-        if isinstance(principal, dict) and isinstance(principal.get("AWS"), str):
-            arn = principal["AWS"]
-            if arn.startswith("arn:") and not arn.endswith(":root"):
-                other = copy.deepcopy(policy)
-                account = arn.split(":")[4]
-                other["Statement"][i]["Principal"] = {"AWS": f"arn:aws:iam::{account}:root"}
-                yield f"widen principal {arn} to its account", other
+                yield from _condition_mutants(policy, i, operator, key)
+        yield from _principal_mutants(policy, i, statement.get("Principal"))
+
+
+def _condition_mutants(
+    policy: dict[str, Any], i: int, operator: str, key: str
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    other = copy.deepcopy(policy)
+    _drop_key(other["Statement"][i], operator, key)
+    yield f"drop {operator} on {key}", other
+    if not operator.endswith("IfExists") and operator != "Null":
+        other = copy.deepcopy(policy)
+        condition = other["Statement"][i]["Condition"]
+        condition[operator + "IfExists"] = condition.pop(operator)
+        yield f"{operator}IfExists on {key}", other
+    if operator in ("StringEquals", "StringLike", "ArnLike", "ArnEquals"):
+        other = copy.deepcopy(policy)
+        values = other["Statement"][i]["Condition"][operator][key]
+        values = values if isinstance(values, list) else [values]
+        like = "StringLike" if operator.startswith("String") else "ArnLike"
+        widened = [
+            v.rsplit(":", 1)[0] + ":*" if ":" in v else v[: max(1, len(v) // 2)] + "*"
+            for v in values
+        ]
+        if like != operator:
+            _drop_key(other["Statement"][i], operator, key)
+        other["Statement"][i].setdefault("Condition", {}).setdefault(like, {})[key] = widened
+        yield f"widen {operator} on {key} to a wildcard", other
+
+
+def _drop_key(statement: dict[str, Any], operator: str, key: str) -> None:
+    condition = statement["Condition"]
+    del condition[operator][key]
+    if not condition[operator]:
+        del condition[operator]
+    if not condition:
+        del statement["Condition"]
+
+
+def _principal_mutants(
+    policy: dict[str, Any], i: int, principal: Any
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(principal, dict) and isinstance(principal.get("AWS"), str):
+        arn = principal["AWS"]
+        if arn.startswith("arn:") and not arn.endswith(":root"):
+            other = copy.deepcopy(policy)
+            account = arn.split(":")[4]
+            other["Statement"][i]["Principal"] = {"AWS": f"arn:aws:iam::{account}:root"}
+            yield f"widen principal {arn} to its account", other
 
 
 def main() -> int:

@@ -8,7 +8,11 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("policies.urls")),
     path("api/v1/", include("policies.api_urls")),
-    path("", include("learning.urls")),
+    path("", include("learning.courses.urls")),
+    path("", include("learning.practice.urls")),
+    path("", include("learning.accounts.urls")),
+    path("", include("learning.classrooms.urls")),
+    path("lti/", include("learning.lti.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
-from django.http import HttpRequest
 
-from policies.ratelimit import client_key
+from config.web import cache_count
 
 # Failed attempts allowed in a window before sign-in is refused.
 ACCOUNT_LIMIT = 5
@@ -44,13 +43,6 @@ class EmailBackend(ModelBackend):
         return None
 
 
-def client_address(request: HttpRequest | None) -> str:
-    """The address the request came from (see ``policies.ratelimit.client_key``)."""
-    if request is None:
-        return "unknown"
-    return client_key(request)
-
-
 def _key(kind: str, value: str) -> str:
     digest = hashlib.sha256(value.encode()).hexdigest()[:32]
     return f"login-fail:{kind}:{digest}"
@@ -76,12 +68,7 @@ class Throttle:
 
     def fail(self) -> None:
         for key in self.keys:
-            # add() starts the window only once; incr() keeps its expiry.
-            if not cache.add(key, 1, WINDOW_SECONDS):
-                try:
-                    cache.incr(key)
-                except ValueError:  # expired between add and incr
-                    cache.add(key, 1, WINDOW_SECONDS)
+            cache_count(key=key, window=WINDOW_SECONDS)
 
     def succeed(self) -> None:
         cache.delete(self.keys[0])

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from config.web import rate_limit_hit
 from policies.engine import (
     InputTooLargeError,
     UsageError,
@@ -29,7 +30,6 @@ from policies.engine import (
 )
 from policies.openapi import OPENAPI
 from policies.playground import MAX_POLICY_CHARS
-from policies.ratelimit import rate_limit_hit
 
 #: The largest body the API reads. A case holds the trust policy (at most
 #: MAX_POLICY_CHARS characters, as in the playground) and the caller's policies.

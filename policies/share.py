@@ -13,6 +13,8 @@ import json
 import zlib
 from typing import Any
 
+from config.web import UserError
+
 #: Longest share parameter we accept, in characters. Links are meant to fit in
 #: a URL (see ``MAX_SHARE_URL_CHARS``); anything longer was not made by us.
 MAX_SHARE_PARAM_CHARS = 16_000
@@ -26,7 +28,7 @@ MAX_SHARE_JSON_BYTES = 100_000
 MAX_SHARE_URL_CHARS = 8_000
 
 
-class ShareError(ValueError):
+class ShareError(UserError):
     """A share parameter that cannot be read: damaged, truncated or too large."""
 
 

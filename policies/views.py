@@ -11,8 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
-from django_htmx.middleware import HtmxDetails
 
+from config.web import HtmxHttpRequest, rate_limit_hit, render_page
 from policies.cloudtrail import LOGGING_PAGE
 from policies.compare_page import compare_run, compare_share, compare_state_from_share
 from policies.engine import UsageError
@@ -28,7 +28,6 @@ from policies.playground import (
     state_from_starter_slug,
 )
 from policies.presets import ACTIONS, DEFAULT_ROLE_ARN, PRESETS, suggested_keys
-from policies.ratelimit import rate_limit_hit
 from policies.share import MAX_SHARE_URL_CHARS, ShareError, decode_share_state, encode_share_state
 from policies.starters import STARTERS
 
@@ -39,10 +38,6 @@ RESULT_TABS = (("decision", "Decision"), ("explain", "Explain"), ("cloudtrail", 
 #: Form fields that, in a GET query, mean "check this" (a no-JavaScript GET
 #: form or a link such as ``?policy=...`` from a lesson).
 _FORM_FIELDS = ("policy", "principal", "action", "role_arn", "preset")
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -73,12 +68,7 @@ def playground(request: HtmxHttpRequest) -> HttpResponse:
     if status == 200:
         status = check.status
     context = _context(request, check, notice)
-    if request.htmx:
-        response = render(request, f"{TEMPLATE}#live", context, status=status)
-    else:
-        response = render(request, TEMPLATE, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page(request, TEMPLATE, context, fragment="live", status=status)
 
 
 def _requested_state(request: HttpRequest, params: QueryDict) -> tuple[PlaygroundState, int, str]:
@@ -87,7 +77,7 @@ def _requested_state(request: HttpRequest, params: QueryDict) -> tuple[Playgroun
         return state_from_form(params), 200, ""
     if "s" in params:
         try:
-            return state_from_share(decode_share_state(params["s"])), 200, ""
+            return state_from_share(decode_share_state(params["s"])), 200, ""  # type: ignore[arg-type]
         except (ShareError, StateError) as exc:
             notice = (
                 f"This share link cannot be opened: {exc}. Here is the default template "
@@ -95,7 +85,7 @@ def _requested_state(request: HttpRequest, params: QueryDict) -> tuple[Playgroun
             )
             return default_state(), 400, notice
     if "starter" in params:
-        found = state_from_starter_slug(params["starter"])
+        found = state_from_starter_slug(params["starter"])  # type: ignore[arg-type]
         if found is None:
             notice = "There is no template by that name. Pick one from the Templates menu."
             return default_state(), 404, notice
@@ -147,10 +137,7 @@ def _too_big(request: HtmxHttpRequest) -> HttpResponse:
     state = default_state()
     check = Check(state=state, errors={"policy": _TOO_BIG})
     context = _context(request, check, _TOO_BIG)
-    template = f"{TEMPLATE}#live" if request.htmx else TEMPLATE
-    response = render(request, template, context, status=413)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page(request, TEMPLATE, context, fragment="live", status=413)
 
 
 _TOO_BIG = (

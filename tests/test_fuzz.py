@@ -21,8 +21,12 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.classrooms.factories import AssignmentFactory, ClassroomFactory, MembershipFactory
-from tests.learning.factories import ExerciseFactory, LessonFactory, QuestionFactory
+from tests.learning.classrooms.factories import (
+    AssignmentFactory,
+    ClassroomFactory,
+    MembershipFactory,
+)
+from tests.learning.content.factories import ExerciseFactory, LessonFactory, QuestionFactory
 from tests.urlwalk import WalkedUrl, walk_urls
 
 pytestmark = pytest.mark.django_db

@@ -11,13 +11,13 @@ import pytest
 from django.http import HttpResponse
 from django.test import Client
 
-from tests.classrooms.factories import (
+from tests.learning.accounts.factories import UserFactory
+from tests.learning.classrooms.factories import (
     AssignmentFactory,
     ClassroomFactory,
     MembershipFactory,
-    UserFactory,
 )
-from tests.learning.factories import ExerciseFactory, LessonFactory, QuestionFactory
+from tests.learning.content.factories import ExerciseFactory, LessonFactory, QuestionFactory
 from tests.urlwalk import WalkedUrl, walk_urls
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,7 @@ def test_the_walk_reaches_every_url_of_the_resolver():
 @pytest.mark.parametrize("url", URLS, ids=str)
 def test_every_url_sends_the_security_headers_and_a_strict_csp(world, url: WalkedUrl, persona):
     people, samples = world
-    if url.name.startswith("learning:exercise"):
+    if url.name.startswith("courses:exercise"):
         samples = {**samples, "slug": people["exercise"]}
     path = {u.name: u.path for u in walk_urls(samples)}[url.name]
     client = Client()

@@ -54,7 +54,7 @@ class Lesson(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("learning:lesson", args=[self.slug])
+        return reverse("courses:lesson", args=[self.slug])
 
     @property
     def track_title(self) -> str:
@@ -96,7 +96,7 @@ class Exercise(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("learning:exercise", args=[self.slug])
+        return reverse("courses:exercise", args=[self.slug])
 
 
 class Question(models.Model):
@@ -106,6 +106,13 @@ class Question(models.Model):
         PREDICT = "predict", "Predict the decision"
         FIX = "fix", "Fix the policy"
 
+    class Decision(models.TextChoices):
+        """The engine's decision a predict question is keyed to."""
+
+        ALLOWED = "allowed", "Allowed"
+        EXPLICIT_DENY = "explicitDeny", "Explicit deny"
+        IMPLICIT_DENY = "implicitDeny", "Implicit deny"
+
     qid = models.SlugField(max_length=60, unique=True)
     type = models.CharField(max_length=10, choices=Type.choices)
     topic = models.CharField(max_length=40, db_index=True)
@@ -113,7 +120,7 @@ class Question(models.Model):
     stem_html = models.TextField()
     policy = models.TextField(blank=True)
     request = models.JSONField(null=True, blank=True)
-    decision = models.CharField(max_length=20, blank=True)
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
     # The caller's side shown with a predict question: identity policies, boundary, SCPs.
     caller_policies = models.JSONField(default=dict, blank=True)
     options = models.JSONField(default=list)

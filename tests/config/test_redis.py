@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from config import cache as resilient
 from learning.models import ExamResponse, QuestionAnswer
-from tests.learning.factories import LessonFactory, QuestionFactory
+from tests.learning.content.factories import LessonFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,13 +50,11 @@ def test_without_redis_every_page_and_form_still_answers(redis_down, caplog, cli
     for _ in range(9):
         QuestionFactory()
     with caplog.at_level(logging.WARNING, logger="config.cache"):
-        assert client.get(reverse("learning:lesson", args=[lesson.slug])).status_code == 200
+        assert client.get(reverse("courses:lesson", args=[lesson.slug])).status_code == 200
         assert client.post(reverse("policies:playground"), {"policy": "{}"}).status_code < 500
-        answer = client.post(
-            reverse("learning:practice_question"), {"qid": question.qid, "option": "1"}
-        )
+        answer = client.post(reverse("practice:question"), {"qid": question.qid, "option": "1"})
         assert answer.status_code == 200
-        started = client.post(reverse("learning:exam_start"), {"exam": "SAA-C03", "count": 10})
+        started = client.post(reverse("practice:exam_start"), {"exam": "SAA-C03", "count": 10})
         assert started.status_code == 302
         saved = client.post(started["Location"], {"option": "0", "go": "next"})
         assert saved.status_code == 302
@@ -96,6 +94,6 @@ def test_with_redis_sessions_and_counters_are_shared(settings, client: Client):
     cache.add("counter", 0, 30)
     assert cache.incr("counter") == 1
     question = QuestionFactory()
-    client.post(reverse("learning:practice_question"), {"qid": question.qid, "option": "1"})
+    client.post(reverse("practice:question"), {"qid": question.qid, "option": "1"})
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
     assert cache.get(f"django.contrib.sessions.cached_db{key}") is not None

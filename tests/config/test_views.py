@@ -17,7 +17,7 @@ def test_home_page_says_what_the_product_is_and_links_to_each_part(client: Clien
     assert response.status_code == 200
     html = response.content.decode()
     assert "trust policies" in html
-    for name in ("learning:course_map", "policies:playground", "learning:practice_home"):
+    for name in ("courses:course_map", "policies:playground", "practice:home"):
         assert f'href="{reverse(name)}"' in html
     assert 'href="#main"' in html  # skip link
     assert '<main id="main"' in html
@@ -67,7 +67,7 @@ def test_a_get_only_page_refuses_post(client: Client):
     assert client.post(reverse("home")).status_code == 405
 
 
-@pytest.mark.parametrize("name", ["home", "healthz", "policies:playground", "learning:course_map"])
+@pytest.mark.parametrize("name", ["home", "healthz", "policies:playground", "courses:course_map"])
 def test_security_headers_on_every_page_with_debug_off(client: Client, name: str):
     response = client.get(reverse(name), secure=True)
     assert response.status_code == 200

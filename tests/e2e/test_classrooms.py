@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.classrooms.factories import PASSWORD
-from tests.learning.factories import LessonFactory
+from tests.learning.accounts.factories import PASSWORD
+from tests.learning.content.factories import LessonFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.learning.factories import EC2_TRUST, ExerciseFactory, LessonFactory
+from tests.learning.content.factories import EC2_TRUST, ExerciseFactory, LessonFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

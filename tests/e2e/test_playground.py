@@ -172,8 +172,9 @@ def test_a_tab_chosen_while_a_check_is_on_its_way_stays_open(page: Page, live_se
             else route.continue_()
         ),
     )
-    page.get_by_label("Principal", exact=True).fill("lambda.amazonaws.com")
-    page.wait_for_timeout(300)  # the check has left, with the Decision tab open
+    # The check has left (and is held by the route), with the Decision tab open.
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/playground/")):
+        page.get_by_label("Principal", exact=True).fill("lambda.amazonaws.com")
     page.get_by_role("tab", name="CloudTrail").click()
     expect(decision(page)).to_have_text(re.compile("Implicit deny"), timeout=5000)
     expect(page.get_by_role("tab", name="CloudTrail")).to_have_attribute("aria-selected", "true")
@@ -441,7 +442,7 @@ def test_without_javascript_the_form_posts_and_shows_the_same_result(browser, li
 
 
 def test_a_lessons_try_it_block_opens_in_the_playground(page: Page, live_server, console_errors):
-    from tests.learning.factories import EC2_TRUST, LessonFactory
+    from tests.learning.content.factories import EC2_TRUST, LessonFactory
 
     lesson = LessonFactory()
     page.goto(live_server.url + lesson.get_absolute_url())

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from learning.content_loader import content_load
-from learning.rendering import ContentError
+from learning.content.loader import content_load
+from learning.content.rendering import ContentError
 
 
 class Command(BaseCommand):

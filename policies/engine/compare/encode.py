@@ -12,23 +12,17 @@ import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-import z3
+import z3  # type: ignore[import-untyped]
 
-from ..conditions import (
-    _SPECIAL,
-    _VAR_BODY,
-    _VARIABLE,
-    OperatorSpec,
-    parse_bool,
-    parse_date,
-    parse_network,
-    parse_number,
-    parse_operator,
-)
-from ..keys import lookup
-from ..matching import WELL_KNOWN_WEB_PROVIDERS, action_matches, is_unique_id, parse_arn
+from ..aws.arns import is_unique_id, parse_arn
+from ..aws.keys import lookup
+from ..comparisons import parse_bool, parse_date, parse_network, parse_number
+from ..conditions import OperatorSpec, parse_operator
+from ..matching import WELL_KNOWN_WEB_PROVIDERS, action_matches
 from ..model import Condition, Policy, PrincipalEntry, Statement
+from ..variables import _SPECIAL, _VAR_BODY, _VARIABLE
 from .patterns import (
     Unsupported,
     arn_regex,
@@ -65,6 +59,11 @@ _FAMILY_GROUP: dict[str, Group] = {
 #: Most values a multivalued key carries in the search (ForAllValues/ForAnyValue).
 MAX_SET_SIZE = 3
 _TAG_PREFIX = "aws:requesttag/"
+
+#: A value with policy variables, piece by piece: ((text, is a variable), expression).
+Pieces = list[tuple[tuple[str, bool], Any]]
+#: The positive test of one request value.
+ValueTest = Callable[[Any], Any]
 
 
 @dataclass
@@ -304,7 +303,7 @@ class Encoder:
             wanted = {parse_bool(t) for t in texts}
             if None in wanted:
                 return z3.BoolVal(False)
-            return z3.Or(*[slot.present() != w for w in wanted])  # type: ignore[comparison-overlap]
+            return z3.Or(*[slot.present() != w for w in wanted])
         if spec.if_exists or spec.set_operator == "ForAllValues":
             missing: bool = True
         elif spec.set_operator == "ForAnyValue":
@@ -349,7 +348,7 @@ class Encoder:
             numbers = [parse(t) for t in texts]
             if any(n is None for n in numbers):
                 return None
-            relation = {
+            relation: Callable[[Any, Any], Any] = {
                 "equal to": lambda x, y: x == y,
                 "the same moment as": lambda x, y: x == y,
                 "less than": lambda x, y: x < y,
@@ -402,14 +401,16 @@ class Encoder:
             z3.And(*[ok for ok, pieces in compiled if pieces is not None]) if has_vars else None
         )
         compare = spec.name
-        tests: list[Callable[[z3.SeqRef], z3.BoolRef]] = []
+        tests: list[ValueTest] = []
         for text, (ok, pieces) in zip(texts, compiled, strict=True):
             tests.append(self._one_value(compare, spec.family, text, ok, pieces))
         if slot.group != "str":
             raise Unsupported(f"{slot.name} is compared as a string and as another type")
-        return (lambda i: z3.Or(*[t(slot.values[i]) for t in tests])), resolved  # type: ignore[arg-type]
+        return (lambda i: z3.Or(*[t(slot.values[i]) for t in tests])), resolved
 
-    def _one_value(self, compare, family, text, ok, pieces):  # type: ignore[no-untyped-def]
+    def _one_value(
+        self, compare: str, family: str, text: str, ok: z3.BoolRef, pieces: Pieces | None
+    ) -> ValueTest:
         if family == "Arn":
             if pieces is None:
                 regex = arn_regex(text)
@@ -435,12 +436,12 @@ class Encoder:
         chunks = [(t, None) if not literal else ("", e) for (t, literal), e in _chunk(pieces)]
         return lambda v: z3.And(ok, like_with_variables(v, chunks))
 
-    def _substitute(self, text: str, variables: bool):  # type: ignore[no-untyped-def]
+    def _substitute(self, text: str, variables: bool) -> tuple[z3.BoolRef, Pieces | None]:
         """(resolved, pieces) of a value with policy variables; pieces is None
         when it has none. Each piece is ((text, literal), expr)."""
         if not variables or "${" not in text:
             return z3.BoolVal(True), None
-        pieces: list[tuple[tuple[str, bool], z3.SeqRef]] = []
+        pieces: Pieces = []
         resolved: list[z3.BoolRef] = []
         pos = 0
         for m in _VARIABLE.finditer(text):
@@ -474,7 +475,7 @@ class Encoder:
         return z3.BoolVal(True), z3.If(present, value, z3.StringVal(default))
 
 
-def _chunk(pieces):  # type: ignore[no-untyped-def]
+def _chunk(pieces: Pieces) -> Pieces:
     return [((t, lit), e) for (t, lit), e in pieces]
 
 
@@ -482,7 +483,7 @@ def _concat(parts: list[z3.SeqRef]) -> z3.SeqRef:
     return parts[0] if len(parts) == 1 else z3.Concat(*parts)
 
 
-def _arn_with_variables(pieces, ok):  # type: ignore[no-untyped-def]
+def _arn_with_variables(pieces: Pieces, ok: z3.BoolRef) -> ValueTest:
     """ArnLike with policy variables and no wildcard: equality, with the
     variables of the first five parts free of colons (they cannot cross a
     part boundary)."""

@@ -11,7 +11,7 @@ fresh variables, so that it may appear under a negation.
 
 from __future__ import annotations
 
-import z3
+import z3  # type: ignore[import-untyped]
 
 from ..matching import Piece
 

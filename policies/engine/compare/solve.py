@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-import z3
+import z3  # type: ignore[import-untyped]
 
 from ..errors import PolicyParseError, UsageError
 from ..evaluate import evaluate_case, load_cached, policy_text
@@ -227,17 +227,17 @@ def _fixed_raw(scope: Scope, slot: Slot) -> Any:
 def _read_value(model: z3.ModelRef, slot: Slot, i: int) -> str:
     value = model.eval(slot.values[i], model_completion=True)
     if slot.group == "str":
-        return value.as_string()  # type: ignore[attr-defined,no-any-return]
+        return str(value.as_string())
     valid = z3.is_true(model.eval(slot.valid[i], model_completion=True))
     if slot.group == "num":
         if not valid:
             return "not-a-number"
-        number = Decimal(value.as_long()) / (Decimal(10) ** slot.scale)  # type: ignore[attr-defined]
+        number = Decimal(value.as_long()) / (Decimal(10) ** slot.scale)
         return format(number.normalize(), "f")
     if slot.group == "bool":
-        return {0: "false", 1: "true"}.get(value.as_long(), "maybe")  # type: ignore[attr-defined]
+        return {0: "false", 1: "true"}.get(value.as_long(), "maybe")
     version = model.eval(slot.ip_kind[i], model_completion=True).as_long()
-    bits = value.as_long()  # type: ignore[attr-defined]
+    bits = value.as_long()
     if version == 4:
         return str(ipaddress.IPv4Address(bits))
     if version == 6:

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import z3
+import z3  # type: ignore[import-untyped]
 
 from ..matching import WELL_KNOWN_WEB_PROVIDERS
 from .patterns import ANY_CHAR
@@ -277,7 +277,7 @@ class Caller:
         return None
 
     def read(self, model: z3.ModelRef) -> str:
-        return model.eval(self.text(), model_completion=True).as_string()
+        return str(model.eval(self.text(), model_completion=True).as_string())
 
 
 #: Decimal places kept for numbers and dates: every value of the policies is
@@ -316,7 +316,7 @@ class Slot:
         """(resolved, value) for a policy variable naming this key."""
         if self.multi or self.group != "str":
             return None
-        return self.count == 1, self.values[0]  # type: ignore[return-value]
+        return self.count == 1, self.values[0]
 
 
 def new_slot(

@@ -1,0 +1,292 @@
+"""Course pages: the course map, lessons with their interactive blocks, exercises."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from config.web import MAX_POLICY_FIELD, HtmxHttpRequest, UserError, render_page
+from learning.content.rendering import highlight_policy, split_on_blocks
+from learning.courses.services import (
+    exercise_attack,
+    exercise_submit,
+    lesson_check_record,
+    lesson_complete,
+)
+from learning.learners import learner_for, owned_by
+from learning.models import TRACKS, Exercise, ExerciseAttempt, Lesson, LessonProgress
+from policies.engine import PolicyError, evaluate
+
+
+def _policy_field(request: HttpRequest) -> str:
+    policy = request.POST.get("policy", "")
+    if not policy.strip():
+        raise UserError("Type a policy first: the editor is empty.", field="policy")
+    if len(policy) > MAX_POLICY_FIELD:
+        raise UserError(
+            f"That policy is {len(policy):,} characters long; the limit here is "
+            f"{MAX_POLICY_FIELD:,}. A role trust policy may hold at most 2,048 by default.",
+            field="policy",
+        )
+    return policy
+
+
+def _parse_context(text: str) -> dict[str, Any]:
+    """Condition keys typed one per line as ``key = value``; a key repeated makes a list."""
+    context: dict[str, Any] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            raise UserError(
+                f"Line {number} of the condition keys needs the form key = value.", field="context"
+            )
+        key, value = key.strip(), value.strip()
+        if key in context:
+            existing = context[key]
+            context[key] = [*existing, value] if isinstance(existing, list) else [existing, value]
+        else:
+            context[key] = value
+    return context
+
+
+# Course map and lessons
+
+
+@require_GET
+def course_map(request: HttpRequest) -> HttpResponse:
+    lessons = list(Lesson.objects.only("slug", "title", "track", "order", "summary", "minutes"))
+    learner = learner_for(request)
+    done = set(
+        owned_by(LessonProgress.objects, learner)
+        .filter(completed__isnull=False)
+        .values_list("lesson_id", flat=True)
+    )
+    solved = set(
+        owned_by(ExerciseAttempt.objects, learner)
+        .filter(passed=True, phase=ExerciseAttempt.Phase.POLICY)
+        .values_list("exercise_id", flat=True)
+    )
+    exercises_by_lesson: dict[int, list[Exercise]] = {}
+    for exercise in Exercise.objects.only("id", "slug", "title", "lesson_id", "kind"):
+        exercise.solved = exercise.id in solved  # type: ignore[attr-defined]
+        exercises_by_lesson.setdefault(exercise.lesson_id, []).append(exercise)  # type: ignore[arg-type]
+    tracks = []
+    for key, title in TRACKS.items():
+        items = [lesson for lesson in lessons if lesson.track == key]
+        for lesson in items:
+            lesson.done = lesson.id in done  # type: ignore[attr-defined]
+            lesson.exercise_list = exercises_by_lesson.get(lesson.id, [])  # type: ignore[attr-defined]
+        if items:
+            tracks.append({"key": key, "title": title, "lessons": items})
+    return render(
+        request,
+        "courses/course_map.html",
+        {
+            "tracks": tracks,
+            "total": len(lessons),
+            "done_count": sum(1 for lesson in lessons if lesson.id in done),
+        },
+    )
+
+
+def _lesson_context(request: HttpRequest, lesson: Lesson, **extra: Any) -> dict[str, Any]:
+    siblings = list(Lesson.objects.only("slug", "title", "track", "order"))
+    position = next(i for i, other in enumerate(siblings) if other.pk == lesson.pk)
+    learner = learner_for(request)
+    progress = owned_by(LessonProgress.objects, learner).filter(lesson=lesson).first()
+    exercises = list(lesson.exercises.all())
+    solved = set(
+        owned_by(ExerciseAttempt.objects, learner)
+        .filter(exercise__in=exercises, passed=True, phase=ExerciseAttempt.Phase.POLICY)
+        .values_list("exercise_id", flat=True)
+    )
+    for exercise in exercises:
+        exercise.solved = exercise.id in solved  # type: ignore[attr-defined]
+    results = extra.pop("results", {})
+    segments = []
+    for html, index in split_on_blocks(lesson.body_html):
+        block = None
+        if index is not None:
+            block = {**lesson.blocks[index], "index": index, "result": results.get(index)}
+            if block["type"] == "tryit":
+                block["request_json"] = json.dumps(block.get("request", {}), indent=2)
+        segments.append({"html": html, "block": block})
+    return {
+        "lesson": lesson,
+        "segments": segments,
+        "previous": siblings[position - 1] if position > 0 else None,
+        "next": siblings[position + 1] if position + 1 < len(siblings) else None,
+        "progress": progress,
+        "exercises": exercises,
+        **extra,
+    }
+
+
+@require_GET
+def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    lesson = get_object_or_404(Lesson, slug=slug)
+    return render(request, "courses/lesson.html", _lesson_context(request, lesson))
+
+
+@require_POST
+def lesson_done(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    lesson = get_object_or_404(Lesson, slug=slug)
+    lesson_complete(learner=learner_for(request, create=True), lesson=lesson)
+    if request.htmx:
+        context = _lesson_context(request, lesson)
+        return render(request, "courses/lesson.html#done_form", context)
+    return redirect(lesson.get_absolute_url() + "#done")
+
+
+def _block(lesson: Lesson, index: int, kind: str) -> dict[str, Any]:
+    if not 0 <= index < len(lesson.blocks) or lesson.blocks[index]["type"] != kind:
+        raise Http404("No such block in this lesson.")
+    return lesson.blocks[index]
+
+
+@vary_on_headers("HX-Request")
+@require_POST
+def lesson_tryit(request: HtmxHttpRequest, slug: str, index: int) -> HttpResponse:
+    """Run a lesson's "try it" block with the learner's edited policy."""
+    lesson = get_object_or_404(Lesson, slug=slug)
+    block = _block(lesson, index, "tryit")
+    status = 200
+    try:
+        policy = _policy_field(request)
+        result: dict[str, Any] = {
+            "answer": evaluate({"trust_policy": policy, "request": block["request"]}).to_dict(),
+            "policy": policy,
+        }
+        result["matches_expected"] = result["answer"]["decision"] == block["expect"]
+    except (UserError, PolicyError) as exc:
+        result, status = {"error": str(exc), "policy": request.POST.get("policy", "")}, 400
+    if request.htmx:
+        context = {"block": {**block, "index": index, "result": result}, "lesson": lesson}
+        return render(request, "courses/lesson.html#tryit_result", context, status=status)
+    context = _lesson_context(request, lesson, results={index: result})
+    return render(request, "courses/lesson.html", context, status=status)
+
+
+@vary_on_headers("HX-Request")
+@require_POST
+def lesson_check(request: HtmxHttpRequest, slug: str, index: int) -> HttpResponse:
+    """Grade the short check question at the end of a lesson."""
+    lesson = get_object_or_404(Lesson, slug=slug)
+    block = _block(lesson, index, "check")
+    status = 200
+    try:
+        chosen = int(request.POST.get("option", ""))
+        if not 0 <= chosen < len(block["options"]):
+            raise ValueError
+    except ValueError:
+        result = {"error": "Pick one of the answers first."}
+        status = 400
+    else:
+        correct = bool(block["options"][chosen].get("correct"))
+        lesson_check_record(
+            learner=learner_for(request, create=True), lesson=lesson, correct=correct
+        )
+        result = {"chosen": chosen, "correct": correct}  # type: ignore[dict-item]
+    if request.htmx:
+        context = {"block": {**block, "index": index, "result": result}, "lesson": lesson}
+        return render(request, "courses/lesson.html#check_block", context, status=status)
+    context = _lesson_context(request, lesson, results={index: result})
+    return render(request, "courses/lesson.html", context, status=status)
+
+
+# Exercises
+
+
+def _attack_session_key(exercise: Exercise) -> str:
+    return f"attack:{exercise.slug}"
+
+
+def _exercise_context(request: HttpRequest, exercise: Exercise, **extra: Any) -> dict[str, Any]:
+    learner = learner_for(request)
+    attempts = owned_by(ExerciseAttempt.objects, learner).filter(exercise=exercise)
+    solved_attempt = attempts.filter(passed=True, phase=ExerciseAttempt.Phase.POLICY).first()
+    attack_request = request.session.get(_attack_session_key(exercise))
+    last_policy = (
+        attempts.filter(phase=ExerciseAttempt.Phase.POLICY).values_list("policy", flat=True).first()
+    )
+    policy = extra.pop("policy", None) or last_policy or exercise.starting_policy
+    return {
+        "exercise": exercise,
+        "policy": policy,
+        "visible_scenarios": [s for s in exercise.scenarios if not s.get("hidden")],
+        "hidden_count": sum(1 for s in exercise.scenarios if s.get("hidden")),
+        "attack_request": attack_request,
+        "attack_request_json": json.dumps(attack_request, indent=2) if attack_request else "",
+        "needs_attack": exercise.kind == Exercise.Kind.GET_IN and not attack_request,
+        "solved_attempt": solved_attempt,
+        "solution_html": highlight_policy(exercise.solution),
+        "solved_policy_html": highlight_policy(solved_attempt.policy) if solved_attempt else "",
+        **extra,
+    }
+
+
+@require_GET
+def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    exercise = get_object_or_404(Exercise.objects.select_related("lesson"), slug=slug)
+    return render(request, "courses/exercise.html", _exercise_context(request, exercise))
+
+
+@vary_on_headers("HX-Request")
+@require_POST
+def exercise_submit_view(request: HttpRequest, slug: str) -> HttpResponse:
+    exercise = get_object_or_404(Exercise.objects.select_related("lesson"), slug=slug)
+    learner = learner_for(request, create=True)
+    attack_request = request.session.get(_attack_session_key(exercise))
+    status = 200
+    try:
+        policy = _policy_field(request)
+        grade = exercise_submit(
+            learner=learner, exercise=exercise, policy=policy, attack_request=attack_request
+        )
+        extra: dict[str, Any] = {"grade": grade, "policy": policy}
+    except (UserError, PolicyError) as exc:
+        extra, status = {"error": str(exc), "policy": request.POST.get("policy", "")}, 400
+    context = _exercise_context(request, exercise, **extra)
+    return render_page(request, "courses/exercise.html", context, status=status, fragment="grading")
+
+
+@require_http_methods(["POST"])
+def exercise_attack_view(request: HttpRequest, slug: str) -> HttpResponse:
+    exercise = get_object_or_404(Exercise.objects.select_related("lesson"), slug=slug)
+    if exercise.kind != Exercise.Kind.GET_IN:
+        raise Http404("This exercise has no attack step.")
+    learner = learner_for(request, create=True)
+    principal = request.POST.get("principal", "").strip()
+    status = 200
+    try:
+        if len(principal) > 2048:
+            raise UserError("That principal is too long to be an ARN.", field="principal")
+        context_keys = _parse_context(request.POST.get("context", "")[:20_000])
+        crafted = {"principal": principal, "context": context_keys}
+        outcome = exercise_attack(learner=learner, exercise=exercise, request=crafted)
+    except UserError as exc:
+        extra: dict[str, Any] = {"attack_error": str(exc)}
+        status = 400
+    else:
+        if outcome.succeeded:
+            request.session[_attack_session_key(exercise)] = {
+                **crafted,
+                "action": (exercise.attack or {}).get("action", "sts:AssumeRole"),
+            }
+            return redirect(reverse("courses:exercise", args=[slug]) + "#step-2")
+        extra = {"attack_outcome": outcome, "attack_principal": principal}
+    return render(
+        request,
+        "courses/exercise.html",
+        _exercise_context(request, exercise, **extra),
+        status=status,
+    )
