@@ -159,6 +159,7 @@ def _exercise_values(item: dict[str, Any], lesson: Lesson | None, order: int) ->
         "hints": [render_inline(h) for h in item.get("hints") or []],
         "scenarios": item.get("scenarios") or [],
         "attack": item.get("attack"),
+        "scope": item.get("scope"),
     }
     values["content_hash"] = _hash(values, item.get("lesson"))
     return values

@@ -36,6 +36,7 @@ class ScenarioOutcome:
     decision: str
     passed: bool
     result: dict[str, Any]
+    share: str = ""  # a playground link parameter to try this request (loophole scenarios)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ def grade_policy(*, policy: str, scenarios: list[dict[str, Any]], role_arn: str)
                 decision=answer["decision"],
                 passed=expectation_met(scenario["expect"], answer["decision"]),
                 result=answer,
+                share=scenario.get("share", ""),
             )
         )
     return Grade(passed=all(o.passed for o in outcomes), outcomes=outcomes, findings=findings)

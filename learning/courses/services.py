@@ -11,6 +11,7 @@ from learning.courses.grading import Grade, attack_try, grade_policy
 from learning.learners import Learner
 from learning.lti import hooks as lti_hooks
 from learning.models import Exercise, ExerciseAttempt, Lesson, LessonProgress
+from policies.grading_compare import loophole_scenarios
 
 
 def lesson_complete(*, learner: Learner, lesson: Lesson) -> LessonProgress:
@@ -64,11 +65,19 @@ def exercise_submit(
     *, learner: Learner, exercise: Exercise, policy: str, attack_request: dict[str, Any] | None
 ) -> Grade:
     """Grade a learner's policy and keep the attempt."""
-    grade = grade_policy(
-        policy=policy,
-        scenarios=exercise_scenarios(exercise, attack_request),
-        role_arn=exercise.role_arn,
-    )
+    scenarios = exercise_scenarios(exercise, attack_request)
+    grade = grade_policy(policy=policy, scenarios=scenarios, role_arn=exercise.role_arn)
+    if grade.passed:  # the scenarios pass: prove there is no loophole they missed
+        extra = loophole_scenarios(
+            policy=policy,
+            reference=exercise.solution,
+            scope=exercise.scope,
+            role_arn=exercise.role_arn,
+        )
+        if extra:
+            grade = grade_policy(
+                policy=policy, scenarios=scenarios + extra, role_arn=exercise.role_arn
+            )
     failure = grade.first_failure
     ExerciseAttempt.objects.create(
         exercise=exercise,

@@ -84,6 +84,9 @@ class Exercise(models.Model):
     hints = models.JSONField(default=list)
     scenarios = models.JSONField(default=list)
     attack = models.JSONField(null=True, blank=True)
+    #: What grading compares the learner's policy with the solution over
+    #: (actions, principals, allow_less); see policies/grading_compare.py.
+    scope = models.JSONField(null=True, blank=True)
     content_hash = models.CharField(max_length=64)
 
     class Meta:

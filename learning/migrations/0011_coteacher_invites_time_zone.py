@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("learning", "0009_assignment_id_lists_removed"),
+        ("learning", "0010_exercise_scope"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
