@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
-from config.web import HtmxHttpRequest, rate_limit_hit, render_page
+from config.web import HtmxHttpRequest, UserError, long_number_check, rate_limit_hit, render_page
 from policies.cloudtrail import LOGGING_PAGE
 from policies.compare_page import compare_run, compare_share, compare_state_from_share
 from policies.engine import UsageError
@@ -197,6 +197,8 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
                 return response
             if max(len(before), len(after)) > MAX_POLICY_CHARS:
                 raise UsageError(f"each policy may hold at most {MAX_POLICY_CHARS:,} characters")
+            long_number_check(before, field="before")
+            long_number_check(after, field="after")
             context["outcome"] = compare_run(before=before, after=after, role_arn=role_arn)
             path = (
                 reverse("policies:compare")
@@ -206,6 +208,9 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
             context["share"] = _share_link(request, path)
     except (ShareError, UsageError) as exc:
         context["notice"] = f"Nothing was compared: {exc}."
+        status = 400
+    except UserError as exc:  # a number too long to read (issue 15)
+        context["notice"] = f"Nothing was compared. {exc}"
         status = 400
     context.update(before=before, after=after, role_arn=role_arn)
     response = render(request, COMPARE_TEMPLATE, context, status=status)

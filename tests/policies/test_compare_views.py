@@ -91,6 +91,17 @@ def test_bad_input_is_a_400_with_a_message(client: Client):
     assert bad_link.status_code == 400
 
 
+def test_a_number_too_long_to_read_is_a_400_not_a_500(client: Client):
+    huge = BEFORE.replace(
+        '"Action"',
+        '"Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": %s}},\n"Action"'
+        % ("9" * 5000),
+    )
+    response = client.post(reverse("policies:compare"), {"before": BEFORE, "after": huge})
+    assert response.status_code == 400
+    assert "more than 4,300 digits" in unescape(response.content.decode())
+
+
 def test_put_is_not_allowed(client: Client):
     assert client.put(reverse("policies:compare")).status_code == 405
 
