@@ -22,9 +22,13 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django_htmx.middleware import HtmxDetails
 
-#: The longest policy a learner may type into a lesson, exercise or question
-#: form. Policies typed by learners are small; a trust policy's quota is 2,048.
-MAX_POLICY_FIELD = 20_000
+#: The longest policy text any web request may carry: the playground, the
+#: compare tab, the JSON API, lessons, exercises and questions. Far above the
+#: AWS quota for a role trust policy (2,048 characters by default), so any real
+#: policy fits, and small enough that a check stays fast whatever is pasted.
+#: The engine's own ceiling (``policies.engine.limits.MAX_POLICY_CHARS``) is
+#: higher: it guards the engine against any caller.
+MAX_POLICY_FIELD = 16_384
 
 #: Python reads at most 4,300 digits of a number (``sys.get_int_max_str_digits``);
 #: IAM policies hold nothing near it, so a longer number is refused before the

@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from config.web import UserError, long_number_check, rate_limit_hit
+from config.web import MAX_POLICY_FIELD, UserError, long_number_check, rate_limit_hit
 from policies.engine import (
     InputTooLargeError,
     UsageError,
@@ -29,10 +29,9 @@ from policies.engine import (
     validate,
 )
 from policies.openapi import OPENAPI
-from policies.playground import MAX_POLICY_CHARS
 
 #: The largest body the API reads. A case holds the trust policy (at most
-#: MAX_POLICY_CHARS characters, as in the playground) and the caller's policies.
+#: MAX_POLICY_FIELD characters, as in the playground) and the caller's policies.
 MAX_BODY_BYTES = 65_536
 
 JsonView = Callable[[dict[str, Any]], dict[str, Any]]
@@ -138,9 +137,9 @@ def _policy_field(data: dict[str, Any]) -> str | dict[str, Any]:
 
 
 def _check_policy_size(policy: object) -> None:
-    if isinstance(policy, str) and len(policy) > MAX_POLICY_CHARS:
+    if isinstance(policy, str) and len(policy) > MAX_POLICY_FIELD:
         raise ApiError(
-            413, f"The policy is longer than the {MAX_POLICY_CHARS:,} characters the API checks."
+            413, f"The policy is longer than the {MAX_POLICY_FIELD:,} characters the API checks."
         )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-from config.web import UserError, long_number_check
+from config.web import MAX_POLICY_FIELD, UserError, long_number_check
 from policies.cloudtrail import TrailView, cloudtrail_records
 from policies.engine import PolicyError, UsageError, describe, evaluate
 from policies.engine.limits import MAX_CONTEXT_VALUES, TRUST_POLICY_QUOTA
@@ -28,12 +28,6 @@ from policies.presets import (
 )
 from policies.starters import DEFAULT_STARTER, STARTERS_BY_SLUG, Starter
 
-#: Longest policy text the playground checks, in characters. Far above the
-#: AWS quota for a role trust policy (``TRUST_POLICY_QUOTA``, 2,048 characters
-#: by default, whitespace not counted), so any real policy fits, and small
-#: enough that a check stays fast whatever is pasted.
-MAX_POLICY_CHARS = 16_384
-
 #: Longest principal, role ARN, condition key or value list we accept.
 MAX_FIELD_CHARS = 2_048
 
@@ -44,7 +38,7 @@ TABS = ("decision", "explain", "cloudtrail")
 EDITOR_TABS = ("trust", "identity")
 SHARE_VERSION = 1
 
-assert MAX_POLICY_CHARS > TRUST_POLICY_QUOTA
+assert MAX_POLICY_FIELD > TRUST_POLICY_QUOTA
 
 
 @dataclass(slots=True)
@@ -262,7 +256,7 @@ class Check:
 def _too_long(text: str, what: str) -> str:
     return (
         f"The {what} is {len(text):,} characters long; the playground checks up to "
-        f"{MAX_POLICY_CHARS:,}. (AWS itself allows {TRUST_POLICY_QUOTA:,} characters in a "
+        f"{MAX_POLICY_FIELD:,}. (AWS itself allows {TRUST_POLICY_QUOTA:,} characters in a "
         "role trust policy by default.) Shorten it to see a decision."
     )
 
@@ -361,10 +355,10 @@ def playground_check(*, state: PlaygroundState) -> Check:
     """
     check = Check(state=state)
     errors = check.errors
-    if len(state.policy) > MAX_POLICY_CHARS:
+    if len(state.policy) > MAX_POLICY_FIELD:
         errors["policy"] = _too_long(state.policy, "trust policy")
         errors["policy_too_large"] = "1"
-    if len(state.identity_policy) > MAX_POLICY_CHARS:
+    if len(state.identity_policy) > MAX_POLICY_FIELD:
         errors["identity_policy"] = _too_long(state.identity_policy, "identity policy")
         errors["policy_too_large"] = "1"
     for name in ("policy", "identity_policy"):

@@ -12,12 +12,18 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
-from config.web import HtmxHttpRequest, UserError, long_number_check, rate_limit_hit, render_page
+from config.web import (
+    MAX_POLICY_FIELD,
+    HtmxHttpRequest,
+    UserError,
+    long_number_check,
+    rate_limit_hit,
+    render_page,
+)
 from policies.cloudtrail import LOGGING_PAGE
 from policies.compare_page import compare_run, compare_share, compare_state_from_share
 from policies.engine import UsageError
 from policies.playground import (
-    MAX_POLICY_CHARS,
     Check,
     PlaygroundState,
     StateError,
@@ -125,7 +131,7 @@ def _context(request: HttpRequest, check: Check, notice: str) -> dict[str, Any]:
         "holes": [s for s in STARTERS if s.vulnerable],
         "current_starter": next((s for s in STARTERS if s.slug == state.starter), None),
         "share": _share(request, state) if check.ok else None,
-        "max_policy_chars": f"{MAX_POLICY_CHARS:,}",
+        "max_policy_chars": f"{MAX_POLICY_FIELD:,}",
         "logging_page": LOGGING_PAGE,
         "error_fields": ERROR_FIELDS,
         "result_tabs": RESULT_TABS,
@@ -141,7 +147,7 @@ def _too_big(request: HtmxHttpRequest) -> HttpResponse:
 
 
 _TOO_BIG = (
-    f"What was sent is far larger than the {MAX_POLICY_CHARS:,} characters the playground "
+    f"What was sent is far larger than the {MAX_POLICY_FIELD:,} characters the playground "
     "checks, so it was not read. Shorten the policy to see a decision."
 )
 
@@ -195,8 +201,8 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
                 response = render(request, COMPARE_TEMPLATE, context, status=429)
                 response["Retry-After"] = str(limit.retry_after)
                 return response
-            if max(len(before), len(after)) > MAX_POLICY_CHARS:
-                raise UsageError(f"each policy may hold at most {MAX_POLICY_CHARS:,} characters")
+            if max(len(before), len(after)) > MAX_POLICY_FIELD:
+                raise UsageError(f"each policy may hold at most {MAX_POLICY_FIELD:,} characters")
             long_number_check(before, field="before")
             long_number_check(after, field="after")
             context["outcome"] = compare_run(before=before, after=after, role_arn=role_arn)

@@ -9,8 +9,8 @@ from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
+from config.web import MAX_POLICY_FIELD
 from policies.api import MAX_BODY_BYTES
-from policies.playground import MAX_POLICY_CHARS
 
 EC2_TRUST = {
     "Version": "2012-10-17",
@@ -96,7 +96,7 @@ def test_bad_bodies_get_a_json_error_with_a_message(client, body, content_type, 
 
 
 def test_a_policy_longer_than_the_playground_takes_is_a_413(client: Client):
-    response = post(client, "validate", {"policy": " " * (MAX_POLICY_CHARS + 1)})
+    response = post(client, "validate", {"policy": " " * (MAX_POLICY_FIELD + 1)})
     assert response.status_code == 413
     assert "16,384 characters" in response.json()["error"]
 
@@ -198,7 +198,7 @@ def test_compare_takes_policy_text_and_a_scope(client: Client):
         ({"a": WIDE, "b": 7}, 400),
         ({"a": WIDE, "b": NARROW, "scope": []}, 400),
         ({"a": WIDE, "b": NARROW, "scope": {"actions": ["s3:GetObject"]}}, 400),
-        ({"a": WIDE, "b": "x" * (MAX_POLICY_CHARS + 1)}, 413),
+        ({"a": WIDE, "b": "x" * (MAX_POLICY_FIELD + 1)}, 413),
     ],
 )
 def test_compare_refuses_bad_input_with_a_4xx(client: Client, body, status):

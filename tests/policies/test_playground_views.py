@@ -14,8 +14,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from config.web import MAX_POLICY_FIELD
 from policies.engine import evaluate
-from policies.playground import MAX_POLICY_CHARS
 from policies.presets import DEFAULT_ROLE_ARN, PRESETS_BY_SLUG
 from policies.share import encode_share_state
 from policies.starters import STARTERS, STARTERS_BY_SLUG
@@ -256,14 +256,14 @@ def test_malformed_scenario_fields_get_a_message_beside_the_field(
 
 
 def test_a_policy_above_the_size_limit_is_refused_with_a_clear_message(client: Client):
-    huge = '{"Version": "2012-10-17", "Statement": []}' + " " * MAX_POLICY_CHARS
+    huge = '{"Version": "2012-10-17", "Statement": []}' + " " * MAX_POLICY_FIELD
     for response in (
         client.post(URL, form(policy=huge), **HTMX),
         client.post(URL, form(policy=huge)),
     ):
         assert response.status_code == 413
         message = field_error(response.content.decode(), "policy")
-        assert f"{MAX_POLICY_CHARS:,}" in message and "Shorten it" in message
+        assert f"{MAX_POLICY_FIELD:,}" in message and "Shorten it" in message
 
 
 def test_a_body_too_large_for_django_to_read_gets_the_same_message(client: Client, settings):

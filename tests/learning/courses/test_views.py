@@ -89,7 +89,7 @@ def test_tryit_without_javascript_renders_the_whole_lesson_with_the_result(clien
 
 @pytest.mark.parametrize(
     ("policy", "message"),
-    [("", "editor is empty"), ("x" * 20_001, "the limit here is 20,000")],
+    [("", "editor is empty"), ("x" * 16_385, "the limit here is 16,384")],
 )
 def test_tryit_bad_input_is_a_clear_400(client, policy, message):
     lesson = LessonFactory()
