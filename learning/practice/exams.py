@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from learning.content.exam_info import EXAM_INFO, ExamInfo
@@ -22,13 +24,25 @@ from learning.models import (
 )
 from learning.practice.bank import EXAM_LENGTHS, QuizError, answer_is_correct, live_questions
 
+# The real exams ask only multiple choice (one answer) and multiple response
+# (two or more); a predict item is one multiple-choice question about a policy
+# and a request the page shows. "Fix the policy" items need the grader's
+# scenarios, which an exam page does not show, so they stay in practice.
+# https://docs.aws.amazon.com/aws-certification/latest/solutions-architect-associate-03/solutions-architect-associate-03.html
+EXAM_FORMATS = (Question.Type.SINGLE, Question.Type.MULTIPLE, Question.Type.PREDICT)
+
+
+def exam_questions() -> QuerySet[Question]:
+    """The live questions an exam simulation may draw: only the real exams' formats."""
+    return live_questions().filter(type__in=EXAM_FORMATS)
+
 
 def exam_draw(*, exam: ExamInfo, count: int, rng: random.Random | None = None) -> list[int]:
     """Draw questions for an exam, as close to the exam's domain weights as the bank allows."""
     rng = rng or random.Random()
     by_domain: dict[str, list[int]] = defaultdict(list)
     tags = (
-        live_questions()
+        exam_questions()
         .filter(tags__exam=exam.code)
         .values_list("pk", "tags__task")
         .order_by("pk", "tags__task")
@@ -132,6 +146,49 @@ def exam_answer(
             attempt=attempt, question=question, defaults=defaults
         )
     return response
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One square of the question grid: where a question of the exam stands."""
+
+    number: int
+    answered: bool
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class ExamProgress:
+    items: list[NavItem]
+
+    @property
+    def unanswered(self) -> list[NavItem]:
+        return [item for item in self.items if not item.answered]
+
+    @property
+    def flagged(self) -> list[NavItem]:
+        return [item for item in self.items if item.flagged]
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Submitting with a question left blank or flagged is asked twice, as on the exam."""
+        return bool(self.unanswered or self.flagged)
+
+
+def exam_progress(attempt: ExamAttempt) -> ExamProgress:
+    """Which questions of the exam are answered and which are flagged, in exam order."""
+    responses = {r.question_id: r for r in attempt.responses.all()}
+    items = []
+    for number, pk in enumerate(attempt.question_ids, start=1):
+        response = responses.get(pk)
+        items.append(
+            NavItem(
+                number=number,
+                answered=bool(response and response.answered),
+                flagged=bool(response and response.flagged),
+            )
+        )
+    return ExamProgress(items=items)
 
 
 def scaled_score(correct: int, total: int) -> int:

@@ -239,19 +239,8 @@ def _attempt_for(request: HttpRequest, public_id) -> ExamAttempt:
     return exams.exam_expire_if_due(attempt)
 
 
-def _exam_nav(attempt: ExamAttempt) -> list[dict[str, Any]]:
-    responses = {r.question_id: r for r in attempt.responses.all()}
-    nav = []
-    for number, pk in enumerate(attempt.question_ids, start=1):
-        response = responses.get(pk)
-        nav.append(
-            {
-                "number": number,
-                "answered": bool(response and response.answered),
-                "flagged": bool(response and response.flagged),
-            }
-        )
-    return nav
+def _exam_nav(attempt: ExamAttempt) -> list[exams.NavItem]:
+    return exams.exam_progress(attempt).items
 
 
 @vary_on_headers("HX-Request")
@@ -310,22 +299,26 @@ def exam_question(request: HttpRequest, public_id, number: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def exam_review(request: HttpRequest, public_id) -> HttpResponse:
+    """The review screen; submitting with blank or flagged questions asks once more."""
     attempt = _attempt_for(request, public_id)
-    if request.method == "POST" and not attempt.submitted:
-        exams.exam_submit(attempt=attempt)
-        return redirect("practice:exam_result", attempt.public_id)
     if attempt.submitted:
         return redirect("practice:exam_result", attempt.public_id)
-    nav = _exam_nav(attempt)
+    progress = exams.exam_progress(attempt)
+    confirming = False
+    if request.method == "POST":
+        if request.POST.get("confirm") == "yes" or not progress.needs_confirmation:
+            exams.exam_submit(attempt=attempt)
+            return redirect("practice:exam_result", attempt.public_id)
+        confirming = True
     return render(
         request,
         "practice/exam_review.html",
         {
             "attempt": attempt,
             "info": EXAM_INFO[attempt.exam],
-            "nav": nav,
-            "unanswered": sum(1 for item in nav if not item["answered"]),
-            "flagged": sum(1 for item in nav if item["flagged"]),
+            "nav": progress.items,
+            "progress": progress,
+            "confirming": confirming,
             "time_left": exams.exam_time_left(attempt),
         },
     )

@@ -52,6 +52,17 @@ def test_exam_draw_follows_the_domain_weights_where_the_bank_allows():
     assert domains == {"1": 11, "6": 9}
 
 
+def test_exam_draw_uses_only_the_real_exams_formats():
+    kinds = ("single", "multiple", "predict", "fix")
+    by_type = {kind: [QuestionFactory(type=kind).pk for _ in range(5)] for kind in kinds}
+    for seed in range(5):
+        drawn = exams.exam_draw(exam=EXAM_INFO["SAA-C03"], count=40, rng=random.Random(seed))
+        assert len(drawn) == 15
+        assert not set(drawn) & set(by_type["fix"])
+    question_ids = exams.exam_questions_draw(exam="SAA-C03", count=20)
+    assert not set(question_ids) & set(by_type["fix"])
+
+
 def test_an_exam_is_timed_at_the_real_pace():
     for _ in range(10):
         QuestionFactory(tasks=[("DOP-C02", "6.1")])
