@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import fsrs
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from learning.content.exam_info import EXAM_INFO, ExamInfo
@@ -23,6 +24,7 @@ from learning.models import (
     Question,
 )
 from learning.practice.bank import EXAM_LENGTHS, QuizError, answer_is_correct, live_questions
+from learning.practice.scheduling import card_review
 
 # The real exams ask only multiple choice (one answer) and multiple response
 # (two or more); a predict item is one multiple-choice question about a policy
@@ -191,6 +193,29 @@ def exam_progress(attempt: ExamAttempt) -> ExamProgress:
     return ExamProgress(items=items)
 
 
+def exam_view(
+    *, attempt: ExamAttempt, question: Question | None, now: datetime | None = None
+) -> None:
+    """The learner now looks at ``question`` (None: at the review screen, or done).
+
+    The time since the previous page opened is added to the question that page
+    showed, up to the deadline, so the result can say how long each one took."""
+    now = now or timezone.now()
+    if attempt.viewing and attempt.viewing_since and attempt.viewing in attempt.question_ids:
+        until = min(now, attempt.deadline)
+        seconds = max(0, int((until - attempt.viewing_since).total_seconds()))
+        if seconds:
+            response, _ = ExamResponse.objects.get_or_create(
+                attempt=attempt, question_id=attempt.viewing
+            )
+            ExamResponse.objects.filter(pk=response.pk).update(seconds=F("seconds") + seconds)
+    attempt.viewing = question.pk if question else None
+    attempt.viewing_since = now if question else None
+    ExamAttempt.objects.filter(pk=attempt.pk).update(
+        viewing=attempt.viewing, viewing_since=attempt.viewing_since
+    )
+
+
 def scaled_score(correct: int, total: int) -> int:
     """Our estimate on AWS's 100–1000 scale: a straight line from 0% (100) to 100% (1000).
 
@@ -207,6 +232,8 @@ def exam_submit(*, attempt: ExamAttempt, now: datetime | None = None) -> ExamAtt
     attempt = ExamAttempt.objects.select_for_update().get(pk=attempt.pk)
     if attempt.submitted:
         return attempt
+    now = now or timezone.now()
+    exam_view(attempt=attempt, question=None, now=now)
     info = EXAM_INFO[attempt.exam]
     responses = {r.question_id: r for r in attempt.responses.all()}
     tasks = _first_task_by_question(attempt)
@@ -228,9 +255,24 @@ def exam_submit(*, attempt: ExamAttempt, now: datetime | None = None) -> ExamAtt
     attempt.scaled_score = scaled_score(correct, len(attempt.question_ids))
     attempt.passed = attempt.scaled_score >= info.passing_score
     attempt.domains = {k: v for k, v in domains.items() if v["total"]}
-    attempt.submitted = now or timezone.now()
+    attempt.submitted = now
     attempt.save()
+    misses_to_review(attempt=attempt, responses=responses, now=now)
     return attempt
+
+
+def misses_to_review(
+    *, attempt: ExamAttempt, responses: dict[int, ExamResponse], now: datetime
+) -> int:
+    """Every question missed or left blank becomes a lapse in the learner's spaced review,
+    as the practice page promises. Returns how many cards were scheduled."""
+    learner = Learner(user_id=attempt.user_id, session_key=attempt.session_key)
+    missed = [
+        pk for pk in attempt.question_ids if not (responses.get(pk) and responses[pk].correct)
+    ]
+    for question in Question.objects.filter(pk__in=missed):
+        card_review(learner=learner, question=question, rating=fsrs.Rating.Again, now=now)
+    return len(missed)
 
 
 def _first_task_by_question(attempt: ExamAttempt) -> dict[int, str]:

@@ -20,7 +20,7 @@ from learning.content.exam_info import EXAM_INFO, TOPICS
 from learning.content.rendering import highlight_policy
 from learning.learners import learner_for, owned_by
 from learning.models import ExamAttempt, Question
-from learning.practice import bank, exams, mastery, scheduling
+from learning.practice import bank, exams, mastery, results, scheduling
 from learning.practice.charts import readiness_chart
 
 CALLER_LABELS = {
@@ -280,6 +280,8 @@ def exam_question(request: HttpRequest, public_id, number: int) -> HttpResponse:
             target = number + 1 if go == "next" else number - 1 if go == "previous" else number
             target = min(max(target, 1), len(attempt.question_ids))
             return redirect("practice:exam_question", attempt.public_id, target)
+    if request.method == "GET":
+        exams.exam_view(attempt=attempt, question=question)
     response = attempt.responses.filter(question=question).first()
     context = {
         **question_context(question, request),
@@ -310,6 +312,8 @@ def exam_review(request: HttpRequest, public_id) -> HttpResponse:
             exams.exam_submit(attempt=attempt)
             return redirect("practice:exam_result", attempt.public_id)
         confirming = True
+    else:
+        exams.exam_view(attempt=attempt, question=None)
     return render(
         request,
         "practice/exam_review.html",
@@ -326,32 +330,27 @@ def exam_review(request: HttpRequest, public_id) -> HttpResponse:
 
 @require_GET
 def exam_result(request: HttpRequest, public_id) -> HttpResponse:
+    """Score, breakdowns and every question; ``?show=wrong|flagged|unanswered`` filters."""
     attempt = _attempt_for(request, public_id)
     if not attempt.submitted:
         return redirect(attempt.get_absolute_url())
-    questions = Question.objects.in_bulk(attempt.question_ids)
-    responses = {r.question_id: r for r in attempt.responses.all()}
-    items = []
-    for number, pk in enumerate(attempt.question_ids, start=1):
-        question = questions.get(pk)
-        if question is None:
-            continue
-        response = responses.get(pk)
-        items.append(
-            {
-                "number": number,
-                **question_context(question, request),
-                "chosen": response.chosen if response else [],
-                "correct": bool(response and response.correct),
-                "answered": bool(response and response.answered),
-            }
-        )
-    info = EXAM_INFO[attempt.exam]
-    return render(
-        request,
-        "practice/exam_result.html",
-        {"attempt": attempt, "info": info, "items": items},
-    )
+    result = results.exam_result(attempt=attempt)
+    show = request.GET.get("show", "all")
+    show = show if show in results.RESULT_FILTERS else "all"
+    items = [
+        {"item": item, **question_context(item.question, request)} for item in result.shown(show)
+    ]
+    context = {
+        "attempt": attempt,
+        "info": EXAM_INFO[attempt.exam],
+        "result": result,
+        "items": items,
+        "show": show,
+        "filters": [
+            (key, label, result.counts[key]) for key, (label, _) in results.RESULT_FILTERS.items()
+        ],
+    }
+    return render_page(request, "practice/exam_result.html", context, fragment="result_list")
 
 
 @require_GET
