@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -20,7 +21,7 @@ from learning.content.exam_info import EXAM_INFO, TOPICS
 from learning.content.rendering import highlight_policy
 from learning.learners import learner_for, owned_by
 from learning.models import ExamAttempt, Question
-from learning.practice import bank, exams, mastery, results, scheduling
+from learning.practice import bank, exams, mastery, progress, results, scheduling
 from learning.practice.charts import readiness_chart
 
 CALLER_LABELS = {
@@ -92,6 +93,7 @@ def answer_seconds(request: HttpRequest) -> int | None:
 @require_GET
 def practice_home(request: HttpRequest) -> HttpResponse:
     learner = learner_for(request)
+    plan = scheduling.study_plan(learner)
     return render(
         request,
         "practice/practice_home.html",
@@ -100,7 +102,8 @@ def practice_home(request: HttpRequest) -> HttpResponse:
             "topics": TOPICS,
             "counts": bank.bank_counts(),
             "queue": scheduling.reviews_due(learner),
-            "plan": scheduling.study_plan(learner),
+            "plan": plan,
+            "countdown": progress.exam_countdown(learner=learner, plan=plan),
             "attempts": owned_by(ExamAttempt.objects, learner)[:5],
             "lengths": bank.EXAM_LENGTHS,
         },
@@ -138,7 +141,16 @@ def practice_question(request: HttpRequest) -> HttpResponse:
         seconds=answer_seconds(request),
     )
     context |= {"answer": answer, "chosen": chosen, "submitted_policy": policy}
+    context |= _comes_back(learner, question)
     return render_page(request, "practice/question.html", context, fragment="answer_area")
+
+
+def _comes_back(learner, question: Question) -> dict[str, Any]:
+    """When the card just rescheduled is due again, for "back in 3 days"."""
+    due = progress.card_due(learner, question)
+    if due is None:
+        return {}
+    return {"due": due, "back_in": progress.due_phrase(due, now=timezone.now())}
 
 
 @require_http_methods(["GET", "POST"])
@@ -162,10 +174,13 @@ def review(request: HttpRequest) -> HttpResponse:
             mode="review",
         )
         context |= {"answer": answer, "chosen": chosen, "queue": scheduling.reviews_due(learner)}
+        context |= _comes_back(learner, question)
         return render(request, "practice/question.html", context)
-    queue = scheduling.reviews_due(learner_for(request))
+    learner = learner_for(request)
+    queue = scheduling.reviews_due(learner)
     if queue.next_card is None:
-        return render(request, "practice/review_done.html", {"queue": queue})
+        summary = progress.review_summary(learner)
+        return render(request, "practice/review_done.html", {"queue": queue, "summary": summary})
     context = {
         **question_context(queue.next_card.question, request),
         "mode": "review",
