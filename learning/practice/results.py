@@ -56,6 +56,10 @@ class ExamResult:
     def time_text(self) -> str:
         return duration(self.seconds_used)
 
+    @property
+    def time_allowed_text(self) -> str:
+        return duration(int((self.attempt.deadline - self.attempt.started).total_seconds()))
+
     def shown(self, show: str) -> list[ResultItem]:
         """The items one filter of the result page keeps (``all`` for an unknown one)."""
         _, keep = RESULT_FILTERS.get(show, RESULT_FILTERS["all"])
