@@ -139,3 +139,21 @@ def test_an_expired_exam_is_submitted_as_it_stands():
     attempt, _ = _exam()
     result = exams.exam_expire_if_due(attempt, now=attempt.deadline + timedelta(minutes=1))
     assert result.submitted and result.scaled_score == 100 and result.passed is False
+
+
+def test_every_exam_item_in_the_bank_shows_what_its_stem_points_at():
+    """An exam page shows the stem, the policy and the request, nothing else: a stem that
+    points at a policy or a request "below" or "shown" must come with one."""
+    import re
+
+    from learning.content.loader import content_read
+
+    pointing = re.compile(r"\b(?:policy|request|scenario)s? (?:below|above|shown)\b", re.I)
+    blind = [
+        item["id"]
+        for _, item in content_read().questions
+        if item["type"] in exams.EXAM_FORMATS
+        and pointing.search(item["stem"])
+        and not (item.get("policy") or item.get("request"))
+    ]
+    assert blind == []
