@@ -205,15 +205,24 @@ def exam_view(
         until = min(now, attempt.deadline)
         seconds = max(0, int((until - attempt.viewing_since).total_seconds()))
         if seconds:
-            response, _ = ExamResponse.objects.get_or_create(
-                attempt=attempt, question_id=attempt.viewing
-            )
-            ExamResponse.objects.filter(pk=response.pk).update(seconds=F("seconds") + seconds)
+            _add_seconds(attempt=attempt, question_id=attempt.viewing, seconds=seconds)
     attempt.viewing = question.pk if question else None
     attempt.viewing_since = now if question else None
     ExamAttempt.objects.filter(pk=attempt.pk).update(
         viewing=attempt.viewing, viewing_since=attempt.viewing_since
     )
+
+
+def _add_seconds(*, attempt: ExamAttempt, question_id: int, seconds: int) -> None:
+    rows = ExamResponse.objects.filter(attempt=attempt, question_id=question_id)
+    if rows.update(seconds=F("seconds") + seconds):
+        return
+    try:
+        with transaction.atomic():
+            ExamResponse.objects.create(attempt=attempt, question_id=question_id, seconds=seconds)
+    except IntegrityError:
+        # The answer to that question was being saved at the same moment.
+        rows.update(seconds=F("seconds") + seconds)
 
 
 def scaled_score(correct: int, total: int) -> int:
