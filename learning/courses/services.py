@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from learning.courses.grading import Grade, attack_try, grade_policy
 from learning.learners import Learner
+from learning.lti import hooks as lti_hooks
 from learning.models import Exercise, ExerciseAttempt, Lesson, LessonProgress
 
 
@@ -19,6 +20,7 @@ def lesson_complete(*, learner: Learner, lesson: Lesson) -> LessonProgress:
         if progress.completed is None:
             progress.completed = timezone.now()
             progress.save(update_fields=["completed"])
+        lti_hooks.lesson_done(user_id=learner.user_id, lesson_slug=lesson.slug)
     return progress
 
 
@@ -62,6 +64,9 @@ def exercise_submit(
         passed=grade.passed,
         failed_scenario=failure.name if failure else "",
         **learner.owner_fields(),
+    )
+    lti_hooks.exercise_graded(
+        user_id=learner.user_id, exercise_slug=exercise.slug, passed=grade.passed
     )
     return grade
 

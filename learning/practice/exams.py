@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from learning.content.exam_info import EXAM_INFO, ExamInfo
 from learning.learners import Learner
+from learning.lti import hooks as lti_hooks
 from learning.models import (
     ExamAttempt,
     ExamResponse,
@@ -267,6 +268,7 @@ def exam_submit(*, attempt: ExamAttempt, now: datetime | None = None) -> ExamAtt
     attempt.submitted = now
     attempt.save()
     misses_to_review(attempt=attempt, responses=responses, now=now)
+    lti_hooks.exam_submitted(attempt=attempt)
     return attempt
 
 
