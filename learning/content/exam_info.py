@@ -129,6 +129,8 @@ TASK_STATEMENTS: dict[str, dict[str, str]] = {
     },
     "DOP-C02": {
         "1.1": "Implement CI/CD pipelines",
+        "2.1": "Define cloud infrastructure and reusable components to provision and manage "
+        "systems throughout their lifecycle",
         "2.2": "Deploy automation to create, onboard, and secure AWS accounts in a "
         "multi-account or multi-Region environment",
         "6.1": "Implement techniques for identity and access management at scale",

@@ -166,3 +166,16 @@ def test_result_filter_as_an_htmx_fragment(client):
     assert "HX-Request" in response["Vary"]
     empty = client.get(url + "?show=wrong&x=1", **HTMX).content.decode()
     assert empty.count("<details") == 1
+
+
+def test_every_task_statement_in_the_bank_has_its_wording():
+    from learning.content.exam_info import task_title
+    from learning.content.loader import content_read
+
+    tagged = {
+        (exam, str(task))
+        for _, item in content_read().questions
+        for exam, tasks in (item.get("exams") or {}).items()
+        for task in tasks
+    }
+    assert [tag for tag in sorted(tagged) if not task_title(*tag)] == []
