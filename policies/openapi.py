@@ -109,6 +109,16 @@ _CASE = {
                 _NULL,
             ],
         },
+        "rcps": {
+            "description": (
+                "Resource control policies of the role's account: levels (root, OUs, "
+                "account), each a list of policies."
+            ),
+            "oneOf": [
+                {"type": "array", "items": {"type": "array", "items": _POLICY_DOCUMENT}},
+                _NULL,
+            ],
+        },
     },
 }
 
@@ -134,6 +144,10 @@ _ANSWER = {
         "assumed": {"type": "array", "items": {"type": "string"}},
         "derived_context": {"type": "object"},
         "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
+        "rcps": {
+            "type": "object",
+            "description": "Present when the case gives rcps: whether they apply, and why not.",
+        },
     },
 }
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from policies.cloudtrail import TrailView, cloudtrail_records
-from policies.engine import PolicyError, describe, evaluate
+from policies.engine import PolicyError, UsageError, describe, evaluate
 from policies.engine.limits import MAX_CONTEXT_VALUES, TRUST_POLICY_QUOTA
 from policies.presets import (
     ACTIONS,
@@ -311,28 +311,26 @@ def _request_from(state: PlaygroundState, errors: dict[str, str]) -> dict[str, A
     return request
 
 
-# Which form field an engine usage error is about, by the name it mentions.
-_USAGE_FIELDS = (
-    ("request.principal", "principal"),
-    ("request.action", "action"),
-    ("request.role_arn", "role_arn"),
-    ("request.context", "conditions"),
-    ("identity_policies", "identity_policy"),
-    ("identity policy", "identity_policy"),
-)
+# Which form field an engine usage error is about, by the part of the case it names.
+_USAGE_FIELDS = {
+    "request.principal": "principal",
+    "request.action": "action",
+    "request.role_arn": "role_arn",
+    "request.context": "conditions",
+    "identity_policies": "identity_policy",
+}
 
 
-def _usage_error(message: str, errors: dict[str, str]) -> None:
-    if "is not a usable policy:" in message:
-        reason = message.split("is not a usable policy:", 1)[1].strip()
-        errors["identity_policy"] = "The identity policy cannot be used. " + reason
+def _usage_error(error: UsageError, errors: dict[str, str]) -> None:
+    """Put an engine usage error beside the form field it is about (read from its fields)."""
+    name = _USAGE_FIELDS.get((error.field or "").split("[", 1)[0])
+    if name == "identity_policy" and error.code == "unusable_policy":
+        errors[name] = "The identity policy cannot be used. " + error.reason
         return
-    for needle, name in _USAGE_FIELDS:
-        if needle in message:
-            text = message.replace(needle + " ", "", 1)
-            errors[name] = text[:1].upper() + text[1:].rstrip(".") + "."
-            return
-    errors["form"] = message[:1].upper() + message[1:]
+    if name is None:
+        errors["form"] = error.message[:1].upper() + error.message[1:]
+        return
+    errors[name] = error.reason[:1].upper() + error.reason[1:].rstrip(".") + "."
 
 
 @lru_cache(maxsize=256)
@@ -363,8 +361,11 @@ def playground_check(*, state: PlaygroundState) -> Check:
         case["identity_policies"] = [state.identity_policy]
     try:
         result = evaluate(case)
+    except UsageError as exc:
+        _usage_error(exc, errors)
+        return check
     except PolicyError as exc:
-        _usage_error(str(exc), errors)
+        errors["form"] = str(exc)
         return check
     check.request = request
     check.answer = result.to_dict()

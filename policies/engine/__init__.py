@@ -21,8 +21,8 @@ from .conditions import ConditionResult
 from .describe import Description, Grant, describe
 from .errors import InputTooLargeError, PolicyError, PolicyParseError, UsageError
 from .evaluate import ActionOutcome, EvaluationResult, IdentitySide, evaluate_case, validate_cached
-from .explain import LayerResult, PartResult, StatementResult
 from .findings import Finding
+from .results import LayerResult, PartResult, StatementResult
 
 __all__ = [
     "ActionOutcome",

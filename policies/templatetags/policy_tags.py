@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import html
-import re
 from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from policies.playground import state_for_case
@@ -38,6 +36,9 @@ def trace_layers(answer: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]
     identity = answer.get("identity") or {}
     if identity.get("statements"):
         layers.append(("The caller's policies", identity["statements"]))
+    rcps = answer.get("rcps") or {}
+    if rcps.get("statements"):
+        layers.append(("Resource control policies of the role's account", rcps["statements"]))
     return [(name, statements) for name, statements in layers if statements]
 
 
@@ -145,15 +146,21 @@ def playground_url(block: dict[str, Any]) -> str:
     return reverse("policies:playground") + "?s=" + encode_share_state(state.to_share())
 
 
-_DOC_LINK = re.compile(r"\((https://docs\.aws\.amazon\.com/[^\s()]+)\)")
-
-
 @register.filter
-def explanation_line(line: str) -> str:
-    """An explanation sentence with its AWS page reference turned into a short link."""
-    escaped = conditional_escape(line)
-    # The text is escaped first; only our own link markup is added.
-    return mark_safe(_DOC_LINK.sub(r'(<a href="\1">AWS documentation</a>)', escaped))
+def explanation_items(answer: dict[str, Any]) -> list[dict[str, str | None]]:
+    """The explanation's sentences, each with its AWS page as a separate field.
+
+    Reads the engine's ``explanation_details``; an answer without them (one stored
+    before they existed) shows its sentences as they are, without links.
+    """
+    details = answer.get("explanation_details")
+    if details is None:
+        return [{"text": line, "learn_more": None} for line in answer.get("explanation") or []]
+    items: list[dict[str, str | None]] = []
+    for detail in details:
+        text, url = str(detail.get("text", "")), detail.get("learn_more")
+        items.append({"text": text.rstrip(".") if url else text, "learn_more": url})
+    return items
 
 
 DECISION_LABELS = {

@@ -13,10 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from policies.engine.aws.wildcard import wildcard_match
 from policies.engine.codes import CODES
 from policies.engine.errors import UsageError
 from policies.engine.findings import Finding
-from policies.engine.validate import glob_match, validate_policy
+from policies.engine.validate import validate_policy
 
 ACCOUNT = "111122223333"
 OTHER = "444455556666"
@@ -566,7 +567,7 @@ RULES = [
                 },
             )
         ),
-        "OVERLY_PERMISSIVE_GITHUB_REPO_CONDITION",
+        "SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED",
         '"repo:octo-org/*"',
     ),
     (
@@ -983,13 +984,13 @@ def test_other_types_are_a_usage_error():
         ("STS:ASSUMEROLE", "sts:AssumeRole", False),
     ],
 )
-def test_glob_match(pattern, value, expected):
-    assert glob_match(pattern, value) is expected
+def test_the_one_wildcard_matcher(pattern, value, expected):
+    assert wildcard_match(pattern, value) is expected
 
 
-def test_glob_match_is_fast_on_adversarial_patterns():
+def test_the_wildcard_matcher_is_fast_on_adversarial_patterns():
     started = time.perf_counter()
-    assert not glob_match("*a" * 500 + "b", "a" * 4000)
+    assert not wildcard_match("*a" * 500 + "b", "a" * 4000)
     assert time.perf_counter() - started < 1.0
 
 
