@@ -11,7 +11,7 @@ from typing import Any
 
 from learning.content.loader import CONTENT_DIR, ContentSet, content_path, content_read
 from learning.content.rendering import ContentError, render_markdown
-from learning.courses.grading import attack_try, expectation_met, grade_policy
+from learning.courses.grading import ENGINE_KEYS, attack_try, expectation_met, grade_policy
 from learning.models import EXAMS, TRACKS, Exercise, Question
 from policies.engine import PolicyError, evaluate, validate
 
@@ -132,7 +132,7 @@ def _block_problems(where: str, block: dict[str, Any]) -> list[str]:
     if block["expect"] not in DECISIONS:
         return [f"{where}: expect must be one of {sorted(DECISIONS)}"]
     case = {"trust_policy": block["policy"], "request": block["request"]}
-    for key in ("identity_policies", "permissions_boundary", "session_policy", "scps"):
+    for key in ENGINE_KEYS:
         if key in block:
             case[key] = block[key]
     decision, error = _engine_decision(case)
@@ -252,7 +252,7 @@ def _check_question(where: str, item: dict[str, Any]) -> list[str]:
         if item.get("decision") not in DECISIONS:
             problems.append(f"{where}: decision must be one of {sorted(DECISIONS)}")
         check = {"request": item["request"], "decision": item.get("decision")}
-        for key in ("identity_policies", "permissions_boundary", "session_policy", "scps"):
+        for key in ENGINE_KEYS:
             if key in item:
                 check[key] = item[key]
         checks.append(check)
@@ -263,7 +263,7 @@ def _check_question(where: str, item: dict[str, Any]) -> list[str]:
             "trust_policy": check.get("policy", item.get("policy")),
             "request": check["request"],
         }
-        for key in ("identity_policies", "permissions_boundary", "session_policy", "scps"):
+        for key in ENGINE_KEYS:
             if key in check:
                 case[key] = check[key]
         decision, error = _engine_decision(case)

@@ -19,6 +19,7 @@ import yaml
 from django.db import transaction
 
 from learning.content.rendering import ContentError, render_inline, render_markdown
+from learning.courses.grading import ENGINE_KEYS
 from learning.models import TRACKS, Exercise, Lesson, Question, QuestionTag
 
 CONTENT_DIR = Path(__file__).resolve().parent
@@ -196,11 +197,7 @@ def content_load(*, root: Path = CONTENT_DIR) -> LoadReport:
             "policy": item.get("policy") or "",
             "request": item.get("request"),
             "decision": item.get("decision") or "",
-            "caller_policies": {
-                key: item[key]
-                for key in ("identity_policies", "permissions_boundary", "session_policy", "scps")
-                if key in item
-            },
+            "caller_policies": {key: item[key] for key in ENGINE_KEYS if key in item},
             "options": options,
             "choose": max(1, sum(1 for o in options if o["correct"])),
             "exercise_data": exercise_data,

@@ -14,7 +14,7 @@ from typing import Any
 from policies.engine import PolicyError, evaluate
 
 DENIED = {"explicitDeny", "implicitDeny"}
-ENGINE_KEYS = ("identity_policies", "permissions_boundary", "session_policy", "scps")
+ENGINE_KEYS = ("identity_policies", "permissions_boundary", "session_policy", "scps", "rcps")
 # Condition keys AWS sets from the calling principal itself (global condition keys page:
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
 DERIVED_KEYS = {

@@ -29,6 +29,7 @@ CALLER_LABELS = {
     "permissions_boundary": "The caller's permissions boundary",
     "session_policy": "The session policy",
     "scps": "Service control policies of the caller's account (by level)",
+    "rcps": "Resource control policies of the role's account (by level)",
 }
 
 
