@@ -264,7 +264,7 @@ def _too_long(text: str, what: str) -> str:
     )
 
 
-def _request_from(state: PlaygroundState, errors: dict[str, str]) -> dict[str, Any]:
+def _caller_errors(state: PlaygroundState, errors: dict[str, str]) -> None:
     if not state.principal:
         errors["principal"] = "Enter the caller: an ARN, a service such as ec2.amazonaws.com, …"
     elif len(state.principal) > MAX_FIELD_CHARS:
@@ -273,32 +273,43 @@ def _request_from(state: PlaygroundState, errors: dict[str, str]) -> dict[str, A
         errors["action"] = "Choose one of the listed STS actions."
     if len(state.role_arn) > MAX_FIELD_CHARS:
         errors["role_arn"] = f"The role ARN is longer than {MAX_FIELD_CHARS:,} characters."
+
+
+def _condition_row(
+    number: int, row: ConditionRow, context: dict[str, str | list[str]]
+) -> tuple[str, str | list[str]] | str | None:
+    """One row of the conditions table: (key, value), a problem to show, or None if empty."""
+    key = row.key.strip()
+    raw = row.values.strip()
+    if not key and not raw:
+        return None
+    if not key:
+        return f"Row {number}: give the condition key a name."
+    if len(key) > 256 or len(raw) > MAX_FIELD_CHARS or ":" not in key or " " in key:
+        return (
+            f"Row {number}: '{key[:60]}' is not a condition key (keys look like "
+            "service:Name, for example sts:ExternalId)."
+        )
+    if key.lower() in {k.lower() for k in context}:
+        return f"Row {number}: {key} appears twice (key names ignore case)."
+    parts = [v.strip() for v in raw.split(",")] if raw else [""]
+    if len(parts) > MAX_CONTEXT_VALUES:
+        return f"Row {number}: at most {MAX_CONTEXT_VALUES} values per key."
+    return key, parts[0] if len(parts) == 1 else parts
+
+
+def _request_from(state: PlaygroundState, errors: dict[str, str]) -> dict[str, Any]:
+    _caller_errors(state, errors)
     context: dict[str, str | list[str]] = {}
     problems: list[str] = []
     if len(state.conditions) > MAX_CONDITION_ROWS:
         problems.append(f"Use at most {MAX_CONDITION_ROWS} condition keys.")
     for number, row in enumerate(state.conditions[:MAX_CONDITION_ROWS], start=1):
-        key = row.key.strip()
-        raw = row.values.strip()
-        if not key and not raw:
-            continue
-        if not key:
-            problems.append(f"Row {number}: give the condition key a name.")
-            continue
-        if len(key) > 256 or len(raw) > MAX_FIELD_CHARS or ":" not in key or " " in key:
-            problems.append(
-                f"Row {number}: '{key[:60]}' is not a condition key (keys look like "
-                "service:Name, for example sts:ExternalId)."
-            )
-            continue
-        if key.lower() in {k.lower() for k in context}:
-            problems.append(f"Row {number}: {key} appears twice (key names ignore case).")
-            continue
-        parts = [v.strip() for v in raw.split(",")] if raw else [""]
-        if len(parts) > MAX_CONTEXT_VALUES:
-            problems.append(f"Row {number}: at most {MAX_CONTEXT_VALUES} values per key.")
-            continue
-        context[key] = parts[0] if len(parts) == 1 else parts
+        outcome = _condition_row(number, row, context)
+        if isinstance(outcome, str):
+            problems.append(outcome)
+        elif outcome is not None:
+            context[outcome[0]] = outcome[1]
     if problems:
         errors["conditions"] = " ".join(problems)
     request: dict[str, Any] = {

@@ -75,7 +75,7 @@ def _requested_state(request: HttpRequest, params: QueryDict) -> tuple[Playgroun
         return state_from_form(params), 200, ""
     if "s" in params:
         try:
-            return state_from_share(decode_share_state(params["s"])), 200, ""
+            return state_from_share(decode_share_state(params["s"])), 200, ""  # type: ignore[arg-type]
         except (ShareError, StateError) as exc:
             notice = (
                 f"This share link cannot be opened: {exc}. Here is the default template "
@@ -83,7 +83,7 @@ def _requested_state(request: HttpRequest, params: QueryDict) -> tuple[Playgroun
             )
             return default_state(), 400, notice
     if "starter" in params:
-        found = state_from_starter_slug(params["starter"])
+        found = state_from_starter_slug(params["starter"])  # type: ignore[arg-type]
         if found is None:
             notice = "There is no template by that name. Pick one from the Templates menu."
             return default_state(), 404, notice

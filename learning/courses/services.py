@@ -58,7 +58,7 @@ def exercise_submit(
     failure = grade.first_failure
     ExerciseAttempt.objects.create(
         exercise=exercise,
-        phase="policy",
+        phase=ExerciseAttempt.Phase.POLICY,
         policy=policy,
         attack_request=attack_request,
         passed=grade.passed,
@@ -81,7 +81,7 @@ def exercise_attack(*, learner: Learner, exercise: Exercise, request: dict[str, 
     )
     ExerciseAttempt.objects.create(
         exercise=exercise,
-        phase="attack",
+        phase=ExerciseAttempt.Phase.ATTACK,
         attack_request=request,
         passed=outcome.succeeded,
         **learner.owner_fields(),

@@ -24,8 +24,11 @@ def test_short_exam_with_flag_reload_submit_and_review(page: Page, live_server, 
     page.get_by_role("button", name="Start the exam").click()
     expect(page.get_by_role("timer")).to_contain_text("left")
 
-    def saved(response) -> bool:
-        return response.request.method == "POST" and "/q/1" in response.url
+    def saved_on(number: int):
+        """The autosave of question ``number``'s answer (the page saves on every change)."""
+        return lambda r: r.request.method == "POST" and r.url.endswith(f"/q/{number}")
+
+    saved = saved_on(1)
 
     with page.expect_response(saved):  # answers are saved the moment they change
         page.get_by_label("Principal").check()
@@ -37,8 +40,12 @@ def test_short_exam_with_flag_reload_submit_and_review(page: Page, live_server, 
     expect(page.get_by_label("Flag this question for review")).to_be_checked()
     assert ExamResponse.objects.filter(flagged=True).count() == 1
 
+    # Wait for question 2 before answering: "Resource" is also an option of question 1,
+    # and checking it before the page has changed would change the first answer.
     page.get_by_role("button", name="Save and next →").click()
-    page.get_by_label("Resource").check()
+    expect(page).to_have_url(re.compile(r"/q/2$"))
+    with page.expect_response(saved_on(2)):
+        page.get_by_label("Resource").check()
     page.get_by_role("button", name="Review and submit").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Review before you submit")
     expect(page.locator("main")).to_contain_text("8 not answered")
@@ -62,22 +69,7 @@ def test_short_exam_with_flag_reload_submit_and_review(page: Page, live_server, 
     expect(page.locator(".result-list > li")).to_have_count(10)
     expect(page.locator("main")).to_contain_text("By task statement")
 
-    # Filters swap the list in place (htmx) and keep a shareable address.
-    page.get_by_role("link", name="Wrong (1)").click()
-    expect(page.locator(".result-list > li")).to_have_count(1)
-    expect(page).to_have_url(re.compile(r"\?show=wrong$"))
-    item = page.locator(".result-list > li").first
-    expect(item).to_contain_text("Question 2")
-    expect(item.get_by_text("Your choice, and wrong.")).to_be_hidden()  # folded
-    item.locator("summary").click()
-    expect(item.get_by_text("Your choice, and wrong.")).to_be_visible()
-    page.get_by_role("link", name="Flagged (1)").click()
-    expect(page.locator(".result-list > li")).to_have_count(1)
-    expect(page.locator(".result-list > li").first).to_contain_text("Question 1")
-    page.get_by_role("link", name="Not answered (8)").click()
-    expect(page.locator(".result-list > li")).to_have_count(8)
-    page.reload()  # the address alone gives the same list, without JavaScript's help
-    expect(page.locator(".result-list > li")).to_have_count(8)
+    _result_filters_swap_in_place(page)
     assert console_errors == []
 
 
@@ -98,3 +90,22 @@ def test_practice_round_then_review_round(page: Page, live_server, console_error
     page.get_by_role("button", name="Check my answer").click()
     expect(page.locator("main")).to_contain_text("Correct")
     assert console_errors == []
+
+
+def _result_filters_swap_in_place(page: Page) -> None:
+    """Filters swap the list in place (htmx) and keep a shareable address."""
+    page.get_by_role("link", name="Wrong (1)").click()
+    expect(page.locator(".result-list > li")).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"\?show=wrong$"))
+    item = page.locator(".result-list > li").first
+    expect(item).to_contain_text("Question 2")
+    expect(item.get_by_text("Your choice, and wrong.")).to_be_hidden()  # folded
+    item.locator("summary").click()
+    expect(item.get_by_text("Your choice, and wrong.")).to_be_visible()
+    page.get_by_role("link", name="Flagged (1)").click()
+    expect(page.locator(".result-list > li")).to_have_count(1)
+    expect(page.locator(".result-list > li").first).to_contain_text("Question 1")
+    page.get_by_role("link", name="Not answered (8)").click()
+    expect(page.locator(".result-list > li")).to_have_count(8)
+    page.reload()  # the address alone gives the same list, without JavaScript's help
+    expect(page.locator(".result-list > li")).to_have_count(8)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("learning", "0005_answer_policy_text"),
+        ("learning", "0009_assignment_id_lists_removed"),
     ]
 
     operations = [
