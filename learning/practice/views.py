@@ -176,10 +176,10 @@ def review(request: HttpRequest) -> HttpResponse:
         context |= {"answer": answer, "chosen": chosen, "queue": scheduling.reviews_due(learner)}
         context |= _comes_back(learner, question)
         return render(request, "practice/question.html", context)
-    learner = learner_for(request)
-    queue = scheduling.reviews_due(learner)
+    visitor = learner_for(request)
+    queue = scheduling.reviews_due(visitor)
     if queue.next_card is None:
-        summary = progress.review_summary(learner)
+        summary = progress.review_summary(visitor)
         return render(request, "practice/review_done.html", {"queue": queue, "summary": summary})
     context = {
         **question_context(queue.next_card.question, request),
