@@ -105,3 +105,41 @@ TOPICS: dict[str, str] = {
     "cloudtrail": "CloudTrail auditing",
     "troubleshooting": "Troubleshooting AccessDenied",
 }
+
+#: The wording of the task statements the bank is tagged with, per exam, from
+#: the exam guides' domain pages (shown with a result's breakdown):
+#: https://docs.aws.amazon.com/aws-certification/latest/userguide/developer-associate-02-domain2.html
+#: https://docs.aws.amazon.com/aws-certification/latest/userguide/developer-associate-02-domain4.html
+#: https://docs.aws.amazon.com/aws-certification/latest/solutions-architect-associate-03/solutions-architect-associate-03-domain1.html
+#: https://docs.aws.amazon.com/aws-certification/latest/devops-engineer-professional-02/devops-engineer-professional-02-domain2.html
+#: https://docs.aws.amazon.com/aws-certification/latest/devops-engineer-professional-02/devops-engineer-professional-02-domain6.html
+TASK_STATEMENTS: dict[str, dict[str, str]] = {
+    "DVA-C02": {
+        "1.1": "Develop code for applications hosted on AWS",
+        "2.1": "Implement authentication and/or authorization for applications and AWS services",
+        "2.2": "Implement encryption by using AWS services",
+        "2.3": "Manage sensitive data in application code",
+        "3.4": "Deploy code by using AWS CI/CD services",
+        "4.1": "Assist in a root cause analysis",
+    },
+    "SAA-C03": {
+        "1.1": "Design secure access to AWS resources",
+        "1.2": "Design secure workloads and applications",
+        "1.3": "Determine appropriate data security controls",
+    },
+    "DOP-C02": {
+        "1.1": "Implement CI/CD pipelines",
+        "2.1": "Define cloud infrastructure and reusable components to provision and manage "
+        "systems throughout their lifecycle",
+        "2.2": "Deploy automation to create, onboard, and secure AWS accounts in a "
+        "multi-account or multi-Region environment",
+        "6.1": "Implement techniques for identity and access management at scale",
+        "6.2": "Apply automation for security controls and data protection",
+        "6.3": "Implement security monitoring and auditing solutions",
+    },
+}
+
+
+def task_title(exam: str, task: str) -> str:
+    """A task statement's wording, or "" when the guide's wording is not recorded here."""
+    return TASK_STATEMENTS.get(exam, {}).get(task, "")

@@ -237,7 +237,10 @@ def content_load(*, root: Path = CONTENT_DIR) -> LoadReport:
         seen_questions.append(question.pk)
         _question_tags_sync(question, item["exams"])
     # Questions removed from the files are retired, not deleted: answers refer to them.
+    # Copies of lesson checks (made for spaced review) are not in the question files.
     report.retired = (
-        Question.objects.exclude(pk__in=seen_questions).filter(retired=False).update(retired=True)
+        Question.objects.exclude(pk__in=seen_questions)
+        .filter(retired=False, lesson__isnull=True)
+        .update(retired=True)
     )
     return report

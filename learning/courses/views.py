@@ -28,6 +28,7 @@ from learning.courses.services import (
 )
 from learning.learners import learner_for, owned_by
 from learning.models import TRACKS, Exercise, ExerciseAttempt, Lesson, LessonProgress
+from learning.practice.lesson_checks import lesson_check_review
 from policies.engine import PolicyError, evaluate
 
 
@@ -201,9 +202,9 @@ def lesson_check(request: HtmxHttpRequest, slug: str, index: int) -> HttpRespons
         status = 400
     else:
         correct = bool(block["options"][chosen].get("correct"))
-        lesson_check_record(
-            learner=learner_for(request, create=True), lesson=lesson, correct=correct
-        )
+        learner = learner_for(request, create=True)
+        lesson_check_record(learner=learner, lesson=lesson, correct=correct)
+        lesson_check_review(learner=learner, lesson=lesson, index=index, correct=correct)
         result = {"chosen": chosen, "correct": correct}  # type: ignore[dict-item]
     if request.htmx:
         context = {"block": {**block, "index": index, "result": result}, "lesson": lesson}

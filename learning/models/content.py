@@ -129,6 +129,11 @@ class Question(models.Model):
     sources = models.JSONField(default=list)
     content_hash = models.CharField(max_length=64)
     retired = models.BooleanField(default=False)
+    # Set for the copy of a lesson's end-of-lesson check that spaced review asks again
+    # after a miss; such a question is not part of the bank (practice rounds, exams).
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.CASCADE, null=True, blank=True, related_name="check_questions"
+    )
 
     class Meta:
         ordering = ["qid"]

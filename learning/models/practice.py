@@ -34,6 +34,9 @@ class ExamAttempt(LearnerOwned):
     scaled_score = models.PositiveSmallIntegerField(null=True, blank=True)
     passed = models.BooleanField(null=True)
     domains = models.JSONField(default=dict, help_text="Per-domain correct and total counts.")
+    # The question on screen and since when, so that leaving it adds the time to its response.
+    viewing = models.PositiveIntegerField(null=True, blank=True, help_text="A question id.")
+    viewing_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started"]
@@ -59,6 +62,7 @@ class ExamResponse(models.Model):
     flagged = models.BooleanField(default=False)
     correct = models.BooleanField(default=False)
     answered = models.DateTimeField(null=True, blank=True)
+    seconds = models.PositiveIntegerField(default=0, help_text="Time spent on its page.")
 
     class Meta:
         constraints = [

@@ -25,7 +25,8 @@ class QuizError(UserError):
 
 
 def live_questions() -> QuerySet[Question]:
-    return Question.objects.filter(retired=False)
+    """The bank: questions in the files today, without the copies of lesson checks."""
+    return Question.objects.filter(retired=False, lesson__isnull=True)
 
 
 def questions_for(*, exam: str = "", topic: str = "", domain: str = "") -> QuerySet[Question]:

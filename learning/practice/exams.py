@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+import fsrs
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from learning.content.exam_info import EXAM_INFO, ExamInfo
@@ -22,6 +25,19 @@ from learning.models import (
     Question,
 )
 from learning.practice.bank import EXAM_LENGTHS, QuizError, answer_is_correct, live_questions
+from learning.practice.scheduling import card_review
+
+# The real exams ask only multiple choice (one answer) and multiple response
+# (two or more); a predict item is one multiple-choice question about a policy
+# and a request the page shows. "Fix the policy" items need the grader's
+# scenarios, which an exam page does not show, so they stay in practice.
+# https://docs.aws.amazon.com/aws-certification/latest/solutions-architect-associate-03/solutions-architect-associate-03.html
+EXAM_FORMATS = (Question.Type.SINGLE, Question.Type.MULTIPLE, Question.Type.PREDICT)
+
+
+def exam_questions() -> QuerySet[Question]:
+    """The live questions an exam simulation may draw: only the real exams' formats."""
+    return live_questions().filter(type__in=EXAM_FORMATS)
 
 
 def exam_draw(*, exam: ExamInfo, count: int, rng: random.Random | None = None) -> list[int]:
@@ -29,7 +45,7 @@ def exam_draw(*, exam: ExamInfo, count: int, rng: random.Random | None = None) -
     rng = rng or random.Random()
     by_domain: dict[str, list[int]] = defaultdict(list)
     tags = (
-        live_questions()
+        exam_questions()
         .filter(tags__exam=exam.code)
         .values_list("pk", "tags__task")
         .order_by("pk", "tags__task")
@@ -134,6 +150,81 @@ def exam_answer(
     return response
 
 
+@dataclass(frozen=True)
+class NavItem:
+    """One square of the question grid: where a question of the exam stands."""
+
+    number: int
+    answered: bool
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class ExamProgress:
+    items: list[NavItem]
+
+    @property
+    def unanswered(self) -> list[NavItem]:
+        return [item for item in self.items if not item.answered]
+
+    @property
+    def flagged(self) -> list[NavItem]:
+        return [item for item in self.items if item.flagged]
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Submitting with a question left blank or flagged is asked twice, as on the exam."""
+        return bool(self.unanswered or self.flagged)
+
+
+def exam_progress(attempt: ExamAttempt) -> ExamProgress:
+    """Which questions of the exam are answered and which are flagged, in exam order."""
+    responses = {r.question_id: r for r in attempt.responses.all()}
+    items = []
+    for number, pk in enumerate(attempt.question_ids, start=1):
+        response = responses.get(pk)
+        items.append(
+            NavItem(
+                number=number,
+                answered=bool(response and response.answered),
+                flagged=bool(response and response.flagged),
+            )
+        )
+    return ExamProgress(items=items)
+
+
+def exam_view(
+    *, attempt: ExamAttempt, question: Question | None, now: datetime | None = None
+) -> None:
+    """The learner now looks at ``question`` (None: at the review screen, or done).
+
+    The time since the previous page opened is added to the question that page
+    showed, up to the deadline, so the result can say how long each one took."""
+    now = now or timezone.now()
+    if attempt.viewing and attempt.viewing_since and attempt.viewing in attempt.question_ids:
+        until = min(now, attempt.deadline)
+        seconds = max(0, int((until - attempt.viewing_since).total_seconds()))
+        if seconds:
+            _add_seconds(attempt=attempt, question_id=attempt.viewing, seconds=seconds)
+    attempt.viewing = question.pk if question else None
+    attempt.viewing_since = now if question else None
+    ExamAttempt.objects.filter(pk=attempt.pk).update(
+        viewing=attempt.viewing, viewing_since=attempt.viewing_since
+    )
+
+
+def _add_seconds(*, attempt: ExamAttempt, question_id: int, seconds: int) -> None:
+    rows = ExamResponse.objects.filter(attempt=attempt, question_id=question_id)
+    if rows.update(seconds=F("seconds") + seconds):
+        return
+    try:
+        with transaction.atomic():
+            ExamResponse.objects.create(attempt=attempt, question_id=question_id, seconds=seconds)
+    except IntegrityError:
+        # The answer to that question was being saved at the same moment.
+        rows.update(seconds=F("seconds") + seconds)
+
+
 def scaled_score(correct: int, total: int) -> int:
     """Our estimate on AWS's 100–1000 scale: a straight line from 0% (100) to 100% (1000).
 
@@ -150,6 +241,8 @@ def exam_submit(*, attempt: ExamAttempt, now: datetime | None = None) -> ExamAtt
     attempt = ExamAttempt.objects.select_for_update().get(pk=attempt.pk)
     if attempt.submitted:
         return attempt
+    now = now or timezone.now()
+    exam_view(attempt=attempt, question=None, now=now)
     info = EXAM_INFO[attempt.exam]
     responses = {r.question_id: r for r in attempt.responses.all()}
     tasks = _first_task_by_question(attempt)
@@ -171,10 +264,25 @@ def exam_submit(*, attempt: ExamAttempt, now: datetime | None = None) -> ExamAtt
     attempt.scaled_score = scaled_score(correct, len(attempt.question_ids))
     attempt.passed = attempt.scaled_score >= info.passing_score
     attempt.domains = {k: v for k, v in domains.items() if v["total"]}
-    attempt.submitted = now or timezone.now()
+    attempt.submitted = now
     attempt.save()
+    misses_to_review(attempt=attempt, responses=responses, now=now)
     lti_hooks.exam_submitted(attempt=attempt)
     return attempt
+
+
+def misses_to_review(
+    *, attempt: ExamAttempt, responses: dict[int, ExamResponse], now: datetime
+) -> int:
+    """Every question missed or left blank becomes a lapse in the learner's spaced review,
+    as the practice page promises. Returns how many cards were scheduled."""
+    learner = Learner(user_id=attempt.user_id, session_key=attempt.session_key)
+    missed = [
+        pk for pk in attempt.question_ids if not (responses.get(pk) and responses[pk].correct)
+    ]
+    for question in Question.objects.filter(pk__in=missed):
+        card_review(learner=learner, question=question, rating=fsrs.Rating.Again, now=now)
+    return len(missed)
 
 
 def _first_task_by_question(attempt: ExamAttempt) -> dict[int, str]:

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -27,7 +28,7 @@ from learning.content.exam_info import EXAM_INFO, TOPICS
 from learning.content.rendering import highlight_policy
 from learning.learners import learner_for, owned_by
 from learning.models import ExamAttempt, Question, QuestionAnswer
-from learning.practice import bank, exams, mastery, scheduling
+from learning.practice import bank, exams, mastery, progress, results, scheduling
 from learning.practice.charts import readiness_chart
 
 CALLER_LABELS = {
@@ -106,6 +107,7 @@ def answer_seconds(request: HttpRequest) -> int | None:
 @require_GET
 def practice_home(request: HttpRequest) -> HttpResponse:
     learner = learner_for(request)
+    plan = scheduling.study_plan(learner)
     return render(
         request,
         "practice/practice_home.html",
@@ -114,7 +116,8 @@ def practice_home(request: HttpRequest) -> HttpResponse:
             "topics": TOPICS,
             "counts": bank.bank_counts(),
             "queue": scheduling.reviews_due(learner),
-            "plan": scheduling.study_plan(learner),
+            "plan": plan,
+            "countdown": progress.exam_countdown(learner=learner, plan=plan),
             "attempts": owned_by(ExamAttempt.objects, learner)[:5],
             "lengths": bank.EXAM_LENGTHS,
         },
@@ -151,7 +154,16 @@ def practice_question(request: HttpRequest) -> HttpResponse:
             request, "practice/question.html", context, status=400, fragment="answer_area"
         )
     context |= {"answer": answer, "chosen": chosen, "submitted_policy": policy}
+    context |= _comes_back(learner_for(request), question)
     return render_page(request, "practice/question.html", context, fragment="answer_area")
+
+
+def _comes_back(learner, question: Question) -> dict[str, Any]:
+    """When the card just rescheduled is due again, for "back in 3 days"."""
+    due = progress.card_due(learner, question)
+    if due is None:
+        return {}
+    return {"due": due, "back_in": progress.due_phrase(due, now=timezone.now())}
 
 
 @require_http_methods(["GET", "POST"])
@@ -176,10 +188,13 @@ def review(request: HttpRequest) -> HttpResponse:
             context |= {"error": str(exc), "started": time.time()}
             return render(request, "practice/question.html", context, status=400)
         context |= {"answer": answer, "chosen": chosen, "queue": scheduling.reviews_due(learner)}
+        context |= _comes_back(learner, question)
         return render(request, "practice/question.html", context)
-    queue = scheduling.reviews_due(learner_for(request))
+    visitor = learner_for(request)
+    queue = scheduling.reviews_due(visitor)
     if queue.next_card is None:
-        return render(request, "practice/review_done.html", {"queue": queue})
+        summary = progress.review_summary(visitor)
+        return render(request, "practice/review_done.html", {"queue": queue, "summary": summary})
     context = {
         **question_context(queue.next_card.question, request),
         "mode": "review",
@@ -253,19 +268,36 @@ def _attempt_for(request: HttpRequest, public_id) -> ExamAttempt:
     return exams.exam_expire_if_due(attempt)
 
 
-def _exam_nav(attempt: ExamAttempt) -> list[dict[str, Any]]:
-    responses = {r.question_id: r for r in attempt.responses.all()}
-    nav = []
-    for number, pk in enumerate(attempt.question_ids, start=1):
-        response = responses.get(pk)
-        nav.append(
-            {
-                "number": number,
-                "answered": bool(response and response.answered),
-                "flagged": bool(response and response.flagged),
-            }
-        )
-    return nav
+def _exam_nav(attempt: ExamAttempt) -> list[exams.NavItem]:
+    return exams.exam_progress(attempt).items
+
+
+def _exam_answer_save(request: HtmxHttpRequest, attempt: ExamAttempt, question: Question) -> None:
+    """Save the posted answer to one exam question; a bad answer raises ``QuizError``."""
+    chosen = bank.parse_choice(question, request.POST.getlist("option"))
+    policy = request.POST.get("policy", "")[:MAX_POLICY_FIELD]
+    if policy:
+        try:
+            long_number_check(policy)
+        except UserError as exc:
+            raise bank.QuizError(str(exc), field="policy") from None
+    exams.exam_answer(
+        attempt=attempt,
+        question=question,
+        chosen=chosen,
+        policy=policy,
+        flagged=request.POST.get("flagged") == "on",
+    )
+
+
+def _exam_go(request: HttpRequest, attempt: ExamAttempt, number: int) -> HttpResponse:
+    """Where "Save and next", "Previous" or "Review" leads after a saved answer."""
+    go = request.POST.get("go", "next")
+    if go == "review":
+        return redirect("practice:exam_review", attempt.public_id)
+    target = number + 1 if go == "next" else number - 1 if go == "previous" else number
+    target = min(max(target, 1), len(attempt.question_ids))
+    return redirect("practice:exam_question", attempt.public_id, target)
 
 
 @vary_on_headers("HX-Request")
@@ -282,20 +314,7 @@ def exam_question(request: HtmxHttpRequest, public_id, number: int) -> HttpRespo
     error = ""
     if request.method == "POST":
         try:
-            chosen = bank.parse_choice(question, request.POST.getlist("option"))
-            policy = request.POST.get("policy", "")[:MAX_POLICY_FIELD]
-            if policy:
-                try:
-                    long_number_check(policy)
-                except UserError as exc:
-                    raise bank.QuizError(str(exc), field="policy") from None
-            exams.exam_answer(
-                attempt=attempt,
-                question=question,
-                chosen=chosen,
-                policy=policy,
-                flagged=request.POST.get("flagged") == "on",
-            )
+            _exam_answer_save(request, attempt, question)
         except bank.QuizError as exc:
             error, status = str(exc), 400
         else:
@@ -305,12 +324,9 @@ def exam_question(request: HtmxHttpRequest, public_id, number: int) -> HttpRespo
                     "practice/exam_question.html#saved",
                     {"saved": True, "nav": _exam_nav(attempt), "attempt": attempt},
                 )
-            go = request.POST.get("go", "next")
-            if go == "review":
-                return redirect("practice:exam_review", attempt.public_id)
-            target = number + 1 if go == "next" else number - 1 if go == "previous" else number
-            target = min(max(target, 1), len(attempt.question_ids))
-            return redirect("practice:exam_question", attempt.public_id, target)
+            return _exam_go(request, attempt, number)
+    if request.method == "GET":
+        exams.exam_view(attempt=attempt, question=question)
     response = attempt.responses.filter(question=question).first()
     context = {
         **question_context(question, request),
@@ -331,22 +347,28 @@ def exam_question(request: HtmxHttpRequest, public_id, number: int) -> HttpRespo
 
 @require_http_methods(["GET", "POST"])
 def exam_review(request: HttpRequest, public_id) -> HttpResponse:
+    """The review screen; submitting with blank or flagged questions asks once more."""
     attempt = _attempt_for(request, public_id)
-    if request.method == "POST" and not attempt.submitted:
-        exams.exam_submit(attempt=attempt)
-        return redirect("practice:exam_result", attempt.public_id)
     if attempt.submitted:
         return redirect("practice:exam_result", attempt.public_id)
-    nav = _exam_nav(attempt)
+    progress = exams.exam_progress(attempt)
+    confirming = False
+    if request.method == "POST":
+        if request.POST.get("confirm") == "yes" or not progress.needs_confirmation:
+            exams.exam_submit(attempt=attempt)
+            return redirect("practice:exam_result", attempt.public_id)
+        confirming = True
+    else:
+        exams.exam_view(attempt=attempt, question=None)
     return render(
         request,
         "practice/exam_review.html",
         {
             "attempt": attempt,
             "info": EXAM_INFO[attempt.exam],
-            "nav": nav,
-            "unanswered": sum(1 for item in nav if not item["answered"]),
-            "flagged": sum(1 for item in nav if item["flagged"]),
+            "nav": progress.items,
+            "progress": progress,
+            "confirming": confirming,
             "time_left": exams.exam_time_left(attempt),
         },
     )
@@ -354,32 +376,28 @@ def exam_review(request: HttpRequest, public_id) -> HttpResponse:
 
 @require_GET
 def exam_result(request: HttpRequest, public_id) -> HttpResponse:
+    """Score, breakdowns and every question; ``?show=wrong|flagged|unanswered`` filters."""
     attempt = _attempt_for(request, public_id)
     if not attempt.submitted:
         return redirect(attempt.get_absolute_url())
-    questions = Question.objects.in_bulk(attempt.question_ids)
-    responses = {r.question_id: r for r in attempt.responses.all()}
-    items = []
-    for number, pk in enumerate(attempt.question_ids, start=1):
-        question = questions.get(pk)
-        if question is None:
-            continue
-        response = responses.get(pk)
-        items.append(
-            {
-                "number": number,
-                **question_context(question, request),
-                "chosen": response.chosen if response else [],
-                "correct": bool(response and response.correct),
-                "answered": bool(response and response.answered),
-            }
-        )
-    info = EXAM_INFO[attempt.exam]
-    return render(
-        request,
-        "practice/exam_result.html",
-        {"attempt": attempt, "info": info, "items": items},
-    )
+    result = results.exam_result(attempt=attempt)
+    show = request.GET.get("show", "all")
+    show = show if show in results.RESULT_FILTERS else "all"
+    items = [
+        {"item": item, **question_context(item.question, request), "dom_id": f"item-{item.number}"}
+        for item in result.shown(show)
+    ]
+    context = {
+        "attempt": attempt,
+        "info": EXAM_INFO[attempt.exam],
+        "result": result,
+        "items": items,
+        "show": show,
+        "filters": [
+            (key, label, result.counts[key]) for key, (label, _) in results.RESULT_FILTERS.items()
+        ],
+    }
+    return render_page(request, "practice/exam_result.html", context, fragment="result_list")
 
 
 @require_GET

@@ -51,9 +51,25 @@ def test_short_exam_with_flag_reload_submit_and_review(page: Page, live_server, 
     expect(page.locator("main")).to_contain_text("8 not answered")
     expect(page.locator("main")).to_contain_text("1 flagged")
     page.get_by_role("button", name="Submit the exam").click()
+
+    # Blank and flagged questions stop the submit once, each listed with a link.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Submit with open questions?")
+    confirm = page.locator(".confirm-submit")
+    expect(confirm).to_contain_text("Not answered (8)")
+    expect(confirm).to_contain_text("Flagged for review (1)")
+    confirm.get_by_role("link", name="Question 3").click()
+    expect(page.locator(".exam-bar")).to_contain_text("question 3 of 10")
+    expect(page.locator(".nav-legend")).to_contain_text("flagged for review")
+    page.get_by_role("button", name="Review and submit").click()
+    page.get_by_role("button", name="Submit the exam").click()
+    page.get_by_role("button", name="Submit anyway").click()
+
     expect(page.locator("main")).to_contain_text("190 of 1000")
     expect(page.locator("main")).to_contain_text("Below the pass mark")
     expect(page.locator(".result-list > li")).to_have_count(10)
+    expect(page.locator("main")).to_contain_text("By task statement")
+
+    _result_filters_swap_in_place(page)
     assert console_errors == []
 
 
@@ -74,3 +90,22 @@ def test_practice_round_then_review_round(page: Page, live_server, console_error
     page.get_by_role("button", name="Check my answer").click()
     expect(page.locator("main")).to_contain_text("Correct")
     assert console_errors == []
+
+
+def _result_filters_swap_in_place(page: Page) -> None:
+    """Filters swap the list in place (htmx) and keep a shareable address."""
+    page.get_by_role("link", name="Wrong (1)").click()
+    expect(page.locator(".result-list > li")).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"\?show=wrong$"))
+    item = page.locator(".result-list > li").first
+    expect(item).to_contain_text("Question 2")
+    expect(item.get_by_text("Your choice, and wrong.")).to_be_hidden()  # folded
+    item.locator("summary").click()
+    expect(item.get_by_text("Your choice, and wrong.")).to_be_visible()
+    page.get_by_role("link", name="Flagged (1)").click()
+    expect(page.locator(".result-list > li")).to_have_count(1)
+    expect(page.locator(".result-list > li").first).to_contain_text("Question 1")
+    page.get_by_role("link", name="Not answered (8)").click()
+    expect(page.locator(".result-list > li")).to_have_count(8)
+    page.reload()  # the address alone gives the same list, without JavaScript's help
+    expect(page.locator(".result-list > li")).to_have_count(8)

@@ -52,6 +52,17 @@ def test_exam_draw_follows_the_domain_weights_where_the_bank_allows():
     assert domains == {"1": 11, "6": 9}
 
 
+def test_exam_draw_uses_only_the_real_exams_formats():
+    kinds = ("single", "multiple", "predict", "fix")
+    by_type = {kind: [QuestionFactory(type=kind).pk for _ in range(5)] for kind in kinds}
+    for seed in range(5):
+        drawn = exams.exam_draw(exam=EXAM_INFO["SAA-C03"], count=40, rng=random.Random(seed))
+        assert len(drawn) == 15
+        assert not set(drawn) & set(by_type["fix"])
+    question_ids = exams.exam_questions_draw(exam="SAA-C03", count=20)
+    assert not set(question_ids) & set(by_type["fix"])
+
+
 def test_an_exam_is_timed_at_the_real_pace():
     for _ in range(10):
         QuestionFactory(tasks=[("DOP-C02", "6.1")])
@@ -128,3 +139,21 @@ def test_an_expired_exam_is_submitted_as_it_stands():
     attempt, _ = _exam()
     result = exams.exam_expire_if_due(attempt, now=attempt.deadline + timedelta(minutes=1))
     assert result.submitted and result.scaled_score == 100 and result.passed is False
+
+
+def test_every_exam_item_in_the_bank_shows_what_its_stem_points_at():
+    """An exam page shows the stem, the policy and the request, nothing else: a stem that
+    points at a policy or a request "below" or "shown" must come with one."""
+    import re
+
+    from learning.content.loader import content_read
+
+    pointing = re.compile(r"\b(?:policy|request|scenario)s? (?:below|above|shown)\b", re.I)
+    blind = [
+        item["id"]
+        for _, item in content_read().questions
+        if item["type"] in exams.EXAM_FORMATS
+        and pointing.search(item["stem"])
+        and not (item.get("policy") or item.get("request"))
+    ]
+    assert blind == []
