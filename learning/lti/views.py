@@ -25,8 +25,8 @@ from learning.lti.launch import (
     storage_login,
     storage_origin,
 )
-from learning.lti.models import LoginState
 from learning.lti.middleware import frame_cookie
+from learning.lti.models import LoginState
 from learning.lti.registry import platform_origins, tool_base_url, tool_endpoints
 from learning.lti.services import launch_apply, roster_sync
 from learning.lti.session import lti_session_start
