@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import jwt
 import requests
@@ -56,6 +56,10 @@ def state_cookie_name(state: str) -> str:
 class LoginStart:
     redirect_url: str
     state: str
+    nonce: str = ""
+    # The frame platform storage answers in, when the platform offers it (else "").
+    storage_target: str = ""
+    storage_origin: str = ""
 
 
 def _platform_for_login(params: Mapping[str, str]) -> Platform:
@@ -114,7 +118,13 @@ def login_start(*, params: Mapping[str, str], endpoints: ToolEndpoints) -> Login
     if params.get("lti_message_hint"):
         query["lti_message_hint"] = params["lti_message_hint"]
     separator = "&" if "?" in platform.auth_login_url else "?"
-    return LoginStart(platform.auth_login_url + separator + urlencode(query), state)
+    return LoginStart(
+        platform.auth_login_url + separator + urlencode(query),
+        state,
+        nonce=nonce,
+        storage_target=params.get("lti_storage_target", ""),
+        storage_origin=storage_origin(platform),
+    )
 
 
 _REOPEN_PARAMS = (
@@ -124,6 +134,7 @@ _REOPEN_PARAMS = (
     "lti_message_hint",
     "client_id",
     "lti_deployment_id",
+    "lti_storage_target",
 )
 
 
@@ -253,13 +264,24 @@ _TOKEN_ERRORS = (
 )
 
 
-def launch_validate(*, request: HttpRequest, endpoint_url: str, reopen_url: str) -> Launch:
-    """Validate the id_token form post; raise ``LaunchRefused`` with a reason otherwise."""
+def launch_validate(
+    *,
+    request: HttpRequest,
+    endpoint_url: str,
+    reopen_url: str,
+    stored: Mapping[str, str] | None = None,
+) -> Launch:
+    """Validate the id_token form post; raise ``LaunchRefused`` with a reason otherwise.
+
+    The browser is tied to the login by the state cookie or, when ``stored`` is
+    given, by the state and nonce its platform kept for it (platform storage)."""
     state, id_token = request.POST.get("state", ""), request.POST.get("id_token", "")
     if not state or not id_token:
         raise LaunchRefused("incomplete", "The launch has no state or no id_token.", status=400)
     login = _login_claim(state, endpoint_url)
-    if not constant_time_compare(request.COOKIES.get(state_cookie_name(state), ""), state):
+    if stored is not None:
+        _stored_check(login, stored)
+    elif not constant_time_compare(request.COOKIES.get(state_cookie_name(state), ""), state):
         raise LaunchRefused(
             "cookie",
             "Your browser did not send RoleCall's cookie from inside the course page, "
@@ -275,3 +297,45 @@ def launch_validate(*, request: HttpRequest, endpoint_url: str, reopen_url: str)
     if claims.get(CLAIM + "message_type") not in (RESOURCE_LINK_REQUEST, DEEP_LINKING_REQUEST):
         raise LaunchRefused("message", "RoleCall takes resource link and deep linking launches.")
     return Launch(platform=login.platform, claims=claims)
+
+
+def storage_login(*, state: str, cookie: str, endpoint_url: str) -> LoginState | None:
+    """The login whose launch must fetch its state from platform storage, if any.
+
+    That is a fresh, unused login that advertised ``lti_storage_target``, posted
+    to the URL it was sent to, by a browser that did not send its state cookie.
+    Nothing is used up here: the completion post claims the state."""
+    if not state or cookie:
+        return None
+    login = (
+        LoginState.objects.select_related("platform")
+        .filter(
+            state=state,
+            used__isnull=True,
+            created__gte=timezone.now() - LOGIN_STATE_LIFETIME,
+            redirect_uri=endpoint_url,
+        )
+        .first()
+    )
+    if login is None or not login.login_params.get("lti_storage_target"):
+        return None
+    return login
+
+
+def storage_origin(platform: Platform) -> str:
+    """Where platform storage answers: the origin of the platform's OIDC auth URL."""
+    parts = urlsplit(platform.auth_login_url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _stored_check(login: LoginState, stored: Mapping[str, str]) -> None:
+    if not login.login_params.get("lti_storage_target"):
+        raise LaunchRefused("storage", "This login did not offer platform storage.", status=400)
+    same_state = constant_time_compare(stored.get("state", ""), login.state)
+    same_nonce = constant_time_compare(stored.get("nonce", ""), login.nonce)
+    if not (same_state and same_nonce):
+        raise LaunchRefused(
+            "storage",
+            "Your course page did not hold this launch's state, so it cannot be tied to you. "
+            "Open the activity again from your course.",
+        )

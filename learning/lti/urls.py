@@ -7,6 +7,7 @@ app_name = "lti"
 urlpatterns = [
     path("login/", views.login_initiation, name="login"),
     path("launch/", views.launch, name="launch"),
+    path("launch/complete/", views.launch_complete, name="launch_complete"),
     path("deep-link/", views.deep_link, name="deep_link"),
     path("jwks.json", views.jwks, name="jwks"),
     path("deep-link/pick/", views.deep_link_picker, name="deep_link_picker"),

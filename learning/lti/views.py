@@ -22,8 +22,11 @@ from learning.lti.launch import (
     launch_validate,
     login_start,
     state_cookie_name,
+    storage_login,
+    storage_origin,
 )
 from learning.lti.middleware import frame_cookie
+from learning.lti.models import LoginState
 from learning.lti.registry import platform_origins, tool_base_url, tool_endpoints
 from learning.lti.services import launch_apply, roster_sync
 from learning.lti.session import lti_session_start
@@ -56,7 +59,21 @@ def login_initiation(request: HttpRequest) -> HttpResponse:
         start = login_start(params=params, endpoints=endpoints)
     except LaunchRefused as exc:
         return refused(request, exc)
-    response = HttpResponseRedirect(start.redirect_url)
+    response: HttpResponse = HttpResponseRedirect(start.redirect_url)
+    if start.storage_target:
+        # The cookie below may be blocked in the frame: the platform keeps the state too.
+        response = render(
+            request,
+            "lti/storage_put.html",
+            {
+                "origin": start.storage_origin,
+                "target": start.storage_target,
+                "state": start.state,
+                "nonce": start.nonce,
+                "redirect_url": start.redirect_url,
+            },
+        )
+        response.lti_frame_origins = sorted(platform_origins())  # type: ignore[attr-defined]
     name = state_cookie_name(start.state)
     response.set_cookie(
         name,
@@ -69,12 +86,40 @@ def login_initiation(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _launch(request: HttpRequest, endpoint_url: str) -> HttpResponse:
+def _storage_page(request: HttpRequest, login: LoginState) -> HttpResponse:
+    """The launch arrived without the state cookie: fetch the state from platform storage."""
+    response = render(
+        request,
+        "lti/storage_get.html",
+        {
+            "origin": storage_origin(login.platform),
+            "target": login.login_params["lti_storage_target"],
+            "state": login.state,
+            "id_token": request.POST.get("id_token", ""),
+        },
+    )
+    response.lti_frame_origins = sorted(platform_origins())  # type: ignore[attr-defined]
+    return response
+
+
+def _launch(
+    request: HttpRequest, endpoint_url: str, stored: dict[str, str] | None = None
+) -> HttpResponse:
+    if stored is None:
+        state = request.POST.get("state", "")
+        waiting = storage_login(
+            state=state,
+            cookie=request.COOKIES.get(state_cookie_name(state), ""),
+            endpoint_url=endpoint_url,
+        )
+        if waiting is not None and request.POST.get("id_token"):
+            return _storage_page(request, waiting)
     try:
         launch = launch_validate(
             request=request,
             endpoint_url=endpoint_url,
             reopen_url=_endpoints(request).login_url,
+            stored=stored,
         )
         result = launch_apply(launch=launch)
     except LaunchRefused as exc:
@@ -98,6 +143,33 @@ def launch(request: HttpRequest) -> HttpResponse:
 @require_POST
 def deep_link(request: HttpRequest) -> HttpResponse:
     return _launch(request, _endpoints(request).deep_linking_url)
+
+
+@csrf_exempt
+@require_POST
+def launch_complete(request: HttpRequest) -> HttpResponse:
+    """The storage page's post: the id_token with the state and nonce the platform kept.
+
+    It has no CSRF token (the CSRF cookie is blocked in the frame too), so it must
+    come from RoleCall's own page; the stored state and nonce tie it to the login."""
+    own_origin = f"{request.scheme}://{request.get_host()}"
+    if request.headers.get("Origin") != own_origin:
+        return refused(
+            request,
+            LaunchRefused("origin", "This launch was not sent from RoleCall's page.", status=403),
+        )
+    login = (
+        LoginState.objects.filter(state=request.POST.get("state", "")).only("redirect_uri").first()
+    )
+    if login is None:
+        return refused(
+            request, LaunchRefused("state", "This launch has an unknown state.", status=400)
+        )
+    stored = {
+        "state": request.POST.get("stored_state", ""),
+        "nonce": request.POST.get("stored_nonce", ""),
+    }
+    return _launch(request, login.redirect_uri, stored)
 
 
 @require_GET

@@ -31,6 +31,24 @@ AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 # a form to it, and Chromium keeps public pages from framing local addresses).
 
 
+STORAGE_FRAME = "post_message_forwarding"
+# The platform's storage frame: answers lti.put_data and lti.get_data from RoleCall's origin
+# only, keeping values in memory for as long as the course page is open, and logs each subject.
+STORAGE_PAGE = """<!doctype html><script>
+window.kept = {}; window.log = [];
+window.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (event.origin !== "TOOL_ORIGIN") return;
+  window.log.push(data.subject);
+  const answer = {subject: data.subject + ".response", message_id: data.message_id, key: data.key};
+  if (data.subject === "lti.put_data") window.kept[data.key] = data.value;
+  else if (data.subject === "lti.get_data") answer.value = window.kept[data.key];
+  else return;
+  event.source.postMessage(answer, event.origin);
+});
+</script>"""
+
+
 class Platform:
     """The browser side of the platform: its course page, auth endpoint and return URL."""
 
@@ -43,6 +61,9 @@ class Platform:
         self.dl_return = f"{web}/courses/1/deep_linking_response?modal=true"
         self.person: dict = {}
         self.returned: dict[str, str] = {}
+        # Platform storage: the course page offers it, and the auth page waits for a click
+        # (so the test can clear the browser's cookies between the login and the launch).
+        self.storage = False
 
     def course_page(self, target: str) -> str:
         query = urlencode(
@@ -52,10 +73,16 @@ class Platform:
                 "target_link_uri": target,
                 "client_id": fake.CLIENT_ID,
                 "lti_deployment_id": fake.DEPLOYMENT_ID,
+                **({"lti_storage_target": STORAGE_FRAME} if self.storage else {}),
             }
         )
+        storage = (
+            f'<iframe name="{STORAGE_FRAME}" src="{self.web}/storage" hidden></iframe>'
+            if self.storage
+            else ""
+        )
         return (
-            "<!doctype html><title>Course</title><h1>Cloud Security 101</h1>"
+            f"<!doctype html><title>Course</title><h1>Cloud Security 101</h1>{storage}"
             f'<iframe id="tool" src="{self.tool}/lti/login/?{html.escape(query)}" '
             'style="width:1000px;height:700px"></iframe>'
         )
@@ -67,7 +94,11 @@ class Platform:
             f'action="{html.escape(query["redirect_uri"])}">'
             f'<input type="hidden" name="id_token" value="{token}">'
             f'<input type="hidden" name="state" value="{html.escape(query["state"])}">'
-            "</form><script>document.getElementById('f').submit()</script>"
+            + (
+                '<button type="submit">Continue</button></form>'
+                if self.storage
+                else "</form><script>document.getElementById('f').submit()</script>"
+            )
         )
 
     def answer(self, method: str, path: str, body: str) -> tuple[int, str]:
@@ -80,6 +111,8 @@ class Platform:
         if url == self.dl_return and method == "POST":
             self.returned = {"url": url, **{k: v[0] for k, v in parse_qs(body).items()}}
             return 200, "<!doctype html><p id='received'>Activity added</p>"
+        if path == "/storage":
+            return 200, STORAGE_PAGE.replace("TOOL_ORIGIN", self.tool)
         if path == "/favicon.ico":
             return 200, ""
         return 404, "not here"
@@ -195,4 +228,36 @@ def test_deep_link_then_launch_then_grade_inside_the_platforms_frame(
         ("learner-1", 1.0, 1.0)
     ]
     learner_context.close()
+    assert console_errors == []
+
+
+def test_platform_storage_launch_when_the_frames_cookies_are_gone(
+    page: Page, platform: Platform, console_errors
+):
+    LessonFactory(slug="trust-basics", title="Why a role needs trust")
+    platform.storage = True
+    platform.person = {
+        "sub": "learner-2",
+        "claims": {
+            "sub": "learner-2",
+            "name": "Kim Learner",
+            "https://purl.imsglobal.org/spec/lti/claim/custom": {"rolecall": "lesson:trust-basics"},
+        },
+    }
+    page.goto(platform.course)
+    frame = page.frame_locator("#tool")
+    expect(frame.get_by_role("button", name="Continue")).to_be_visible()
+    storage = page.frame(name=STORAGE_FRAME)
+    assert storage is not None
+    assert storage.evaluate("window.log") == ["lti.put_data", "lti.put_data"]
+    page.context.clear_cookies()  # RoleCall's state cookie is gone by the launch
+
+    frame.get_by_role("button", name="Continue").click()
+    expect(frame.get_by_role("heading", level=1)).to_have_text("Why a role needs trust")
+    assert storage.evaluate("window.log") == [
+        "lti.put_data",
+        "lti.put_data",
+        "lti.get_data",
+        "lti.get_data",
+    ]
     assert console_errors == []
