@@ -289,6 +289,10 @@ LTI_TOOL_BASE_URL = env_url("LTI_TOOL_BASE_URL", schemes={"https", "http"}) or (
 # Seconds between background retries of LTI scores a platform did not take; 0: off.
 LTI_GRADE_RETRY_SECONDS = env_int("LTI_GRADE_RETRY_SECONDS", 60)
 
+# Milliseconds the policy comparison may spend on one exercise submission
+# before it answers "unknown" (which adds no failing scenario).
+COMPARE_TIMEOUT_MS = env_int("ROLECALL_COMPARE_TIMEOUT_MS", 2_000)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

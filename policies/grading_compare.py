@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
 from policies.compare_page import example_share
 from policies.engine import compare
 
@@ -42,7 +44,12 @@ def loophole_scenarios(
 ) -> list[dict[str, Any]]:
     """Extra scenarios the learner's ``policy`` fails, proven by comparison with
     ``reference``: at most one that gets in and one that is kept out."""
-    result = compare(policy, reference, engine_scope(scope=scope, role_arn=role_arn))
+    result = compare(
+        policy,
+        reference,
+        engine_scope(scope=scope, role_arn=role_arn),
+        timeout_ms=settings.COMPARE_TIMEOUT_MS,
+    )
     if result.relation == "unknown":
         return []
     extra: list[dict[str, Any]] = []

@@ -7,3 +7,10 @@ failed now and then on a loaded two-core CI machine.
 """
 
 PATHOLOGICAL_SECONDS = 5.0
+
+#: The solver budget the comparison tests give ``compare``. The product's 2 s
+#: budget turns a hard case into "unknown"; on a loaded CI machine that
+#: happened to easy cases too, and a test expecting a counterexample failed.
+#: Answers must not depend on the machine's load, so the tests allow more time;
+#: ``bench/compare.py`` measures what the 2 s budget really gives.
+TEST_BUDGET_MS = 30_000

@@ -15,6 +15,7 @@ from policies.engine import compare, evaluate
 from policies.engine.__main__ import main
 from policies.engine.compare import Comparison
 from policies.engine.errors import UsageError
+from tests.policies.engine.timing import TEST_BUDGET_MS
 
 GUIDE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
 PRINCIPAL_PAGE = GUIDE + "reference_policies_elements_principal.html"
@@ -57,7 +58,7 @@ def decision(p: dict[str, Any], request: dict[str, Any]) -> str:
 
 def checked(a: dict[str, Any], b: dict[str, Any], scope: Any = None) -> Comparison:
     """compare(), with every counterexample confirmed by evaluate here too."""
-    result = compare(a, b, scope)
+    result = compare(a, b, scope, timeout_ms=TEST_BUDGET_MS)
     for request in result.only_a:
         assert decision(a, request) == "allowed" and decision(b, request) != "allowed"
     for request in result.only_b:
@@ -333,7 +334,7 @@ def test_a_problem_over_the_size_cap_is_unknown_at_once(monkeypatch: Any) -> Non
 
     monkeypatch.setattr(solve, "MAX_SIZE", 3)
     a = policy(*[allow(aws(A2), StringLike={"sts:ExternalId": ["a*", "b*"]}) for _ in range(2)])
-    result = compare(a, policy(allow(aws(A2))))
+    result = compare(a, policy(allow(aws(A2))), timeout_ms=TEST_BUDGET_MS)
     assert result.relation == "unknown"
     assert "too large" in (result.reason or "")
     assert result.elapsed_ms < 500
@@ -341,7 +342,7 @@ def test_a_problem_over_the_size_cap_is_unknown_at_once(monkeypatch: Any) -> Non
 
 def test_an_unsupported_construct_is_unknown_with_the_reason() -> None:
     a = policy(allow(aws(A2), StringEqualsIgnoreCase={"sts:ExternalId": "${aws:username}"}))
-    result = compare(a, policy(allow(aws(A2))))
+    result = compare(a, policy(allow(aws(A2))), timeout_ms=TEST_BUDGET_MS)
     assert result.relation == "unknown"
     assert "IgnoreCase" in (result.reason or "")
 

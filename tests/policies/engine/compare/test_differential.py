@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from policies.engine import compare, evaluate
 from tests.policies.engine.compare import pools
+from tests.policies.engine.timing import TEST_BUDGET_MS
 
 _OPERATORS = {
     "string": [
@@ -178,7 +179,7 @@ def test_the_solver_never_contradicts_the_evaluator(
 ) -> None:
     if near:
         b = _mutations(a, rng)
-    result = compare(a, b)
+    result = compare(a, b, timeout_ms=TEST_BUDGET_MS)
     for request in result.only_a:
         assert _allowed(a, request) and not _allowed(b, request), request
     for request in result.only_b:
