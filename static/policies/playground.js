@@ -1,5 +1,5 @@
-// The playground page: tabs, the scenario form's presets and rows, and what
-// htmx needs to show 4xx answers. No inline scripts: the CSP forbids them.
+// The playground page: tabs, the scenario form's presets and rows, and the
+// messages beside its fields. No inline scripts: the CSP forbids them.
 // Without this file the page still works as a plain form (see playground.html).
 (function () {
   "use strict";
@@ -196,25 +196,8 @@
     scenarioChanged();
   });
 
-  // --- htmx: show 4xx answers (bad field, too large, rate limited) ---
-
-  function isAnswer(status) {
-    return status === 400 || status === 404 || status === 413 || status === 429;
-  }
-
-  // With DEBUG on, django-htmx's script replaces the whole page with any 400 or
-  // 404 response (to show Django's error page). Ours are answers, not errors:
-  // keep that listener on the document from seeing them.
-  form.addEventListener("htmx:beforeOnLoad", function (event) {
-    if (isAnswer(event.detail.xhr.status)) event.stopPropagation();
-  });
-
-  document.body.addEventListener("htmx:beforeSwap", function (event) {
-    if (isAnswer(event.detail.xhr.status)) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
+  // 4xx answers (bad field, too large, rate limited) are swapped in by
+  // static/js/htmx-answers.js, the mechanism every htmx form shares.
 
   var invalidFor = {
     "error-principal": "pg-principal",
