@@ -141,6 +141,14 @@ def _block_problems(where: str, block: dict[str, Any]) -> list[str]:
     return []
 
 
+def _starts_empty(policy: str) -> bool:
+    try:
+        parsed = json.loads(policy)
+    except ValueError:
+        return False
+    return isinstance(parsed, dict) and parsed.get("Statement") == []
+
+
 def _check_exercise(where: str, item: dict[str, Any], lesson_slugs: set[str]) -> list[str]:
     problems = []
     for key in ("slug", "title", "kind", "role_arn", "goal", "starting_policy", "solution"):
@@ -150,6 +158,8 @@ def _check_exercise(where: str, item: dict[str, Any], lesson_slugs: set[str]) ->
         return problems
     if item["kind"] not in EXERCISE_KINDS:
         problems.append(f"{where}: kind must be one of {sorted(EXERCISE_KINDS)}")
+    if item["kind"] == "write" and not _starts_empty(item["starting_policy"]):
+        problems.append(f"{where}: a write exercise starts from an empty statement list")
     if item.get("lesson") and item["lesson"] not in lesson_slugs:
         problems.append(f"{where}: lesson {item['lesson']!r} does not exist")
     if len(item.get("hints") or []) > 3:

@@ -13,6 +13,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from config.web import MAX_POLICY_FIELD, UserError, render_page
 from learning.content.rendering import highlight_policy, split_on_blocks
+from learning.courses.lint import policy_findings
+from learning.courses.selectors import exercise_after, lesson_after
 from learning.courses.services import (
     exercise_attack,
     exercise_submit,
@@ -119,6 +121,8 @@ def _lesson_context(request: HttpRequest, lesson: Lesson, **extra: Any) -> dict[
             block = {**lesson.blocks[index], "index": index, "result": results.get(index)}
             if block["type"] == "tryit":
                 block["request_json"] = json.dumps(block.get("request", {}), indent=2)
+                block["editor_id"] = f"try-policy-{index}"
+                block["findings"] = policy_findings(block.get("policy", ""))
         segments.append({"html": html, "block": block})
     return {
         "lesson": lesson,
@@ -218,6 +222,9 @@ def _exercise_context(request: HttpRequest, exercise: Exercise, **extra: Any) ->
     last_policy = attempts.filter(phase="policy").values_list("policy", flat=True).first()
     policy = extra.pop("policy", None) or last_policy or exercise.starting_policy
     return {
+        "findings": policy_findings(policy),
+        "next_exercise": exercise_after(exercise=exercise) if solved_attempt else None,
+        "next_lesson": lesson_after(lesson=exercise.lesson) if solved_attempt else None,
         "exercise": exercise,
         "policy": policy,
         "visible_scenarios": [s for s in exercise.scenarios if not s.get("hidden")],

@@ -148,10 +148,15 @@ def playground_url(block: dict[str, Any]) -> str:
 _DOC_LINK = re.compile(r"\((https://docs\.aws\.amazon\.com/[^\s()]+)\)")
 
 
+# The engine's explanation names its decision codes; a learner reads words.
+_IN_A_SENTENCE = {"implicitDeny": "denied", "explicitDeny": "denied"}
+_DECISION_NAME = re.compile(r"\b(?:implicitDeny|explicitDeny)\b")
+
+
 @register.filter
 def explanation_line(line: str) -> str:
     """An explanation sentence with its AWS page reference turned into a short link."""
-    escaped = conditional_escape(line)
+    escaped = conditional_escape(_DECISION_NAME.sub(lambda m: _IN_A_SENTENCE[m[0]], line))
     # The text is escaped first; only our own link markup is added.
     return mark_safe(_DOC_LINK.sub(r'(<a href="\1">AWS documentation</a>)', escaped))
 
@@ -168,3 +173,18 @@ DECISION_LABELS = {
 def decision_label(decision: str) -> str:
     """The engine's decision name in words: implicitDeny → Implicit deny."""
     return DECISION_LABELS.get(decision, decision)
+
+
+DECISION_WORDS = {
+    "allowed": "allowed",
+    "denied": "denied",
+    "explicitDeny": "denied (a statement denies it)",
+    "implicitDeny": "denied (no statement allows it)",
+}
+
+
+@register.filter
+def decision_words(decision: str) -> str:
+    """A decision or an expectation as a learner says it: implicitDeny → denied (no statement
+    allows it). Lower case, to sit inside a sentence; ``capfirst`` starts one."""
+    return DECISION_WORDS.get(decision, decision)
