@@ -12,6 +12,7 @@ from typing import Any
 from learning.content.loader import CONTENT_DIR, ContentSet, content_path, content_read
 from learning.content.rendering import ContentError, render_markdown
 from learning.courses.grading import attack_try, expectation_met, grade_policy
+from learning.courses.tryit import tryit_step_problems
 from learning.models import EXAMS, TRACKS, Exercise, Question
 from policies.engine import PolicyError, evaluate, validate
 
@@ -138,7 +139,7 @@ def _block_problems(where: str, block: dict[str, Any]) -> list[str]:
     decision, error = _engine_decision(case)
     if decision != block["expect"]:
         return [f"{where}: tryit expects {block['expect']}, the engine says {decision} {error}"]
-    return []
+    return tryit_step_problems(where, block)
 
 
 def _starts_empty(policy: str) -> bool:

@@ -21,9 +21,14 @@ from learning.courses.services import (
     lesson_check_record,
     lesson_complete,
 )
+from learning.courses.tryit import context_rows, tryit_case, tryit_steps
 from learning.learners import learner_for, owned_by
 from learning.models import TRACKS, Exercise, ExerciseAttempt, Lesson, LessonProgress
 from policies.engine import PolicyError, evaluate
+from policies.presets import ACTIONS
+
+MAX_ROWS = 40  # condition rows read from a try-it form
+MAX_FIELD = 2_048  # longest principal or action read from it
 
 
 def _policy_field(request: HttpRequest) -> str:
@@ -100,6 +105,39 @@ def course_map(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _tryit_extras(block: dict[str, Any], index: int) -> dict[str, Any]:
+    """What a try-it block's form shows: its request as rows, the actions, the steps."""
+    result = block.get("result") or {}
+    request = result.get("request") or block.get("request", {})
+    return {
+        "editor_id": f"try-policy-{index}",
+        "findings": policy_findings(result.get("policy") or block.get("policy", "")),
+        "principal": request.get("principal", ""),
+        "action": request.get("action", "sts:AssumeRole"),
+        "rows": result.get("rows") or context_rows(request.get("context")),
+        "actions": ACTIONS,
+        "step_list": tryit_steps(block),
+    }
+
+
+def _tryit_request(request: HttpRequest, block: dict[str, Any]) -> dict[str, Any]:
+    """The request fields the learner sent (the block's own when the form had none)."""
+    if "principal" not in request.POST:
+        original = block.get("request", {})
+        return {
+            "principal": str(original.get("principal", "")),
+            "action": str(original.get("action", "sts:AssumeRole")),
+            "rows": context_rows(original.get("context")),
+        }
+    keys = request.POST.getlist("condition_key")[:MAX_ROWS]
+    values = request.POST.getlist("condition_values")[:MAX_ROWS]
+    return {
+        "principal": request.POST.get("principal", "")[:MAX_FIELD],
+        "action": request.POST.get("action", "")[:MAX_FIELD],
+        "rows": [(k, v) for k, v in zip(keys, values, strict=False) if k.strip() or v.strip()],
+    }
+
+
 def _lesson_context(request: HttpRequest, lesson: Lesson, **extra: Any) -> dict[str, Any]:
     siblings = list(Lesson.objects.only("slug", "title", "track", "order"))
     position = next(i for i, other in enumerate(siblings) if other.pk == lesson.pk)
@@ -121,8 +159,7 @@ def _lesson_context(request: HttpRequest, lesson: Lesson, **extra: Any) -> dict[
             block = {**lesson.blocks[index], "index": index, "result": results.get(index)}
             if block["type"] == "tryit":
                 block["request_json"] = json.dumps(block.get("request", {}), indent=2)
-                block["editor_id"] = f"try-policy-{index}"
-                block["findings"] = policy_findings(block.get("policy", ""))
+                block.update(_tryit_extras(block, index))
         segments.append({"html": html, "block": block})
     return {
         "lesson": lesson,
@@ -164,15 +201,16 @@ def lesson_tryit(request: HttpRequest, slug: str, index: int) -> HttpResponse:
     lesson = get_object_or_404(Lesson, slug=slug)
     block = _block(lesson, index, "tryit")
     status = 200
+    typed = _tryit_request(request, block)
     try:
         policy = _policy_field(request)
-        result: dict[str, Any] = {
-            "answer": evaluate({"trust_policy": policy, "request": block["request"]}).to_dict(),
-            "policy": policy,
-        }
+        case = tryit_case(block=block, policy=policy, **typed)
+        result: dict[str, Any] = {"answer": evaluate(case).to_dict(), "policy": policy}
         result["matches_expected"] = result["answer"]["decision"] == block["expect"]
     except (UserError, PolicyError) as exc:
         result, status = {"error": str(exc), "policy": request.POST.get("policy", "")}, 400
+    result["request"] = {"principal": typed["principal"], "action": typed["action"]}
+    result["rows"] = typed["rows"]
     if request.htmx:
         context = {"block": {**block, "index": index, "result": result}, "lesson": lesson}
         return render(request, "courses/lesson.html#tryit_result", context, status=status)

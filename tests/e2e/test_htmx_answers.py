@@ -42,6 +42,13 @@ def _htmx_forms(page: Page, selector: str) -> list[str]:
     )
 
 
+def _settle(page: Page) -> None:
+    """Let the live check or lint that emptying an editor sets off come and go
+    (the editor waits a moment after the last change before it says so)."""
+    page.wait_for_timeout(600)
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
+
 def _submit_each_form_empty(page: Page, url: str, selector: str = "form[hx-post]") -> int:
     """Submit each htmx form of the page at ``url`` (or the open page) empty."""
     if url:
@@ -53,7 +60,7 @@ def _submit_each_form_empty(page: Page, url: str, selector: str = "form[hx-post]
         form = page.locator(f'form[data-test-form="{index}"]')
         if form.evaluate(EMPTY_FORM) == 0:
             continue  # nothing to leave empty (a "Mark as done" button)
-        page.wait_for_load_state("networkidle")  # a live check the emptying set off
+        _settle(page)
         # The message must land beside the form: in the form's own block
         # (which a "this" target replaces) or in the block it updates.
         form.evaluate("f => { f.parentElement.dataset.testArea = f.dataset.testForm; }")
@@ -74,7 +81,7 @@ def _submit_each_form_empty(page: Page, url: str, selector: str = "form[hx-post]
         expect(page.locator(".site-header")).to_be_visible()
         expect(page.get_by_role("heading", level=1).first).to_have_text(heading)
         submitted += 1
-    page.wait_for_load_state("networkidle")  # a live lint still on its way
+    _settle(page)
     return submitted
 
 

@@ -68,3 +68,22 @@ def test_the_exercise_editor_lints_as_you_type_and_refuses_broken_json(
     expect(page.locator("#result")).to_contain_text("Solved")
     expect(page.get_by_role("link", name="← Back to the lesson")).to_be_visible()
     assert [e for e in console_errors if "HTTP 400" not in e and "status of 400" not in e] == []
+
+
+def test_a_try_it_request_is_edited_on_the_page_as_its_step_says(
+    page: Page, live_server, console_errors
+):
+    lesson = LessonFactory()
+    page.goto(live_server.url + lesson.get_absolute_url())
+    expect(page.locator(".tryit-steps")).to_contain_text(
+        "Set the principal to lambda.amazonaws.com"
+    )
+    page.get_by_label("Principal (who calls)").fill("lambda.amazonaws.com")
+    page.get_by_role("button", name="Check the decision").click()
+    expect(page.locator("#try-result-0")).to_contain_text("Implicit deny")
+    page.get_by_label("New condition key", exact=True).fill("sts:ExternalId")
+    page.get_by_label("Values of the new condition key").fill("abc")
+    page.get_by_label("Principal (who calls)").fill("ec2.amazonaws.com")
+    page.get_by_role("button", name="Check the decision").click()
+    expect(page.locator("#try-result-0")).to_contain_text("Allowed")
+    assert console_errors == []
