@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,6 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from config.web import MAX_POLICY_FIELD, UserError, render_page
 from learning.content.rendering import highlight_policy, split_on_blocks
+from learning.courses.lesson_checks import CHECK_TRIES, check_answer, option_order
 from learning.courses.lint import policy_findings
 from learning.courses.selectors import exercise_after, lesson_after
 from learning.courses.services import (
@@ -27,6 +29,7 @@ from learning.models import TRACKS, Exercise, ExerciseAttempt, Lesson, LessonPro
 from policies.engine import PolicyError, evaluate
 from policies.presets import ACTIONS
 
+ORDER_KEY = "check_order"  # session key: a visitor's own order of check options
 MAX_ROWS = 40  # condition rows read from a try-it form
 MAX_FIELD = 2_048  # longest principal or action read from it
 
@@ -138,6 +141,32 @@ def _tryit_request(request: HttpRequest, block: dict[str, Any]) -> dict[str, Any
     }
 
 
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _check_order(request: HttpRequest, lesson: Lesson, block: dict[str, Any]) -> list:
+    """A check's (position, option) pairs in this learner's own, stable order.
+
+    A signed-in learner's order follows the account. A visitor's follows a
+    key kept in the session; a visitor with no session yet (nothing done on
+    the site) sees the visitors' order, and keeps it when the session starts.
+    """
+    if request.user.is_authenticated:
+        key = f"user:{request.user.pk}"
+    elif request.session.session_key is None:
+        key = "visitor"
+    else:
+        key = request.session.setdefault(ORDER_KEY, secrets.token_hex(8))
+    order = option_order(
+        learner_key=key, lesson_slug=lesson.slug, index=block["index"], count=len(block["options"])
+    )
+    return [(position, block["options"][position]) for position in order]
+
+
 def _lesson_context(request: HttpRequest, lesson: Lesson, **extra: Any) -> dict[str, Any]:
     siblings = list(Lesson.objects.only("slug", "title", "track", "order"))
     position = next(i for i, other in enumerate(siblings) if other.pk == lesson.pk)
@@ -160,6 +189,8 @@ def _lesson_context(request: HttpRequest, lesson: Lesson, **extra: Any) -> dict[
             if block["type"] == "tryit":
                 block["request_json"] = json.dumps(block.get("request", {}), indent=2)
                 block.update(_tryit_extras(block, index))
+            elif block["type"] == "check":
+                block["ordered"] = _check_order(request, lesson, block)
         segments.append({"html": html, "block": block})
     return {
         "lesson": lesson,
@@ -224,22 +255,26 @@ def lesson_check(request: HttpRequest, slug: str, index: int) -> HttpResponse:
     """Grade the short check question at the end of a lesson."""
     lesson = get_object_or_404(Lesson, slug=slug)
     block = _block(lesson, index, "check")
+    if request.session.session_key is None:
+        request.session[ORDER_KEY] = "visitor"  # the order this visitor has seen so far
     status = 200
     try:
         chosen = int(request.POST.get("option", ""))
         if not 0 <= chosen < len(block["options"]):
             raise ValueError
     except ValueError:
-        result = {"error": "Pick one of the answers first."}
+        result: dict[str, Any] = {"error": "Pick one of the answers first."}
         status = 400
     else:
-        correct = bool(block["options"][chosen].get("correct"))
+        attempt = min(max(_int(request.POST.get("attempt"), 1), 1), CHECK_TRIES)
+        result = check_answer(block=block, chosen=chosen, attempt=attempt)
         lesson_check_record(
-            learner=learner_for(request, create=True), lesson=lesson, correct=correct
+            learner=learner_for(request, create=True), lesson=lesson, correct=result["correct"]
         )
-        result = {"chosen": chosen, "correct": correct}
     if request.htmx:
-        context = {"block": {**block, "index": index, "result": result}, "lesson": lesson}
+        shown = {**block, "index": index, "result": result}
+        shown["ordered"] = _check_order(request, lesson, shown)
+        context = {"block": shown, "lesson": lesson}
         return render(request, "courses/lesson.html#check_block", context, status=status)
     context = _lesson_context(request, lesson, results={index: result})
     return render(request, "courses/lesson.html", context, status=status)

@@ -106,14 +106,18 @@ def test_tryit_for_a_block_that_is_not_there_is_404(client):
     assert client.post(url, {"policy": EC2_TRUST}).status_code == 404
 
 
-def test_check_question_explains_every_option(client):
+def test_a_wrong_pick_gets_a_hint_and_one_more_try_before_the_answer(client):
     lesson = LessonFactory()
     url = reverse("courses:lesson_check", args=[lesson.slug, 1])
-    wrong = client.post(url, {"option": "1"}, **HTMX).content.decode()
-    assert "Not quite" in wrong
-    assert "The Principal element names who is trusted." in wrong
+    first = client.post(url, {"option": "1"}, **HTMX).content.decode()
+    assert "Not quite. Hint: A trust policy has no Resource element." in first
+    assert "The Principal element names who is trusted." not in first  # not revealed yet
+    assert 'name="attempt" value="2"' in first and "Try again" in first
+    second = client.post(url, {"option": "1", "attempt": "2"}, **HTMX).content.decode()
+    assert "The Principal element names who is trusted." in second
+    assert "Try again" not in second and "Check my answer" not in second
     right = client.post(url, {"option": "0"}, **HTMX).content.decode()
-    assert "Correct." in right
+    assert "Correct." in right and "The Principal element names who is trusted." in right
     assert client.post(url, {"option": "7"}, **HTMX).status_code == 400
     assert client.post(url, {"option": "x"}, **HTMX).status_code == 400
 
@@ -245,3 +249,23 @@ def test_live_lint_returns_the_findings_for_the_editor(client):
     assert client.get(url).status_code == 405
     too_long = client.post(url, {"policy": "x" * 20_001}, **HTMX)
     assert too_long.status_code == 400
+
+
+def test_check_options_come_in_a_stable_order_of_each_learners_own(client, django_user_model):
+    from learning.courses.lesson_checks import option_order
+
+    orders = {
+        tuple(option_order(learner_key=f"user:{n}", lesson_slug="l", index=1, count=4))
+        for n in range(30)
+    }
+    assert len(orders) > 1  # not the same order for everyone
+    assert option_order(learner_key="user:1", lesson_slug="l", index=1, count=4) == option_order(
+        learner_key="user:1", lesson_slug="l", index=1, count=4
+    )
+    lesson = LessonFactory()
+    first = client.get(lesson.get_absolute_url()).content.decode()
+    again = client.get(lesson.get_absolute_url()).content.decode()
+    position = first.index("check-1-0")
+    assert position == again.index("check-1-0") and first.index("check-1-1") == again.index(
+        "check-1-1"
+    )
