@@ -6,6 +6,7 @@ import json
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from config.web import MAX_POLICY_FIELD, UserError, render_page
 from learning.content.rendering import highlight_policy, split_on_blocks
 from learning.courses.lesson_checks import CHECK_TRIES, check_answer, option_order
 from learning.courses.lint import policy_findings
-from learning.courses.selectors import exercise_after, lesson_after
+from learning.courses.selectors import course_progress, exercise_after, lesson_after
 from learning.courses.services import (
     exercise_attack,
     exercise_submit,
@@ -73,28 +74,14 @@ def _parse_context(text: str) -> dict[str, Any]:
 
 @require_GET
 def course_map(request: HttpRequest) -> HttpResponse:
-    lessons = list(Lesson.objects.only("slug", "title", "track", "order", "summary", "minutes"))
-    learner = learner_for(request)
-    done = set(
-        owned_by(LessonProgress.objects, learner)
-        .filter(completed__isnull=False)
-        .values_list("lesson_id", flat=True)
-    )
-    solved = set(
-        owned_by(ExerciseAttempt.objects, learner)
-        .filter(passed=True, phase="policy")
-        .values_list("exercise_id", flat=True)
-    )
-    exercises_by_lesson: dict[int, list[Exercise]] = {}
-    for exercise in Exercise.objects.only("id", "slug", "title", "lesson_id", "kind"):
-        exercise.solved = exercise.id in solved
-        exercises_by_lesson.setdefault(exercise.lesson_id, []).append(exercise)
+    progress = course_progress(learner=learner_for(request))
     tracks = []
     for key, title in TRACKS.items():
-        items = [lesson for lesson in lessons if lesson.track == key]
+        items = [lesson for lesson in progress.lessons if lesson.track == key]
         for lesson in items:
-            lesson.done = lesson.id in done
-            lesson.exercise_list = exercises_by_lesson.get(lesson.id, [])
+            lesson.done = lesson.id in progress.done
+            lesson.exercise_list = progress.exercises_by_lesson.get(lesson.id, [])
+            lesson.solved_count = sum(1 for e in lesson.exercise_list if e.id in progress.solved)
         if items:
             tracks.append({"key": key, "title": title, "lessons": items})
     return render(
@@ -102,8 +89,10 @@ def course_map(request: HttpRequest) -> HttpResponse:
         "courses/course_map.html",
         {
             "tracks": tracks,
-            "total": len(lessons),
-            "done_count": sum(1 for lesson in lessons if lesson.id in done),
+            "total": len(progress.lessons),
+            "done_count": len(progress.done),
+            "progress": progress,
+            "session_days": settings.SESSION_COOKIE_AGE // 86_400,
         },
     )
 
