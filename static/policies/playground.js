@@ -235,6 +235,22 @@
     afterUpdate();
   });
 
+  // --- The template banner goes once the policy is no longer the template ---
+
+  function canonical(text) {
+    try { return JSON.stringify(JSON.parse(text)); } catch (error) { return null; }
+  }
+
+  var starter = document.querySelector(".pg-starter[data-starter-policy]");
+  if (starter) {
+    var original = canonical(starter.getAttribute("data-starter-policy"));
+    document.addEventListener("policy-change", function (event) {
+      if (!event.target || event.target.id !== "policy") return;
+      var now = canonical(event.detail ? event.detail.value : event.target.value);
+      starter.hidden = now !== original;
+    });
+  }
+
   showScriptOnly(document);
   afterUpdate();
 })();
