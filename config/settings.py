@@ -104,11 +104,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "policies",
     "learning",
+    "learning.lti",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session middleware: makes its cookie SameSite=None in LTI sessions.
+    "learning.lti.middleware.lti_cookies",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "config.middleware.method_not_allowed_message",
@@ -117,6 +120,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # After clickjacking and CSP: lets registered platforms frame LTI sessions only.
+    "learning.lti.middleware.lti_framing",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -263,6 +268,14 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# LTI 1.3: where RoleCall is served, for the endpoints given to platforms
+# (login, launch, key set, deep linking). Debug serves on 127.0.0.1:8000.
+LTI_TOOL_BASE_URL = env_url("LTI_TOOL_BASE_URL", schemes={"https", "http"}) or (
+    "http://127.0.0.1:8000" if DEBUG else None
+)
+# Seconds between background retries of LTI scores a platform did not take; 0: off.
+LTI_GRADE_RETRY_SECONDS = env_int("LTI_GRADE_RETRY_SECONDS", 60)
 
 LOGGING = {
     "version": 1,

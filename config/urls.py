@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("learning.practice.urls")),
     path("", include("learning.accounts.urls")),
     path("", include("learning.classrooms.urls")),
+    path("lti/", include("learning.lti.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from config.web import UserError
 from learning.courses.grading import Grade, attack_try, first_error, grade_policy
 from learning.learners import Learner
+from learning.lti import hooks as lti_hooks
 from learning.models import Exercise, ExerciseAttempt, Lesson, LessonProgress
 
 
@@ -20,6 +21,7 @@ def lesson_complete(*, learner: Learner, lesson: Lesson) -> LessonProgress:
         if progress.completed is None:
             progress.completed = timezone.now()
             progress.save(update_fields=["completed"])
+        lti_hooks.lesson_done(user_id=learner.user_id, lesson_slug=lesson.slug)
     return progress
 
 
@@ -74,6 +76,9 @@ def exercise_submit(
         passed=grade.passed,
         failed_scenario=failure.name if failure else "",
         **learner.owner_fields(),
+    )
+    lti_hooks.exercise_graded(
+        user_id=learner.user_id, exercise_slug=exercise.slug, passed=grade.passed
     )
     return grade
 

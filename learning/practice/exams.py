@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from learning.content.exam_info import EXAM_INFO, ExamInfo
 from learning.learners import Learner
+from learning.lti import hooks as lti_hooks
 from learning.models import (
     ExamAttempt,
     ExamResponse,
@@ -173,6 +174,7 @@ def exam_submit(*, attempt: ExamAttempt, now: datetime | None = None) -> ExamAtt
     attempt.domains = {k: v for k, v in domains.items() if v["total"]}
     attempt.submitted = now or timezone.now()
     attempt.save()
+    lti_hooks.exam_submitted(attempt=attempt)
     return attempt
 
 
