@@ -45,7 +45,12 @@ OVERFLOW = """() => {
       worst = {right, what: el.tagName.toLowerCase() + name};
     }
   }
-  return {scroll: document.documentElement.scrollWidth, worst};
+  const wide = [...document.querySelectorAll("body *")]
+    .filter((el) => el.getBoundingClientRect().right > width + 1)
+    .slice(0, 6)
+    .map((el) => el.tagName.toLowerCase() + "." + String(el.className).split(" ")[0]
+      + " " + Math.round(el.getBoundingClientRect().right));
+  return {scroll: document.documentElement.scrollWidth, worst, wide};
 }"""
 
 
