@@ -24,7 +24,7 @@ DEPLOY_ENV := DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=rolecall.example.com \
 # Development commands run with debug on unless the environment says otherwise.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: help install run serve test lint migrate content chromium e2e clean
+.PHONY: help install run serve test lint typecheck budgets migrate content chromium e2e clean
 
 help:
 	@echo "make run    set up and serve the app on http://127.0.0.1:$(PORT)/ (SQLite)"
@@ -91,7 +91,17 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: install chromium lint
+# mypy with django-stubs on learning/, config/ and policies/ (the engine is checked apart;
+# see [tool.mypy] in pyproject.toml).
+typecheck: install
+	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy --strict --config-file= policies/engine  # the engine alone, no Django plugin
+
+# Module and function sizes of the app's code (bench/budgets.py prints them).
+budgets: install
+	$(PY) bench/budgets.py
+
+test: install chromium lint typecheck budgets
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 	CI=$${CI:-} DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest

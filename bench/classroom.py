@@ -48,6 +48,7 @@ SIZES = (30, 200, 1000)
 def build(students: int):
     from django.contrib.auth.models import User
 
+    from learning.classrooms.services import assignment_items_set
     from learning.models import (
         Assignment,
         Classroom,
@@ -80,14 +81,17 @@ def build(students: int):
     kinds = ["lesson", "exercises", "practice", "exam"]
     for i in range(ASSIGNMENTS):
         kind = kinds[i % 4]
-        Assignment.objects.create(
+        assignment = Assignment.objects.create(
             classroom=classroom,
             kind=kind,
             title=f"Assignment {i + 1}",
             lesson=lessons[i % len(lessons)] if kind == "lesson" else None,
+            exam="SAA-C03" if kind == "exam" else "",
+        )
+        assignment_items_set(
+            assignment=assignment,
             exercise_ids=[e.pk for e in exercises] if kind == "exercises" else [],
             question_ids=[q.pk for q in questions] if kind in ("practice", "exam") else [],
-            exam="SAA-C03" if kind == "exam" else "",
         )
     now = timezone.now()
     LessonProgress.objects.bulk_create(

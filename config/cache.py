@@ -96,5 +96,5 @@ class ResilientRedisCache(RedisCache):
     def delete_many(self, keys, version=None) -> None:
         self._call("delete_many", None, lambda: RedisCache.delete_many(self, keys, version))
 
-    def clear(self) -> bool:
-        return self._call("clear", False, lambda: RedisCache.clear(self))
+    def clear(self) -> None:
+        self._call("clear", None, lambda: RedisCache.clear(self))

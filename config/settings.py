@@ -157,7 +157,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": BASE_DIR / "db.sqlite3",
+            "NAME": str(BASE_DIR / "db.sqlite3"),
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     }
@@ -230,7 +230,7 @@ MAILERS = {
     }
 }
 if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
-    MAILERS["default"]["OPTIONS"] = {
+    MAILERS["default"]["OPTIONS"] = {  # type: ignore[assignment]
         "host": os.environ.get("DJANGO_SMTP_HOST", "localhost"),
         "port": env_int("DJANGO_SMTP_PORT", 587, minimum=1),
         "username": os.environ.get("DJANGO_SMTP_USER", ""),

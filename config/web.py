@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -32,6 +33,12 @@ class HtmxHttpRequest(HttpRequest):
     """A request that went through ``django_htmx``'s middleware."""
 
     htmx: HtmxDetails
+
+
+class AuthenticatedHttpRequest(HtmxHttpRequest):
+    """A request to a view behind ``@login_required``: its user has signed in."""
+
+    user: User
 
 
 class UserError(ValueError):

@@ -106,6 +106,19 @@ def run(page: Page, url: str, screenshots: Path) -> None:
         "() => window.RoleCallEditor && document.querySelectorAll('.rc-editor .cm-editor').length"
     )
 
+    _check_mounting_and_typing(page, screenshots)
+    _check_findings(page)
+    _check_keyboard_and_format(page)
+    _check_copy_share_and_theme(page, screenshots)
+
+    # --- Nothing went wrong ----------------------------------------------------------
+    violations = page.evaluate("window.__violations")
+    check(violations == [], f"no Content Security Policy violations: {violations}")
+    check(errors == [], f"no console errors: {errors}")
+
+
+def _check_mounting_and_typing(page: Page, screenshots: Path) -> None:
+    """Mounting, labels, findings applied on load, typing and its debounced events."""
     # --- Mounting and labels ---------------------------------------------------
     mounted = page.evaluate(
         """() => {
@@ -173,6 +186,9 @@ def run(page: Page, url: str, screenshots: Path) -> None:
     check(synced, "the textarea (and so the form) holds the editor's text")
     check(events["detail"]["value"].endswith("}\n  "), "policy-change carries the text")
 
+
+def _check_findings(page: Page) -> None:
+    """setFindings on exact spans, and findings after an htmx-style swap."""
     # --- setFindings: the exact span, astral characters counted as Python does --
     text = page.evaluate(f"{API}.getValue('policy')")
     lines = text.split("\n")
@@ -281,6 +297,9 @@ def run(page: Page, url: str, screenshots: Path) -> None:
     page.evaluate("() => { document.getElementById('swap-target').innerHTML = ''; }")
     check(page.evaluate(f"{API}.mountAll()") == [], "mountAll() finds nothing new to mount")
 
+
+def _check_keyboard_and_format(page: Page) -> None:
+    """Go-to, Tab and Escape, Format, the label, reset and json_script findings."""
     # --- Go to a finding ---------------------------------------------------------
     page.locator("a[data-goto-line]").click()
     cursor = page.evaluate(f"{API}.getCursor('policy')")
@@ -368,6 +387,9 @@ def run(page: Page, url: str, screenshots: Path) -> None:
         "a json_script block without the class is read too",
     )
 
+
+def _check_copy_share_and_theme(page: Page, screenshots: Path) -> None:
+    """Copy, the read-only editor, share state read by Python, dark theme and a phone."""
     # --- Copy --------------------------------------------------------------------
     page.evaluate(f"{API}.setValue('policy', '{{\"copied\": true}}')")
     page.locator("[data-editor-copy]").click()
@@ -418,11 +440,6 @@ def run(page: Page, url: str, screenshots: Path) -> None:
     page.screenshot(path=str(screenshots / "editor-phone.png"))
     overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     check(not overflow, "no sideways scrolling on a phone-sized screen")
-
-    # --- Nothing went wrong ----------------------------------------------------------
-    violations = page.evaluate("window.__violations")
-    check(violations == [], f"no Content Security Policy violations: {violations}")
-    check(errors == [], f"no console errors: {errors}")
 
 
 def run_axe(browser, url: str, axe_source: str) -> None:

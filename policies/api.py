@@ -2,9 +2,9 @@
 
 Each endpoint takes and returns the engine contract's JSON
 (``docs/engine-contract.md``): ``evaluate`` a case, ``validate`` or
-``describe`` a policy. The same size and rate limits as the playground hold;
-every error is JSON, ``{"error": "..."}``, with a 4xx status. There is no
-cookie-based authentication, so no CSRF token is asked for.
+``describe`` a policy, ``compare`` two policies. The same size and rate
+limits as the playground hold; every error is JSON, ``{"error": "..."}``,
+with a 4xx status. There is no cookie-based authentication, so no CSRF token is asked for.
 """
 
 from __future__ import annotations
@@ -20,7 +20,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from config.web import rate_limit_hit
-from policies.engine import InputTooLargeError, UsageError, describe, evaluate, validate
+from policies.engine import (
+    InputTooLargeError,
+    UsageError,
+    compare,
+    describe,
+    evaluate,
+    validate,
+)
 from policies.openapi import OPENAPI
 from policies.playground import MAX_POLICY_CHARS
 
@@ -168,7 +175,28 @@ def _describe(data: dict[str, Any]) -> dict[str, Any]:
         raise ApiError(400, str(exc)) from None
 
 
+def _compare(data: dict[str, Any]) -> dict[str, Any]:
+    for name in ("a", "b"):
+        if name not in data:
+            raise ApiError(400, 'Give both trust policies, "a" and "b": objects or their text.')
+        if not isinstance(data[name], str | dict):
+            raise ApiError(400, f'"{name}" must be a JSON object or the policy text as a string.')
+        _check_policy_size(data[name])
+    scope = data.get("scope", {})
+    if not isinstance(scope, dict):
+        raise ApiError(
+            400, '"scope" must be a JSON object (actions, principals, role_arn, context).'
+        )
+    try:
+        return compare(data["a"], data["b"], scope).to_dict()
+    except InputTooLargeError as exc:
+        raise ApiError(413, str(exc)) from None
+    except UsageError as exc:
+        raise ApiError(400, str(exc)) from None
+
+
 evaluate_view = json_endpoint(_evaluate)
+compare_view = json_endpoint(_compare)
 validate_view = json_endpoint(_validate)
 describe_view = json_endpoint(_describe)
 

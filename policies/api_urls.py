@@ -10,5 +10,6 @@ urlpatterns = [
     path("evaluate", api.evaluate_view, name="evaluate"),
     path("validate", api.validate_view, name="validate"),
     path("describe", api.describe_view, name="describe"),
+    path("compare", api.compare_view, name="compare"),
     path("openapi.json", api.openapi_view, name="openapi"),
 ]

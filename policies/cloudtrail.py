@@ -103,6 +103,31 @@ def _api_for(principal: str, action: str) -> str:
     return "AssumeRole"
 
 
+def _request_parameters(
+    *, api: str, role: str, session: str, principal: str, context: dict, notes: list[str]
+) -> dict[str, Any]:
+    """The record's requestParameters, with a note for each value taken from the request."""
+    params: dict[str, Any] = {"roleArn": role, "roleSessionName": session}
+    if api == "AssumeRoleWithSAML":
+        params["principalArn"] = principal
+    external_id = _context_value(context, "sts:ExternalId")
+    if external_id is not None and api == "AssumeRole":
+        params["externalId"] = external_id
+        notes.append("requestParameters.externalId is the sts:ExternalId the caller passed.")
+    source_identity = _context_value(context, "sts:SourceIdentity")
+    if source_identity is not None:
+        params["sourceIdentity"] = source_identity
+    tags = _tags(context)
+    if tags:
+        if api == "AssumeRole":
+            params["tags"] = tags
+        else:
+            params["principalTags"] = {t["key"]: t["value"] for t in tags}
+        notes.append("The session tags come from the aws:RequestTag/… keys of your request.")
+    params["durationSeconds"] = 3600
+    return params
+
+
 def cloudtrail_records(
     *, request: dict[str, Any], decision: str, role_arn: str | None
 ) -> TrailView:
@@ -136,24 +161,9 @@ def cloudtrail_records(
             "add sts:RoleSessionName to the request to set it."
         )
 
-    params: dict[str, Any] = {"roleArn": role, "roleSessionName": session}
-    if api == "AssumeRoleWithSAML":
-        params["principalArn"] = principal
-    external_id = _context_value(context, "sts:ExternalId")
-    if external_id is not None and api == "AssumeRole":
-        params["externalId"] = external_id
-        notes.append("requestParameters.externalId is the sts:ExternalId the caller passed.")
-    source_identity = _context_value(context, "sts:SourceIdentity")
-    if source_identity is not None:
-        params["sourceIdentity"] = source_identity
-    tags = _tags(context)
-    if tags:
-        if api == "AssumeRole":
-            params["tags"] = tags
-        else:
-            params["principalTags"] = {t["key"]: t["value"] for t in tags}
-        notes.append("The session tags come from the aws:RequestTag/… keys of your request.")
-    params["durationSeconds"] = 3600
+    params = _request_parameters(
+        api=api, role=role, session=session, principal=principal, context=context, notes=notes
+    )
 
     record: dict[str, Any] = {
         "eventVersion": "1.08",

@@ -109,6 +109,16 @@ _CASE = {
                 _NULL,
             ],
         },
+        "rcps": {
+            "description": (
+                "Resource control policies of the role's account: levels (root, OUs, "
+                "account), each a list of policies."
+            ),
+            "oneOf": [
+                {"type": "array", "items": {"type": "array", "items": _POLICY_DOCUMENT}},
+                _NULL,
+            ],
+        },
     },
 }
 
@@ -134,6 +144,10 @@ _ANSWER = {
         "assumed": {"type": "array", "items": {"type": "string"}},
         "derived_context": {"type": "object"},
         "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
+        "rcps": {
+            "type": "object",
+            "description": "Present when the case gives rcps: whether they apply, and why not.",
+        },
     },
 }
 
@@ -167,6 +181,64 @@ _DESCRIPTION = {
         "any_github_repository": {"type": "boolean"},
         "accounts": {"type": "array", "items": {"type": "string"}},
         "text": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+
+_REQUEST_SHAPE = {
+    "type": "object",
+    "required": ["principal", "action", "context"],
+    "properties": {
+        "principal": {"type": "string"},
+        "action": {"type": "string"},
+        "role_arn": {"type": "string"},
+        "context": {"type": "object"},
+    },
+}
+
+_COMPARE_REQUEST = {
+    "type": "object",
+    "required": ["a", "b"],
+    "properties": {
+        "a": _POLICY_INPUT,
+        "b": _POLICY_INPUT,
+        "scope": {
+            "type": "object",
+            "description": "Narrows the requests compared; every field is optional.",
+            "additionalProperties": False,
+            "properties": {
+                "actions": {"type": "array", "items": {"type": "string"}, "maxItems": 100},
+                "principals": {
+                    "type": "array",
+                    "items": {"type": "string", "minLength": 1},
+                    "maxItems": 100,
+                    "description": "Callers to consider: principals, or patterns with * and ?.",
+                },
+                "role_arn": {"type": "string"},
+                "context": {"type": "object", "description": "Condition keys fixed to values."},
+            },
+        },
+    },
+}
+
+_COMPARISON = {
+    "type": "object",
+    "required": ["relation", "only_a", "only_b", "scope"],
+    "properties": {
+        "relation": {
+            "enum": [
+                "equivalent",
+                "a_more_permissive",
+                "b_more_permissive",
+                "incomparable",
+                "unknown",
+            ]
+        },
+        "only_a": {"type": "array", "items": _REQUEST_SHAPE},
+        "only_b": {"type": "array", "items": _REQUEST_SHAPE},
+        "scope": {"type": "object"},
+        "reason": {"type": "string"},
+        "errors": {"type": "object"},
     },
 }
 
@@ -231,7 +303,8 @@ OPENAPI: dict[str, Any] = {
         "title": "RoleCall trust-policy engine",
         "version": "1.0.0",
         "description": (
-            "Evaluate, validate and describe IAM role trust policies with RoleCall's engine. "
+            "Evaluate, validate, describe and compare IAM role trust policies with RoleCall's "
+            "engine. "
             "Bodies are JSON of at most 65,536 bytes; a policy's text is at most 16,384 "
             "characters. Requests are rate-limited per client address; a 429 answer says "
             "when to try again in Retry-After. Every error is a JSON object with an "
@@ -258,6 +331,12 @@ OPENAPI: dict[str, Any] = {
             "DescribeRequest",
             "Description",
         ),
+        "/compare": _operation(
+            "compare",
+            "Prove whether one trust policy admits a request the other refuses, with examples.",
+            "CompareRequest",
+            "Comparison",
+        ),
     },
     "components": {
         "schemas": {
@@ -266,6 +345,8 @@ OPENAPI: dict[str, Any] = {
             "PolicyRequest": _POLICY_REQUEST,
             "DescribeRequest": _DESCRIBE_REQUEST,
             "Description": _DESCRIPTION,
+            "CompareRequest": _COMPARE_REQUEST,
+            "Comparison": _COMPARISON,
             "Finding": _FINDING,
             "Findings": {
                 "type": "object",

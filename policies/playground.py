@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from policies.cloudtrail import TrailView, cloudtrail_records
-from policies.engine import PolicyError, describe, evaluate
+from policies.engine import PolicyError, UsageError, describe, evaluate
 from policies.engine.limits import MAX_CONTEXT_VALUES, TRUST_POLICY_QUOTA
 from policies.presets import (
     ACTIONS,
@@ -264,7 +264,7 @@ def _too_long(text: str, what: str) -> str:
     )
 
 
-def _request_from(state: PlaygroundState, errors: dict[str, str]) -> dict[str, Any]:
+def _caller_errors(state: PlaygroundState, errors: dict[str, str]) -> None:
     if not state.principal:
         errors["principal"] = "Enter the caller: an ARN, a service such as ec2.amazonaws.com, …"
     elif len(state.principal) > MAX_FIELD_CHARS:
@@ -273,32 +273,43 @@ def _request_from(state: PlaygroundState, errors: dict[str, str]) -> dict[str, A
         errors["action"] = "Choose one of the listed STS actions."
     if len(state.role_arn) > MAX_FIELD_CHARS:
         errors["role_arn"] = f"The role ARN is longer than {MAX_FIELD_CHARS:,} characters."
+
+
+def _condition_row(
+    number: int, row: ConditionRow, context: dict[str, str | list[str]]
+) -> tuple[str, str | list[str]] | str | None:
+    """One row of the conditions table: (key, value), a problem to show, or None if empty."""
+    key = row.key.strip()
+    raw = row.values.strip()
+    if not key and not raw:
+        return None
+    if not key:
+        return f"Row {number}: give the condition key a name."
+    if len(key) > 256 or len(raw) > MAX_FIELD_CHARS or ":" not in key or " " in key:
+        return (
+            f"Row {number}: '{key[:60]}' is not a condition key (keys look like "
+            "service:Name, for example sts:ExternalId)."
+        )
+    if key.lower() in {k.lower() for k in context}:
+        return f"Row {number}: {key} appears twice (key names ignore case)."
+    parts = [v.strip() for v in raw.split(",")] if raw else [""]
+    if len(parts) > MAX_CONTEXT_VALUES:
+        return f"Row {number}: at most {MAX_CONTEXT_VALUES} values per key."
+    return key, parts[0] if len(parts) == 1 else parts
+
+
+def _request_from(state: PlaygroundState, errors: dict[str, str]) -> dict[str, Any]:
+    _caller_errors(state, errors)
     context: dict[str, str | list[str]] = {}
     problems: list[str] = []
     if len(state.conditions) > MAX_CONDITION_ROWS:
         problems.append(f"Use at most {MAX_CONDITION_ROWS} condition keys.")
     for number, row in enumerate(state.conditions[:MAX_CONDITION_ROWS], start=1):
-        key = row.key.strip()
-        raw = row.values.strip()
-        if not key and not raw:
-            continue
-        if not key:
-            problems.append(f"Row {number}: give the condition key a name.")
-            continue
-        if len(key) > 256 or len(raw) > MAX_FIELD_CHARS or ":" not in key or " " in key:
-            problems.append(
-                f"Row {number}: '{key[:60]}' is not a condition key (keys look like "
-                "service:Name, for example sts:ExternalId)."
-            )
-            continue
-        if key.lower() in {k.lower() for k in context}:
-            problems.append(f"Row {number}: {key} appears twice (key names ignore case).")
-            continue
-        parts = [v.strip() for v in raw.split(",")] if raw else [""]
-        if len(parts) > MAX_CONTEXT_VALUES:
-            problems.append(f"Row {number}: at most {MAX_CONTEXT_VALUES} values per key.")
-            continue
-        context[key] = parts[0] if len(parts) == 1 else parts
+        outcome = _condition_row(number, row, context)
+        if isinstance(outcome, str):
+            problems.append(outcome)
+        elif outcome is not None:
+            context[outcome[0]] = outcome[1]
     if problems:
         errors["conditions"] = " ".join(problems)
     request: dict[str, Any] = {
@@ -319,28 +330,26 @@ def scenario_request(state: PlaygroundState) -> tuple[dict[str, Any], dict[str, 
     return _request_from(state, errors), errors
 
 
-# Which form field an engine usage error is about, by the name it mentions.
-_USAGE_FIELDS = (
-    ("request.principal", "principal"),
-    ("request.action", "action"),
-    ("request.role_arn", "role_arn"),
-    ("request.context", "conditions"),
-    ("identity_policies", "identity_policy"),
-    ("identity policy", "identity_policy"),
-)
+# Which form field an engine usage error is about, by the part of the case it names.
+_USAGE_FIELDS = {
+    "request.principal": "principal",
+    "request.action": "action",
+    "request.role_arn": "role_arn",
+    "request.context": "conditions",
+    "identity_policies": "identity_policy",
+}
 
 
-def _usage_error(message: str, errors: dict[str, str]) -> None:
-    if "is not a usable policy:" in message:
-        reason = message.split("is not a usable policy:", 1)[1].strip()
-        errors["identity_policy"] = "The identity policy cannot be used. " + reason
+def _usage_error(error: UsageError, errors: dict[str, str]) -> None:
+    """Put an engine usage error beside the form field it is about (read from its fields)."""
+    name = _USAGE_FIELDS.get((error.field or "").split("[", 1)[0])
+    if name == "identity_policy" and error.code == "unusable_policy":
+        errors[name] = "The identity policy cannot be used. " + error.reason
         return
-    for needle, name in _USAGE_FIELDS:
-        if needle in message:
-            text = message.replace(needle + " ", "", 1)
-            errors[name] = text[:1].upper() + text[1:].rstrip(".") + "."
-            return
-    errors["form"] = message[:1].upper() + message[1:]
+    if name is None:
+        errors["form"] = error.message[:1].upper() + error.message[1:]
+        return
+    errors[name] = error.reason[:1].upper() + error.reason[1:].rstrip(".") + "."
 
 
 @lru_cache(maxsize=256)
@@ -371,8 +380,11 @@ def playground_check(*, state: PlaygroundState) -> Check:
         case["identity_policies"] = [state.identity_policy]
     try:
         result = evaluate(case)
+    except UsageError as exc:
+        _usage_error(exc, errors)
+        return check
     except PolicyError as exc:
-        _usage_error(str(exc), errors)
+        errors["form"] = str(exc)
         return check
     check.request = request
     check.answer = result.to_dict()

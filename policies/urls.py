@@ -6,4 +6,5 @@ app_name = "policies"
 
 urlpatterns = [
     path("playground/", views.playground, name="playground"),
+    path("playground/compare/", views.compare, name="compare"),
 ]

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from config.web import HtmxHttpRequest, rate_limit_hit, render_page
 from policies.cloudtrail import LOGGING_PAGE
+from policies.compare_page import compare_run, compare_share, compare_state_from_share
+from policies.engine import UsageError
 from policies.playground import (
     MAX_POLICY_CHARS,
     Check,
@@ -25,7 +27,7 @@ from policies.playground import (
     state_from_share,
     state_from_starter_slug,
 )
-from policies.presets import ACTIONS, PRESETS, suggested_keys
+from policies.presets import ACTIONS, DEFAULT_ROLE_ARN, PRESETS, suggested_keys
 from policies.share import MAX_SHARE_URL_CHARS, ShareError, decode_share_state, encode_share_state
 from policies.starters import STARTERS
 
@@ -75,7 +77,7 @@ def _requested_state(request: HttpRequest, params: QueryDict) -> tuple[Playgroun
         return state_from_form(params), 200, ""
     if "s" in params:
         try:
-            return state_from_share(decode_share_state(params["s"])), 200, ""
+            return state_from_share(decode_share_state(params["s"])), 200, ""  # type: ignore[arg-type]
         except (ShareError, StateError) as exc:
             notice = (
                 f"This share link cannot be opened: {exc}. Here is the default template "
@@ -83,7 +85,7 @@ def _requested_state(request: HttpRequest, params: QueryDict) -> tuple[Playgroun
             )
             return default_state(), 400, notice
     if "starter" in params:
-        found = state_from_starter_slug(params["starter"])
+        found = state_from_starter_slug(params["starter"])  # type: ignore[arg-type]
         if found is None:
             notice = "There is no template by that name. Pick one from the Templates menu."
             return default_state(), 404, notice
@@ -158,3 +160,61 @@ def _too_many(request: HtmxHttpRequest, retry_after: int) -> HttpResponse:
     context = _context(request, Check(state=state), message)
     context["rate_limited"] = message
     return render(request, TEMPLATE, context, status=429)
+
+
+COMPARE_TEMPLATE = "policies/compare.html"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def compare(request: HtmxHttpRequest) -> HttpResponse:
+    """The Compare tab: an old and a new trust policy, and what the change does.
+
+    GET: the form (filled from a share link ``s``, which also runs the
+    comparison). POST: compare the posted policies. Works without JavaScript.
+    """
+    try:
+        params = request.POST if request.method == "POST" else request.GET
+    except RequestDataTooBig:
+        return _too_big(request)
+    before = params.get("before", STARTERS[0].policy_text)
+    after = params.get("after", before)
+    role_arn = params.get("role_arn", "") or DEFAULT_ROLE_ARN
+    context: dict[str, Any] = {"outcome": None, "notice": "", "share": None}
+    status = 200
+    runs = request.method == "POST" or "s" in params
+    try:
+        if "s" in params and request.method != "POST":
+            before, after, role_arn = compare_state_from_share(decode_share_state(params["s"]))
+        if runs:
+            limit = rate_limit_hit(request=request, scope="playground")
+            if not limit.allowed:
+                context.update(before=before, after=after, role_arn=role_arn)
+                context["notice"] = (
+                    f"Too many checks from your address; try again in {limit.retry_after} s."
+                )
+                response = render(request, COMPARE_TEMPLATE, context, status=429)
+                response["Retry-After"] = str(limit.retry_after)
+                return response
+            if max(len(before), len(after)) > MAX_POLICY_CHARS:
+                raise UsageError(f"each policy may hold at most {MAX_POLICY_CHARS:,} characters")
+            context["outcome"] = compare_run(before=before, after=after, role_arn=role_arn)
+            path = (
+                reverse("policies:compare")
+                + "?s="
+                + compare_share(before=before, after=after, role_arn=role_arn)
+            )
+            context["share"] = _share_link(request, path)
+    except (ShareError, UsageError) as exc:
+        context["notice"] = f"Nothing was compared: {exc}."
+        status = 400
+    context.update(before=before, after=after, role_arn=role_arn)
+    response = render(request, COMPARE_TEMPLATE, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _share_link(request: HttpRequest, path: str) -> dict[str, Any]:
+    url = request.build_absolute_uri(path)
+    if len(url) > MAX_SHARE_URL_CHARS:
+        return {"too_long": True, "length": len(url), "limit": MAX_SHARE_URL_CHARS}
+    return {"path": path, "url": url, "too_long": False}

@@ -6,7 +6,8 @@
 // stdin:  a JSON list of cases in the engine contract's case format (annotation keys such as
 //         "id" and "expected" are allowed and ignored here, except "id" which names the result).
 // stdout: {"package": ..., "version": ..., "rounds": N, "cases": N, "total_ms": ...,
-//          "evaluations_per_second": ..., "results": [{"id", "decision", "parts", "note"}]}
+//          "evaluations_per_second": ..., "cpu_evaluations_per_second": ...,
+//          "results": [{"id", "decision", "parts", "note"}]}
 //
 // Command line: node run.mjs [--rounds N]   (default 5: each case is run N times for timing;
 // the decision reported is the one from the first round).
@@ -137,10 +138,25 @@ function simulationsFor(testCase) {
     orgIdentifier: i === 0 ? 'r-root' : `ou-level-${i}`,
     policies: toPolicyList(level, `scp${i + 1}-`)
   }))
+  // iam-simulate adds AWS's RCPFullAWSAccess to every level itself and refuses an Allow in
+  // a custom RCP, so the cases' allow-everything policies (that same RCPFullAWSAccess) are
+  // left out here; every other RCP is passed as it is.
+  const isFullAccess = (policy) => {
+    const p = parsePolicy(policy)
+    const statements = Array.isArray(p.Statement) ? p.Statement : [p.Statement]
+    return statements.every((st) => st.Effect === 'Allow' && st.Action === '*' && st.Resource === '*')
+  }
+  const rcps = (testCase.rcps || []).map((level, i) => ({
+    orgIdentifier: i === 0 ? 'r-root' : `ou-level-${i}`,
+    policies: toPolicyList(
+      level.filter((policy) => !isFullAccess(policy)),
+      `rcp${i + 1}-`
+    )
+  }))
   const base = {
     identityPolicies: toPolicyList(identityPolicies, 'identity'),
     serviceControlPolicies: hasIdentitySide ? scps : [],
-    resourceControlPolicies: [],
+    resourceControlPolicies: rcps,
     resourcePolicy: trust,
     permissionBoundaryPolicies:
       hasIdentitySide && testCase.permissions_boundary
@@ -239,6 +255,7 @@ async function main() {
 
   const runnable = prepared.filter((p) => !p.skipped)
   const start = performance.now()
+  const cpuStart = process.cpuUsage()
   for (let r = 0; r < rounds; r++) {
     for (const item of runnable) {
       for (const simulation of item.simulations) {
@@ -247,6 +264,8 @@ async function main() {
     }
   }
   const totalMs = performance.now() - start
+  const cpu = process.cpuUsage(cpuStart)
+  const cpuMs = (cpu.user + cpu.system) / 1000
   const evaluations = runnable.length * rounds
   process.stdout.write(
     JSON.stringify({
@@ -257,6 +276,9 @@ async function main() {
       evaluations,
       total_ms: totalMs,
       evaluations_per_second: totalMs > 0 ? (evaluations * 1000) / totalMs : null,
+      // CPU time of the whole process (GC threads included): steadier than the wall
+      // clock on a machine shared with other work.
+      cpu_evaluations_per_second: cpuMs > 0 ? (evaluations * 1000) / cpuMs : null,
       results
     })
   )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -68,7 +68,7 @@ class Summary:
         return sum(1 for _, active in self.activity if active)
 
 
-def active_days(*, user: AbstractBaseUser, since: date) -> set[date]:
+def active_days(*, user: User, since: date) -> set[date]:
     """Days on which the learner finished a lesson, tried an exercise or answered a question."""
     start = datetime.combine(since, time.min, tzinfo=UTC)
     sources = [
@@ -101,7 +101,7 @@ def streak_length(days: set[date], *, today: date) -> int:
     return length
 
 
-def dashboard_summary(*, user: AbstractBaseUser) -> Summary:
+def dashboard_summary(*, user: User) -> Summary:
     learner = Learner(user_id=user.pk, session_key="")
     lessons = list(Lesson.objects.only("slug", "title", "track", "order", "minutes"))
     done = set(
@@ -110,9 +110,9 @@ def dashboard_summary(*, user: AbstractBaseUser) -> Summary:
         )
     )
     solved = set(
-        ExerciseAttempt.objects.filter(user=user, passed=True, phase="policy").values_list(
-            "exercise_id", flat=True
-        )
+        ExerciseAttempt.objects.filter(
+            user=user, passed=True, phase=ExerciseAttempt.Phase.POLICY
+        ).values_list("exercise_id", flat=True)
     )
     exercises_left = Exercise.objects.exclude(pk__in=solved)
     tracks = [

@@ -64,7 +64,7 @@ class SignUpForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        password, email = cleaned.get("password"), cleaned.get("email")
+        password, email = cleaned.get("password"), cleaned.get("email")  # type: ignore[union-attr]
         if password:
             try:
                 password_validation.validate_password(
@@ -87,7 +87,7 @@ class ProfileForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("exam_date") and not cleaned.get("exam"):
+        if cleaned.get("exam_date") and not cleaned.get("exam"):  # type: ignore[union-attr]
             self.add_error("exam", "Pick the exam that date is for.")
         return cleaned
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -38,17 +38,25 @@ class AccountError(UserError):
     """Something the person can correct, shown beside the field."""
 
 
-def account_create(*, email: str, password: str, display_name: str = "") -> AbstractBaseUser:
+def account_create(*, email: str, password: str, display_name: str = "") -> User:
     """A new user whose login is their email, stored lower-cased as username and email."""
     email = normalise_email(email)
     user_model = get_user_model()
+    taken = AccountError(
+        "An account with this email already exists. Sign in instead.", field="email"
+    )
     if user_model._default_manager.filter(email__iexact=email).exists():
-        raise AccountError("An account with this email already exists. Sign in instead.")
-    with transaction.atomic():
-        user = user_model._default_manager.create_user(
-            username=email, email=email, password=password
-        )
-        Profile.objects.create(user=user, display_name=display_name.strip())
+        raise taken
+    try:
+        with transaction.atomic():
+            user = user_model._default_manager.create_user(
+                username=email, email=email, password=password
+            )
+            Profile.objects.create(user=user, display_name=display_name.strip())
+    except IntegrityError as error:
+        # Two sign-ups with one email at once: both passed the check above, and
+        # the unique username lets only one of them in.
+        raise taken from error
     return user
 
 
@@ -104,7 +112,7 @@ def unique_keyed(model: type[models.Model]) -> bool:
 
 
 @transaction.atomic
-def progress_merge(*, session_key: str | None, user: AbstractBaseUser) -> int:
+def progress_merge(*, session_key: str | None, user: User) -> int:
     """Carry everything a visitor did in this session into their account.
 
     Rows move from the session to the user; where the user already has a row
@@ -114,12 +122,12 @@ def progress_merge(*, session_key: str | None, user: AbstractBaseUser) -> int:
         return 0
     moved = 0
     for model in learner_owned_models():
-        session_rows = model.objects.filter(session_key=session_key, user__isnull=True)
+        session_rows = model.objects.filter(session_key=session_key, user__isnull=True)  # type: ignore[attr-defined]
         if model in MERGERS:
             fields, merge = MERGERS[model]
             for row in list(session_rows):
                 match = {field: getattr(row, field) for field in fields}
-                existing = model.objects.filter(user=user, **match).first()
+                existing = model.objects.filter(user=user, **match).first()  # type: ignore[attr-defined]
                 if existing is None:
                     row.user_id, row.session_key = user.pk, ""
                     row.save(update_fields=["user", "session_key"])
@@ -143,7 +151,7 @@ class ProfileData:
     exam_date: date | None
 
 
-def profile_get(*, user: AbstractBaseUser) -> ProfileData:
+def profile_get(*, user: User) -> ProfileData:
     profile, _ = Profile.objects.get_or_create(user=user)
     plan = StudyPlan.objects.filter(user=user).first()
     return ProfileData(
@@ -155,7 +163,7 @@ def profile_get(*, user: AbstractBaseUser) -> ProfileData:
 
 @transaction.atomic
 def profile_update(
-    *, user: AbstractBaseUser, display_name: str, exam: str, exam_date: date | None
+    *, user: User, display_name: str, exam: str, exam_date: date | None
 ) -> ProfileData:
     """Save the name, and the target exam and date as the learner's study plan."""
     Profile.objects.update_or_create(user=user, defaults={"display_name": display_name.strip()})
@@ -174,7 +182,7 @@ def _rows(queryset: models.QuerySet) -> list[dict[str, Any]]:
     ]
 
 
-def account_export(*, user: AbstractBaseUser) -> str:
+def account_export(*, user: User) -> str:
     """Everything we keep about a user, as JSON they can download and read."""
     data: dict[str, Any] = {
         "exported": timezone.now(),
@@ -186,8 +194,8 @@ def account_export(*, user: AbstractBaseUser) -> str:
         "profile": profile_get(user=user).__dict__,
     }
     for model in learner_owned_models():
-        data[model._meta.verbose_name_plural.replace(" ", "_")] = _rows(
-            model.objects.filter(user=user)
+        data[model._meta.verbose_name_plural.replace(" ", "_")] = _rows(  # type: ignore[union-attr]
+            model.objects.filter(user=user)  # type: ignore[attr-defined]
         )
     data["exam_responses"] = _rows(ExamResponse.objects.filter(attempt__user=user))
     data["review_logs"] = _rows(ReviewLog.objects.filter(card__user=user))
@@ -208,7 +216,7 @@ def account_export(*, user: AbstractBaseUser) -> str:
 
 
 @transaction.atomic
-def account_delete(*, user: AbstractBaseUser) -> None:
+def account_delete(*, user: User) -> None:
     """Delete the account, its progress, and the classes it owns (with their assignments)."""
     Classroom.objects.filter(owner=user).delete()
     user.delete()

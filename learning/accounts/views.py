@@ -15,6 +15,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.web import AuthenticatedHttpRequest
 from learning.accounts import dashboard
 from learning.accounts import services as accounts
 from learning.accounts.charts import exam_scores_chart, track_progress_chart
@@ -27,7 +28,7 @@ class _BadRequestOnInvalid:
     """A form sent back with errors is a client error, not a 200."""
 
     def form_invalid(self, form):
-        response = super().form_invalid(form)
+        response = super().form_invalid(form)  # type: ignore[misc]
         response.status_code = 400
         return response
 
@@ -99,11 +100,15 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             session_key = request.session.session_key  # before login() rotates it
-            user = accounts.account_create(
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password"],
-                display_name=form.cleaned_data["display_name"],
-            )
+            try:
+                user = accounts.account_create(
+                    email=form.cleaned_data["email"],
+                    password=form.cleaned_data["password"],
+                    display_name=form.cleaned_data["display_name"],
+                )
+            except accounts.AccountError as error:
+                form.add_error(error.field or None, str(error))
+                return render(request, "accounts/signup.html", {"form": form}, status=400)
             login(request, user, backend=BACKEND)
             carried = accounts.progress_merge(session_key=session_key, user=user)
             note = " Your progress so far is in it." if carried else ""
@@ -131,7 +136,7 @@ def _profile_page(request, *, form=None, delete_form=None, status=200) -> HttpRe
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _profile_page(request)
     form = ProfileForm(request.POST)
@@ -144,7 +149,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def account_export(request: HttpRequest) -> HttpResponse:
+def account_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """All of the user's data as a JSON file."""
     response = HttpResponse(
         accounts.account_export(user=request.user), content_type="application/json"
@@ -156,7 +161,7 @@ def account_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def account_delete(request: HttpRequest) -> HttpResponse:
+def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST, user=request.user)
     if not form.is_valid():
         return _profile_page(request, delete_form=form, status=400)
@@ -168,7 +173,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def dashboard_view(request: HttpRequest) -> HttpResponse:
+def dashboard_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What to do next, how far along each track and exam, recent exams, the streak."""
     summary = dashboard.dashboard_summary(user=request.user)
     return render(

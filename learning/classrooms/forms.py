@@ -70,7 +70,7 @@ class AssignmentForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        kind = cleaned.get("kind")
+        kind = cleaned.get("kind")  # type: ignore[union-attr]
         needs = {
             Assignment.Kind.LESSON: ("lesson", "Pick a lesson."),
             Assignment.Kind.EXERCISES: ("exercises", "Pick at least one exercise."),
@@ -79,6 +79,6 @@ class AssignmentForm(forms.Form):
         }
         if kind in needs:
             name, message = needs[kind]
-            if name not in self.errors and not cleaned.get(name):
+            if name not in self.errors and not cleaned.get(name):  # type: ignore[union-attr]
                 self.add_error(name, message)
         return cleaned

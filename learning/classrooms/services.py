@@ -5,12 +5,13 @@ the statistics of an assignment's questions are in ``item_analysis``."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
@@ -20,6 +21,8 @@ from learning.learners import Learner
 from learning.models import (
     AssignedExam,
     Assignment,
+    AssignmentExercise,
+    AssignmentQuestion,
     Classroom,
     ExamAttempt,
     Exercise,
@@ -52,7 +55,7 @@ def join_code_new() -> str:
 def join_code_normalise(raw: str) -> str:
     """What a person typed, as stored: upper case, no dashes or spaces, O read as 0, I/L as 1."""
     code = raw.upper().replace("-", "").replace(" ", "")
-    return code.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return code.translate(str.maketrans("OIL", "011"))
 
 
 def _fresh_code() -> str:
@@ -71,7 +74,7 @@ class Role(StrEnum):
     STUDENT = "student"
 
 
-def role_in(classroom: Classroom, user: AbstractBaseUser) -> Role | None:
+def role_in(classroom: Classroom, user: User) -> Role | None:
     """The user's role in the class, or None when they are not in it."""
     if not user.is_authenticated:
         return None
@@ -85,7 +88,7 @@ def role_in(classroom: Classroom, user: AbstractBaseUser) -> Role | None:
     return None
 
 
-def classes_of(user: AbstractBaseUser) -> QuerySet[Classroom]:
+def classes_of(user: User) -> QuerySet[Classroom]:
     return Classroom.objects.filter(memberships__user=user).distinct()
 
 
@@ -93,7 +96,7 @@ def classes_of(user: AbstractBaseUser) -> QuerySet[Classroom]:
 
 
 @transaction.atomic
-def classroom_create(*, owner: AbstractBaseUser, name: str) -> Classroom:
+def classroom_create(*, owner: User, name: str) -> Classroom:
     """A new class with a fresh join code; its creator is its first teacher."""
     name = name.strip()
     if not name:
@@ -125,7 +128,7 @@ def classroom_by_code(code: str) -> Classroom | None:
     return Classroom.objects.filter(join_code=normalised).first()
 
 
-def classroom_join(*, user: AbstractBaseUser, code: str) -> Membership:
+def classroom_join(*, user: User, code: str) -> Membership:
     """Join the class with this code as a student. Joining twice changes nothing."""
     classroom = classroom_by_code(code)
     if classroom is None:
@@ -158,9 +161,7 @@ def co_teacher_add(*, classroom: Classroom, email: str) -> Membership:
     return membership
 
 
-def membership_remove(
-    *, classroom: Classroom, membership: Membership, by: AbstractBaseUser
-) -> None:
+def membership_remove(*, classroom: Classroom, membership: Membership, by: User) -> None:
     """Remove a student (any teacher may) or a co-teacher (only the owner may)."""
     if membership.classroom_id != classroom.pk:
         raise ClassroomError("That person is not in this class.")
@@ -174,10 +175,86 @@ def membership_remove(
 # Assignments
 
 
+@dataclass(frozen=True)
+class _Work:
+    """What one kind of assignment holds, before it is saved."""
+
+    title: str
+    lesson: Lesson | None = None
+    exam: str = ""
+    exercise_ids: Sequence[int] = ()
+    question_ids: Sequence[int] = ()
+
+
+def _lesson_work(*, lesson: Lesson | None, **_: object) -> _Work:
+    if lesson is None:
+        raise ClassroomError("Pick a lesson.")
+    return _Work(title=lesson.title, lesson=lesson)
+
+
+def _exercises_work(*, exercises: Sequence[Exercise], **_: object) -> _Work:
+    if not exercises:
+        raise ClassroomError("Pick at least one exercise.")
+    more = "…" if len(exercises) > 2 else ""
+    return _Work(
+        title=f"Exercises: {', '.join(e.title for e in exercises[:2])}{more}",
+        exercise_ids=[e.pk for e in exercises],
+    )
+
+
+def _practice_work(*, questions: Sequence[Question], **_: object) -> _Work:
+    if not questions:
+        raise ClassroomError("Pick at least one question.")
+    if len(questions) > PRACTICE_SET_MAX:
+        raise ClassroomError(f"A practice set holds at most {PRACTICE_SET_MAX} questions.")
+    return _Work(
+        title=f"Practice set of {len(questions)} questions",
+        question_ids=[q.pk for q in questions],
+    )
+
+
+def _exam_work(*, exam: str, count: int, **_: object) -> _Work:
+    try:
+        question_ids = exams.exam_questions_draw(exam=exam, count=count)
+    except QuizError as error:
+        raise ClassroomError(str(error)) from error
+    return _Work(
+        title=f"{exam} exam simulation, {len(question_ids)} questions",
+        exam=exam,
+        question_ids=question_ids,
+    )
+
+
+_WORK: dict[str, Callable[..., _Work]] = {
+    Assignment.Kind.LESSON: _lesson_work,
+    Assignment.Kind.EXERCISES: _exercises_work,
+    Assignment.Kind.PRACTICE: _practice_work,
+    Assignment.Kind.EXAM: _exam_work,
+}
+
+
+def assignment_items_set(
+    *, assignment: Assignment, exercise_ids: Sequence[int] = (), question_ids: Sequence[int] = ()
+) -> None:
+    """Give the assignment its exercises or questions, in this order (a repeat keeps its
+    first place)."""
+    AssignmentExercise.objects.bulk_create(
+        AssignmentExercise(assignment=assignment, exercise_id=pk, position=position)
+        for position, pk in enumerate(dict.fromkeys(exercise_ids), start=1)
+    )
+    AssignmentQuestion.objects.bulk_create(
+        AssignmentQuestion(assignment=assignment, question_id=pk, position=position)
+        for position, pk in enumerate(dict.fromkeys(question_ids), start=1)
+    )
+    for name in ("exercise_ids", "question_ids"):
+        assignment.__dict__.pop(name, None)  # read the rows again next time
+
+
+@transaction.atomic
 def assignment_create(
     *,
     classroom: Classroom,
-    by: AbstractBaseUser,
+    by: User,
     kind: str,
     title: str = "",
     lesson: Lesson | None = None,
@@ -189,47 +266,29 @@ def assignment_create(
 ) -> Assignment:
     """Set work for the class. An exam simulation's questions are drawn once, here,
     so every student meets the same items and the item analysis compares like with like."""
-    fields: dict = {"classroom": classroom, "kind": kind, "due": due, "created_by": by}
-    if kind == Assignment.Kind.LESSON:
-        if lesson is None:
-            raise ClassroomError("Pick a lesson.")
-        fields |= {"lesson": lesson, "title": title or lesson.title}
-    elif kind == Assignment.Kind.EXERCISES:
-        if not exercises:
-            raise ClassroomError("Pick at least one exercise.")
-        fields |= {
-            "exercise_ids": [e.pk for e in exercises],
-            "title": title
-            or f"Exercises: {', '.join(e.title for e in exercises[:2])}"
-            + ("…" if len(exercises) > 2 else ""),
-        }
-    elif kind == Assignment.Kind.PRACTICE:
-        if not questions:
-            raise ClassroomError("Pick at least one question.")
-        if len(questions) > PRACTICE_SET_MAX:
-            raise ClassroomError(f"A practice set holds at most {PRACTICE_SET_MAX} questions.")
-        fields |= {
-            "question_ids": [q.pk for q in questions],
-            "title": title or f"Practice set of {len(questions)} questions",
-        }
-    elif kind == Assignment.Kind.EXAM:
-        try:
-            question_ids = exams.exam_questions_draw(exam=exam, count=count)
-        except QuizError as error:
-            raise ClassroomError(str(error)) from error
-        fields |= {
-            "exam": exam,
-            "question_ids": question_ids,
-            "title": title or f"{exam} exam simulation, {len(question_ids)} questions",
-        }
-    else:
+    build = _WORK.get(kind)
+    if build is None:
         raise ClassroomError("Pick what kind of work to set.")
-    if len(fields["title"]) > 160:
+    work = build(lesson=lesson, exercises=exercises, questions=questions, exam=exam, count=count)
+    title = title or work.title
+    if len(title) > 160:
         raise ClassroomError("Keep the title under 160 characters.")
-    return Assignment.objects.create(**fields)
+    assignment = Assignment.objects.create(
+        classroom=classroom,
+        kind=kind,
+        due=due,
+        created_by=by,
+        title=title,
+        lesson=work.lesson,
+        exam=work.exam,
+    )
+    assignment_items_set(
+        assignment=assignment, exercise_ids=work.exercise_ids, question_ids=work.question_ids
+    )
+    return assignment
 
 
-def practice_set_next(*, assignment: Assignment, user: AbstractBaseUser) -> Question | None:
+def practice_set_next(*, assignment: Assignment, user: User) -> Question | None:
     """The first question of the set this student has not answered since it was set."""
     answered = set(
         QuestionAnswer.objects.filter(
@@ -243,7 +302,7 @@ def practice_set_next(*, assignment: Assignment, user: AbstractBaseUser) -> Ques
 
 
 @transaction.atomic
-def assignment_exam_start(*, assignment: Assignment, user: AbstractBaseUser) -> ExamAttempt:
+def assignment_exam_start(*, assignment: Assignment, user: User) -> ExamAttempt:
     """The student's exam for this assignment: the one already started, or a new one."""
     link = (
         AssignedExam.objects.select_related("attempt")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import F, Min, Q, QuerySet
 from django.utils import timezone
 
@@ -55,6 +55,10 @@ class Cell:
         return (STATUS_ORDER[self.status], self.score if self.score is not None else -1)
 
 
+# An assignment's ordered exercises and questions, loaded with it.
+_ITEMS = ("exercise_items", "question_items")
+
+
 @dataclass
 class _Facts:
     """Progress rows for a set of students and assignments, loaded once."""
@@ -82,14 +86,14 @@ def _facts(assignments: Sequence[Assignment], users) -> _Facts:
     question_ids = {pk for a in practice for pk in a.question_ids}
     exams = [a for a in assignments if a.kind == Assignment.Kind.EXAM]
     if lesson_ids:
-        for user_id, lesson_id, completed in LessonProgress.objects.filter(
+        for user_id, lesson_id, completed in LessonProgress.objects.filter(  # type: ignore[misc]
             user__in=users, lesson_id__in=lesson_ids
         ).values_list("user_id", "lesson_id", "completed"):
             facts.lessons[(user_id, lesson_id)] = completed
     if exercise_ids:
         rows = (
             ExerciseAttempt.objects.filter(
-                user__in=users, exercise_id__in=exercise_ids, phase="policy"
+                user__in=users, exercise_id__in=exercise_ids, phase=ExerciseAttempt.Phase.POLICY
             )
             .values("user_id", "exercise_id")
             .annotate(solved=Min("created", filter=Q(passed=True)))
@@ -100,16 +104,16 @@ def _facts(assignments: Sequence[Assignment], users) -> _Facts:
     if question_ids:
         since = min(a.created for a in practice)
         rows = (
-            QuestionAnswer.objects.filter(
+            QuestionAnswer.objects.filter(  # type: ignore[assignment]
                 user__in=users, question_id__in=question_ids, created__gte=since
             )
             .order_by("created")
             .values_list("user_id", "question_id", "created", "correct")
         )
-        for user_id, question_id, created, correct in rows:
+        for user_id, question_id, created, correct in rows:  # type: ignore[misc]
             facts.answers[(user_id, question_id)].append((created, correct))
     if exams:
-        rows = AssignedExam.objects.filter(
+        rows = AssignedExam.objects.filter(  # type: ignore[assignment]
             assignment__in=[a.pk for a in exams], attempt__user__in=users
         ).values_list(
             "assignment_id",
@@ -118,65 +122,93 @@ def _facts(assignments: Sequence[Assignment], users) -> _Facts:
             "attempt__correct_count",
             "attempt__scaled_score",
         )
-        for assignment_id, user_id, submitted, correct, scaled in rows:
+        for assignment_id, user_id, submitted, correct, scaled in rows:  # type: ignore[misc]
             facts.exams[(user_id, assignment_id)] = (submitted, correct, scaled)
     return facts
 
 
-def _cell(assignment: Assignment, user_id: int, facts: _Facts, now: datetime) -> Cell:
-    started = False
+@dataclass(frozen=True)
+class _Progress:
+    """How far one student is with one assignment, before due dates are considered."""
+
+    started: bool = False
     finished: datetime | None = None
     score: int | None = None
-    detail = ""
-    if assignment.kind == Assignment.Kind.LESSON:
-        key = (user_id, assignment.lesson_id)
-        started = key in facts.lessons
-        finished = facts.lessons.get(key)
-    elif assignment.kind == Assignment.Kind.EXERCISES:
-        total = len(assignment.exercise_ids)
-        solved = [facts.exercises.get((user_id, pk)) for pk in assignment.exercise_ids]
-        times = [t for t in solved if t is not None]
-        started = any((user_id, pk) in facts.exercises for pk in assignment.exercise_ids)
-        score = round(100 * len(times) / total) if total else None
-        detail = f"{len(times)} of {total} solved"
-        if total and len(times) == total:
-            finished = max(times)
-        if not started:
-            score = None
-    elif assignment.kind == Assignment.Kind.PRACTICE:
-        total = len(assignment.question_ids)
-        firsts = []
-        for pk in assignment.question_ids:
-            given = [a for a in facts.answers.get((user_id, pk), ()) if a[0] >= assignment.created]
-            if given:
-                firsts.append(given[0])
-        started = bool(firsts)
-        right = sum(1 for _, correct in firsts if correct)
-        if started:
-            score = round(100 * right / total)
-            detail = f"{right} of {total} right first time, {len(firsts)} answered"
-        if total and len(firsts) == total:
-            finished = max(t for t, _ in firsts)
-    elif assignment.kind == Assignment.Kind.EXAM:
-        exam = facts.exams.get((user_id, assignment.pk))
-        if exam is not None:
-            started = True
-            submitted, correct, scaled = exam
-            if submitted is not None:
-                finished = submitted
-                total = len(assignment.question_ids)
-                score = round(100 * (correct or 0) / total) if total else None
-                detail = f"scaled {scaled}, {correct} of {total} right"
-    if finished is not None:
-        late = assignment.due is not None and finished > assignment.due
-        return Cell(Status.DONE, score, finished, detail, done_late=late)
-    overdue = assignment.due is not None and now > assignment.due
-    if overdue:
+    detail: str = ""
+
+
+def _lesson_progress(assignment: Assignment, user_id: int, facts: _Facts) -> _Progress:
+    key = (user_id, assignment.lesson_id or 0)
+    return _Progress(started=key in facts.lessons, finished=facts.lessons.get(key))
+
+
+def _exercises_progress(assignment: Assignment, user_id: int, facts: _Facts) -> _Progress:
+    total = len(assignment.exercise_ids)
+    solved = [facts.exercises.get((user_id, pk)) for pk in assignment.exercise_ids]
+    times = [t for t in solved if t is not None]
+    started = any((user_id, pk) in facts.exercises for pk in assignment.exercise_ids)
+    return _Progress(
+        started=started,
+        finished=max(times) if total and len(times) == total else None,
+        score=round(100 * len(times) / total) if total and started else None,
+        detail=f"{len(times)} of {total} solved",
+    )
+
+
+def _practice_progress(assignment: Assignment, user_id: int, facts: _Facts) -> _Progress:
+    total = len(assignment.question_ids)
+    firsts = []
+    for pk in assignment.question_ids:
+        given = [a for a in facts.answers.get((user_id, pk), ()) if a[0] >= assignment.created]
+        if given:
+            firsts.append(given[0])
+    if not firsts:
+        return _Progress()
+    right = sum(1 for _, correct in firsts if correct)
+    return _Progress(
+        started=True,
+        finished=max(t for t, _ in firsts) if len(firsts) == total else None,
+        score=round(100 * right / total),
+        detail=f"{right} of {total} right first time, {len(firsts)} answered",
+    )
+
+
+def _exam_progress(assignment: Assignment, user_id: int, facts: _Facts) -> _Progress:
+    exam = facts.exams.get((user_id, assignment.pk))
+    if exam is None:
+        return _Progress()
+    submitted, correct, scaled = exam
+    if submitted is None:
+        return _Progress(started=True)
+    total = len(assignment.question_ids)
+    return _Progress(
+        started=True,
+        finished=submitted,
+        score=round(100 * (correct or 0) / total) if total else None,
+        detail=f"scaled {scaled}, {correct} of {total} right",
+    )
+
+
+_PROGRESS = {
+    Assignment.Kind.LESSON: _lesson_progress,
+    Assignment.Kind.EXERCISES: _exercises_progress,
+    Assignment.Kind.PRACTICE: _practice_progress,
+    Assignment.Kind.EXAM: _exam_progress,
+}
+
+
+def _cell(assignment: Assignment, user_id: int, facts: _Facts, now: datetime) -> Cell:
+    progress = _PROGRESS[Assignment.Kind(assignment.kind)](assignment, user_id, facts)
+    score, detail = progress.score, progress.detail
+    if progress.finished is not None:
+        late = assignment.due is not None and progress.finished > assignment.due
+        return Cell(Status.DONE, score, progress.finished, detail, done_late=late)
+    if assignment.due is not None and now > assignment.due:
         return Cell(Status.LATE, score, None, detail)
-    return Cell(Status.IN_PROGRESS if started else Status.NOT_STARTED, score, None, detail)
+    return Cell(Status.IN_PROGRESS if progress.started else Status.NOT_STARTED, score, None, detail)
 
 
-def assignment_status(*, assignment: Assignment, user: AbstractBaseUser) -> Cell:
+def assignment_status(*, assignment: Assignment, user: User) -> Cell:
     """One student's status on one assignment: not started, in progress, done or late."""
     return _cell(assignment, user.pk, _facts([assignment], [user.pk]), timezone.now())
 
@@ -222,7 +254,7 @@ def class_grid(
     assignment (its status, then score); keep only students with a cell in
     ``status``, or whose name or email contains ``search``."""
     now = now or timezone.now()
-    assignments = list(classroom.assignments.select_related("lesson"))
+    assignments = list(classroom.assignments.select_related("lesson").prefetch_related(*_ITEMS))
     members = list(class_students(classroom))
     student_ids = Membership.objects.filter(
         classroom=classroom, role=Membership.Role.STUDENT
@@ -231,7 +263,7 @@ def class_grid(
     rows = [
         StudentRow(
             membership=m,
-            name=m.display_name or m.user.email,
+            name=m.display_name or m.user.email,  # type: ignore[attr-defined]
             email=m.user.email,
             cells=[_cell(a, m.user_id, facts, now) for a in assignments],
         )
@@ -254,19 +286,21 @@ def class_grid(
 
 
 def student_assignments(
-    *, user: AbstractBaseUser, classrooms: Iterable[Classroom] | None = None
+    *, user: User, classrooms: Iterable[Classroom] | None = None
 ) -> list[tuple[Assignment, Cell]]:
     """A student's assignments across their classes (or the given ones), soonest due first."""
     classes = Membership.objects.filter(user=user, role=Membership.Role.STUDENT).values(
         "classroom_id"
     )
-    assignments = Assignment.objects.filter(classroom__in=classes).select_related(
-        "classroom", "lesson"
+    assignments = (
+        Assignment.objects.filter(classroom__in=classes)
+        .select_related("classroom", "lesson")
+        .prefetch_related(*_ITEMS)
     )
     if classrooms is not None:
         assignments = assignments.filter(classroom__in=[c.pk for c in classrooms])
-    assignments = list(assignments)
-    facts = _facts(assignments, [user.pk])
+    assignments = list(assignments)  # type: ignore[assignment]
+    facts = _facts(assignments, [user.pk])  # type: ignore[arg-type]
     now = timezone.now()
     far = timezone.make_aware(datetime(9999, 1, 1))
     pairs = [(a, _cell(a, user.pk, facts, now)) for a in assignments]

@@ -11,7 +11,7 @@ from typing import Any
 
 from learning.content.loader import CONTENT_DIR, ContentSet, content_path, content_read
 from learning.content.rendering import ContentError, render_markdown
-from learning.courses.grading import attack_try, expectation_met, grade_policy
+from learning.courses.grading import ENGINE_KEYS, attack_try, expectation_met, grade_policy
 from learning.courses.tryit import tryit_step_problems
 from learning.models import EXAMS, TRACKS, Exercise, Question
 from policies.engine import PolicyError, evaluate, validate
@@ -48,13 +48,76 @@ def _policy_problems(where: str, text: str, *, allow_errors: bool, allow_warning
     severities = {f["severity"] for f in findings}
     problems = []
     if "error" in severities and not allow_errors:
-        codes = ", ".join(f["code"] for f in findings if f["severity"] == "error")
+        codes = ", ".join(f["code"] for f in findings if f["severity"] == "error")  # type: ignore[misc]
         problems.append(f"{where}: the engine rejects this policy ({codes})")
     if "security_warning" in severities and not allow_warnings:
-        codes = ", ".join(f["code"] for f in findings if f["severity"] == "security_warning")
+        codes = ", ".join(f["code"] for f in findings if f["severity"] == "security_warning")  # type: ignore[misc]
         problems.append(
             f"{where}: security warning {codes}; fence it as 'json unsafe' if that is the point"
         )
+    return problems
+
+
+def _lesson_meta_problems(
+    where: str, meta: dict[str, Any], *, slugs: Counter, orders: Counter, exercises: set[str]
+) -> list[str]:
+    problems = [
+        f"{where}: missing '{key}'"
+        for key in ("slug", "title", "track", "order", "summary", "minutes", "sources")
+        if not meta.get(key)
+    ]
+    slug = str(meta.get("slug"))
+    if slugs[slug] > 1:
+        problems.append(f"{where}: duplicate lesson slug {slug!r}")
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
+        problems.append(f"{where}: slug {slug!r} must be lowercase words joined by hyphens")
+    if meta.get("track") not in TRACKS:
+        problems.append(f"{where}: unknown track {meta.get('track')!r}")
+    if orders[(meta.get("track"), meta.get("order"))] > 1:
+        problems.append(f"{where}: two lessons share order {meta.get('order')} in the track")
+    problems += _exam_problems(where, meta.get("exams"))
+    for source in meta.get("sources") or []:
+        url = source.get("url", "") if isinstance(source, dict) else ""
+        if not url.startswith("https://"):
+            problems.append(f"{where}: every source needs a title and an https url")
+    problems += [
+        f"{where}: lists exercise {ex!r}, which does not exist"
+        for ex in meta.get("exercises") or []
+        if ex not in exercises
+    ]
+    return problems
+
+
+def _lesson_policy_problems(where: str, block: dict[str, Any]) -> list[str]:
+    if block["kind"] == "invalid":
+        return []
+    if block["kind"] == "identity":
+        try:
+            json.loads(block["text"])
+        except ValueError as exc:
+            return [f"{where}:{block['line']}: permissions policy is not JSON: {exc}"]
+        return []
+    return _policy_problems(
+        f"{where}:{block['line']} (json block)",
+        block["text"],
+        allow_errors=False,
+        allow_warnings=block["kind"] == "unsafe",
+    )
+
+
+def _lesson_body_problems(where: str, body: str, known: set[str]) -> list[str]:
+    try:
+        rendered = render_markdown(body)
+    except ContentError as exc:
+        return [f"{where}: {exc}"]
+    problems = [
+        f"{where}: links to lesson {link!r}, which does not exist"
+        for link in sorted(rendered.lesson_links - known)
+    ]
+    for block in rendered.policies:
+        problems += _lesson_policy_problems(where, block)
+    for block in rendered.blocks:
+        problems += _block_problems(f"{where}:{block['line']}", block)
     return problems
 
 
@@ -68,53 +131,10 @@ def _check_lessons(content: ContentSet, root: Path) -> tuple[list[str], set[str]
     )
     for lesson in content.lessons:
         where = content_path(lesson.path, root)
-        meta = lesson.meta
-        for key in ("slug", "title", "track", "order", "summary", "minutes", "sources"):
-            if not meta.get(key):
-                problems.append(f"{where}: missing '{key}'")
-        slug = str(meta.get("slug"))
-        if slugs[slug] > 1:
-            problems.append(f"{where}: duplicate lesson slug {slug!r}")
-        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
-            problems.append(f"{where}: slug {slug!r} must be lowercase words joined by hyphens")
-        if meta.get("track") not in TRACKS:
-            problems.append(f"{where}: unknown track {meta.get('track')!r}")
-        if orders[(meta.get("track"), meta.get("order"))] > 1:
-            problems.append(f"{where}: two lessons share order {meta.get('order')} in the track")
-        problems += _exam_problems(where, meta.get("exams"))
-        for source in meta.get("sources") or []:
-            url = source.get("url", "") if isinstance(source, dict) else ""
-            if not url.startswith("https://"):
-                problems.append(f"{where}: every source needs a title and an https url")
-        for ex in meta.get("exercises") or []:
-            if ex not in exercise_slugs:
-                problems.append(f"{where}: lists exercise {ex!r}, which does not exist")
-        try:
-            rendered = render_markdown(lesson.body)
-        except ContentError as exc:
-            problems.append(f"{where}: {exc}")
-            continue
-        for link in sorted(rendered.lesson_links - known):
-            problems.append(f"{where}: links to lesson {link!r}, which does not exist")
-        for block in rendered.policies:
-            if block["kind"] == "invalid":
-                continue
-            if block["kind"] == "identity":
-                try:
-                    json.loads(block["text"])
-                except ValueError as exc:
-                    problems.append(
-                        f"{where}:{block['line']}: permissions policy is not JSON: {exc}"
-                    )
-                continue
-            problems += _policy_problems(
-                f"{where}:{block['line']} (json block)",
-                block["text"],
-                allow_errors=False,
-                allow_warnings=block["kind"] == "unsafe",
-            )
-        for block in rendered.blocks:
-            problems += _block_problems(f"{where}:{block['line']}", block)
+        problems += _lesson_meta_problems(
+            where, lesson.meta, slugs=slugs, orders=orders, exercises=exercise_slugs
+        )
+        problems += _lesson_body_problems(where, lesson.body, known)
     return problems, known
 
 
@@ -150,13 +170,8 @@ def _starts_empty(policy: str) -> bool:
     return isinstance(parsed, dict) and parsed.get("Statement") == []
 
 
-def _check_exercise(where: str, item: dict[str, Any], lesson_slugs: set[str]) -> list[str]:
+def _exercise_shape_problems(where: str, item: dict[str, Any], lesson_slugs: set[str]) -> list[str]:
     problems = []
-    for key in ("slug", "title", "kind", "role_arn", "goal", "starting_policy", "solution"):
-        if not item.get(key):
-            problems.append(f"{where}: missing '{key}'")
-    if problems:
-        return problems
     if item["kind"] not in EXERCISE_KINDS:
         problems.append(f"{where}: kind must be one of {sorted(EXERCISE_KINDS)}")
     if item["kind"] == "write" and not _starts_empty(item["starting_policy"]):
@@ -173,9 +188,11 @@ def _check_exercise(where: str, item: dict[str, Any], lesson_slugs: set[str]) ->
             problems.append(f"{where}: scenario {scenario.get('name')!r} has a bad 'expect'")
         if not isinstance(scenario.get("request"), dict):
             problems.append(f"{where}: scenario {scenario.get('name')!r} needs a request")
-    if problems:
-        return problems
-    problems += _policy_problems(
+    return problems
+
+
+def _exercise_grading_problems(where: str, item: dict[str, Any]) -> list[str]:
+    problems = _policy_problems(
         f"{where} (solution)", item["solution"], allow_errors=False, allow_warnings=False
     )
     if item["kind"] != "fix" and item["kind"] != "get-in":
@@ -185,51 +202,61 @@ def _check_exercise(where: str, item: dict[str, Any], lesson_slugs: set[str]) ->
             allow_errors=False,
             allow_warnings=True,
         )
+    scenarios, role_arn = item["scenarios"], item["role_arn"]
     try:
-        solution = grade_policy(
-            policy=item["solution"], scenarios=scenarios, role_arn=item["role_arn"]
-        )
-        start = grade_policy(
-            policy=item["starting_policy"], scenarios=scenarios, role_arn=item["role_arn"]
-        )
+        solution = grade_policy(policy=item["solution"], scenarios=scenarios, role_arn=role_arn)
+        start = grade_policy(policy=item["starting_policy"], scenarios=scenarios, role_arn=role_arn)
     except PolicyError as exc:
         return [*problems, f"{where}: the engine cannot run a scenario: {exc}"]
-    for outcome in solution.outcomes:
-        if not outcome.passed:
-            problems.append(
-                f"{where}: the solution fails scenario {outcome.name!r} "
-                f"(expects {outcome.expect}, engine says {outcome.decision})"
-            )
+    problems += [
+        f"{where}: the solution fails scenario {outcome.name!r} "
+        f"(expects {outcome.expect}, engine says {outcome.decision})"
+        for outcome in solution.outcomes
+        if not outcome.passed
+    ]
     if start.passed:
         problems.append(f"{where}: the starting policy already passes every scenario")
-    attack = item.get("attack")
-    if item["kind"] == "get-in":
-        if not isinstance(attack, dict) or not attack.get("goal"):
-            problems.append(f"{where}: a get-in exercise needs an attack with a goal")
-        elif attack.get("example"):
-            example = attack["example"]
-            on_start = attack_try(
-                attack=attack, policy=item["starting_policy"], role_arn=item["role_arn"],
-                request=example,
-            )  # fmt: skip
-            on_solution = attack_try(
-                attack=attack, policy=item["solution"], role_arn=item["role_arn"], request=example
-            )
-            if not on_start.succeeded:
-                problems.append(f"{where}: attack.example does not get in: {on_start.message}")
-            if on_solution.succeeded:
-                problems.append(f"{where}: the solution still lets attack.example in")
     return problems
 
 
-def _check_question(where: str, item: dict[str, Any]) -> list[str]:
+def _attack_problems(where: str, item: dict[str, Any]) -> list[str]:
+    attack = item.get("attack")
+    if not isinstance(attack, dict) or not attack.get("goal"):
+        return [f"{where}: a get-in exercise needs an attack with a goal"]
+    example = attack.get("example")
+    if not example:
+        return []
     problems = []
-    for key in ("id", "type", "topic", "stem", "sources", "exams"):
-        if not item.get(key):
-            problems.append(f"{where}: missing '{key}'")
+    on_start = attack_try(
+        attack=attack, policy=item["starting_policy"], role_arn=item["role_arn"], request=example
+    )
+    on_solution = attack_try(
+        attack=attack, policy=item["solution"], role_arn=item["role_arn"], request=example
+    )
+    if not on_start.succeeded:
+        problems.append(f"{where}: attack.example does not get in: {on_start.message}")
+    if on_solution.succeeded:
+        problems.append(f"{where}: the solution still lets attack.example in")
+    return problems
+
+
+def _check_exercise(where: str, item: dict[str, Any], lesson_slugs: set[str]) -> list[str]:
+    problems = [
+        f"{where}: missing '{key}'"
+        for key in ("slug", "title", "kind", "role_arn", "goal", "starting_policy", "solution")
+        if not item.get(key)
+    ]
+    problems = problems or _exercise_shape_problems(where, item, lesson_slugs)
     if problems:
         return problems
-    problems += _exam_problems(where, item["exams"])
+    problems = _exercise_grading_problems(where, item)
+    if item["kind"] == "get-in":
+        problems += _attack_problems(where, item)
+    return problems
+
+
+def _question_meta_problems(where: str, item: dict[str, Any]) -> list[str]:
+    problems = _exam_problems(where, item["exams"])
     if item.get("difficulty") not in (1, 2, 3):
         problems.append(f"{where}: difficulty must be 1, 2 or 3")
     sources = [str(url) for url in item["sources"]]
@@ -237,12 +264,11 @@ def _check_question(where: str, item: dict[str, Any]) -> list[str]:
         problems.append(f"{where}: sources must be https URLs")
     if not any(url.startswith("https://docs.aws.amazon.com/") for url in sources):
         problems.append(f"{where}: at least one source must be an AWS documentation page")
-    qtype = item["type"]
-    if qtype not in QUESTION_TYPES:
-        return [*problems, f"{where}: type must be one of {sorted(QUESTION_TYPES)}"]
-    if qtype == "fix":
-        fix = {"slug": item["id"], "title": item["id"], "kind": "fix", "goal": item["stem"], **item}
-        return problems + _check_exercise(where, fix, set())
+    return problems
+
+
+def _option_problems(where: str, item: dict[str, Any], qtype: str) -> list[str]:
+    problems = []
     options = item.get("options") or []
     correct = [o for o in options if isinstance(o, dict) and o.get("correct")]
     if not all(isinstance(o, dict) and o.get("text") and o.get("why") for o in options):
@@ -255,32 +281,58 @@ def _check_question(where: str, item: dict[str, Any]) -> list[str]:
         word = CHOOSE_WORDS.get(len(correct), str(len(correct)))
         if f"(Choose {word}.)" not in item["stem"]:
             problems.append(f"{where}: the stem must end by saying '(Choose {word}.)'")
+    return problems
+
+
+def _predict_check(where: str, item: dict[str, Any]) -> tuple[dict[str, Any] | None, list[str]]:
+    """The engine check a predict question's keyed decision makes, or why there is none."""
+    if not item.get("policy") or not isinstance(item.get("request"), dict):
+        return None, [f"{where}: a predict question shows a policy and a request"]
+    problems = []
+    if item.get("decision") not in DECISIONS:
+        problems.append(f"{where}: decision must be one of {sorted(DECISIONS)}")
+    check = {"request": item["request"], "decision": item.get("decision")}
+    check |= {key: item[key] for key in ENGINE_KEYS if key in item}
+    return check, problems
+
+
+def _engine_check_problems(where: str, item: dict[str, Any], check: dict[str, Any]) -> list[str]:
+    case = {"trust_policy": check.get("policy", item.get("policy")), "request": check["request"]}
+    case |= {key: check[key] for key in ENGINE_KEYS if key in check}
+    decision, error = _engine_decision(case)
+    if expectation_met(str(check.get("decision")), str(decision)):
+        return []
+    keyed = check.get("decision")
+    return [f"{where}: keyed {keyed}, the engine says {decision} {error}".strip()]
+
+
+def _check_question(where: str, item: dict[str, Any]) -> list[str]:
+    problems = [
+        f"{where}: missing '{key}'"
+        for key in ("id", "type", "topic", "stem", "sources", "exams")
+        if not item.get(key)
+    ]
+    if problems:
+        return problems
+    problems = _question_meta_problems(where, item)
+    qtype = item["type"]
+    if qtype not in QUESTION_TYPES:
+        return [*problems, f"{where}: type must be one of {sorted(QUESTION_TYPES)}"]
+    if qtype == "fix":
+        fix = {"slug": item["id"], "title": item["id"], "kind": "fix", "goal": item["stem"], **item}
+        return problems + _check_exercise(where, fix, set())
+    problems += _option_problems(where, item, qtype)
     checks = list(item.get("checks") or [])
     if qtype == "predict":
-        if not item.get("policy") or not isinstance(item.get("request"), dict):
-            problems.append(f"{where}: a predict question shows a policy and a request")
+        check, predict_problems = _predict_check(where, item)
+        problems += predict_problems
+        if check is None:
             return problems
-        if item.get("decision") not in DECISIONS:
-            problems.append(f"{where}: decision must be one of {sorted(DECISIONS)}")
-        check = {"request": item["request"], "decision": item.get("decision")}
-        for key in ("identity_policies", "permissions_boundary", "session_policy", "scps"):
-            if key in item:
-                check[key] = item[key]
         checks.append(check)
-    if item.get("policy") and not checks and qtype != "predict":
+    elif item.get("policy") and not checks:
         problems.append(f"{where}: shows a policy but has no engine 'checks'")
     for check in checks:
-        case = {
-            "trust_policy": check.get("policy", item.get("policy")),
-            "request": check["request"],
-        }
-        for key in ("identity_policies", "permissions_boundary", "session_policy", "scps"):
-            if key in check:
-                case[key] = check[key]
-        decision, error = _engine_decision(case)
-        if not expectation_met(str(check.get("decision")), str(decision)):
-            keyed = check.get("decision")
-            problems.append(f"{where}: keyed {keyed}, the engine says {decision} {error}".strip())
+        problems += _engine_check_problems(where, item, check)
     return problems
 
 

@@ -19,6 +19,7 @@ import yaml
 from django.db import transaction
 
 from learning.content.rendering import ContentError, render_inline, render_markdown
+from learning.courses.grading import ENGINE_KEYS
 from learning.models import TRACKS, Exercise, Lesson, Question, QuestionTag
 
 CONTENT_DIR = Path(__file__).resolve().parent
@@ -121,6 +122,93 @@ def _upsert(model, key: dict[str, Any], values: dict[str, Any], report: LoadRepo
 
 
 @transaction.atomic
+def _lesson_values(lesson: LessonFile, track_positions: dict[str, int]) -> dict[str, Any]:
+    meta = lesson.meta
+    rendered = render_markdown(lesson.body)
+    values = {
+        "title": meta["title"],
+        "track": meta["track"],
+        "track_position": track_positions.get(meta["track"], len(TRACKS)),
+        "order": meta["order"],
+        "summary": meta.get("summary", ""),
+        "minutes": meta.get("minutes", 10),
+        "exams": meta.get("exams") or {},
+        "sources": meta.get("sources") or [],
+        "body_markdown": lesson.body,
+        "body_html": rendered.html,
+        "blocks": rendered.blocks,
+        "toc": rendered.toc,
+        "word_count": rendered.word_count,
+    }
+    values["content_hash"] = _hash(values)
+    return values
+
+
+def _exercise_values(item: dict[str, Any], lesson: Lesson | None, order: int) -> dict[str, Any]:
+    values = {
+        "lesson": lesson,
+        "order": order,
+        "title": item["title"],
+        "kind": item["kind"],
+        "difficulty": item.get("difficulty", 1),
+        "role_arn": item["role_arn"],
+        "goal_html": render_inline(item["goal"]),
+        "starting_policy": item["starting_policy"],
+        "solution": item["solution"],
+        "explanation_html": render_inline(item.get("explanation") or ""),
+        "hints": [render_inline(h) for h in item.get("hints") or []],
+        "scenarios": item.get("scenarios") or [],
+        "attack": item.get("attack"),
+        "scope": item.get("scope"),
+    }
+    values["content_hash"] = _hash(values, item.get("lesson"))
+    return values
+
+
+def _question_values(item: dict[str, Any]) -> dict[str, Any]:
+    options = [
+        {
+            "text_html": render_inline(str(o["text"])),
+            "correct": bool(o.get("correct")),
+            "why_html": render_inline(str(o.get("why", ""))),
+        }
+        for o in item.get("options") or []
+    ]
+    exercise_data = None
+    if item["type"] == "fix":
+        exercise_data = {
+            key: item.get(key)
+            for key in ("starting_policy", "solution", "role_arn", "scenarios", "hints")
+        }
+    values = {
+        "type": item["type"],
+        "topic": item["topic"],
+        "difficulty": item.get("difficulty", 2),
+        "stem_html": render_inline(item["stem"]),
+        "policy": item.get("policy") or "",
+        "request": item.get("request"),
+        "decision": item.get("decision") or "",
+        "caller_policies": {key: item[key] for key in ENGINE_KEYS if key in item},
+        "options": options,
+        "choose": max(1, sum(1 for o in options if o["correct"])),
+        "exercise_data": exercise_data,
+        "sources": item.get("sources") or [],
+        "retired": False,
+    }
+    values["content_hash"] = _hash(values, item.get("exams"))
+    return values
+
+
+def _question_tags_sync(question: Question, exams: dict[str, Any]) -> None:
+    wanted = {(exam, str(task)) for exam, tasks in exams.items() for task in tasks}
+    have = set(question.tags.values_list("exam", "task"))
+    if wanted != have:
+        question.tags.all().delete()
+        QuestionTag.objects.bulk_create(
+            QuestionTag(question=question, exam=exam, task=task) for exam, task in wanted
+        )
+
+
 def content_load(*, root: Path = CONTENT_DIR) -> LoadReport:
     """Load every content file into the database. Running it twice changes nothing."""
     content = content_read(root=root)
@@ -130,93 +218,24 @@ def content_load(*, root: Path = CONTENT_DIR) -> LoadReport:
     track_positions = {track: i for i, track in enumerate(TRACKS)}
     lessons: dict[str, Lesson] = {}
     for lesson in content.lessons:
-        meta = lesson.meta
-        rendered = render_markdown(lesson.body)
-        values = {
-            "title": meta["title"],
-            "track": meta["track"],
-            "track_position": track_positions.get(meta["track"], len(TRACKS)),
-            "order": meta["order"],
-            "summary": meta.get("summary", ""),
-            "minutes": meta.get("minutes", 10),
-            "exams": meta.get("exams") or {},
-            "sources": meta.get("sources") or [],
-            "body_markdown": lesson.body,
-            "body_html": rendered.html,
-            "blocks": rendered.blocks,
-            "toc": rendered.toc,
-            "word_count": rendered.word_count,
-        }
-        values["content_hash"] = _hash(values)
-        lessons[meta["slug"]] = _upsert(Lesson, {"slug": meta["slug"]}, values, report, "lessons")
+        slug = lesson.meta["slug"]
+        values = _lesson_values(lesson, track_positions)
+        lessons[slug] = _upsert(Lesson, {"slug": slug}, values, report, "lessons")
     exercise_order = {
         ex: i
         for lesson in content.lessons
         for i, ex in enumerate(lesson.meta.get("exercises") or [])
     }
     for _, item in content.exercises:
-        values = {
-            "lesson": lessons.get(item.get("lesson", "")),
-            "order": exercise_order.get(item["slug"], 99),
-            "title": item["title"],
-            "kind": item["kind"],
-            "difficulty": item.get("difficulty", 1),
-            "role_arn": item["role_arn"],
-            "goal_html": render_inline(item["goal"]),
-            "starting_policy": item["starting_policy"],
-            "solution": item["solution"],
-            "explanation_html": render_inline(item.get("explanation") or ""),
-            "hints": [render_inline(h) for h in item.get("hints") or []],
-            "scenarios": item.get("scenarios") or [],
-            "attack": item.get("attack"),
-        }
-        values["content_hash"] = _hash(values, item.get("lesson"))
+        lesson_row = lessons.get(item.get("lesson", ""))
+        values = _exercise_values(item, lesson_row, exercise_order.get(item["slug"], 99))
         _upsert(Exercise, {"slug": item["slug"]}, values, report, "exercises")
     seen_questions = []
     for _, item in content.questions:
-        options = [
-            {
-                "text_html": render_inline(str(o["text"])),
-                "correct": bool(o.get("correct")),
-                "why_html": render_inline(str(o.get("why", ""))),
-            }
-            for o in item.get("options") or []
-        ]
-        exercise_data = None
-        if item["type"] == "fix":
-            exercise_data = {
-                key: item.get(key)
-                for key in ("starting_policy", "solution", "role_arn", "scenarios", "hints")
-            }
-        values = {
-            "type": item["type"],
-            "topic": item["topic"],
-            "difficulty": item.get("difficulty", 2),
-            "stem_html": render_inline(item["stem"]),
-            "policy": item.get("policy") or "",
-            "request": item.get("request"),
-            "decision": item.get("decision") or "",
-            "caller_policies": {
-                key: item[key]
-                for key in ("identity_policies", "permissions_boundary", "session_policy", "scps")
-                if key in item
-            },
-            "options": options,
-            "choose": max(1, sum(1 for o in options if o["correct"])),
-            "exercise_data": exercise_data,
-            "sources": item.get("sources") or [],
-            "retired": False,
-        }
-        values["content_hash"] = _hash(values, item.get("exams"))
+        values = _question_values(item)
         question = _upsert(Question, {"qid": item["id"]}, values, report, "questions")
         seen_questions.append(question.pk)
-        wanted = {(exam, str(task)) for exam, tasks in item["exams"].items() for task in tasks}
-        have = set(question.tags.values_list("exam", "task"))
-        if wanted != have:
-            question.tags.all().delete()
-            QuestionTag.objects.bulk_create(
-                QuestionTag(question=question, exam=exam, task=task) for exam, task in wanted
-            )
+        _question_tags_sync(question, item["exams"])
     # Questions removed from the files are retired, not deleted: answers refer to them.
     report.retired = (
         Question.objects.exclude(pk__in=seen_questions).filter(retired=False).update(retired=True)

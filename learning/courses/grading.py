@@ -14,7 +14,7 @@ from typing import Any
 from policies.engine import Finding, PolicyError, evaluate, validate
 
 DENIED = {"explicitDeny", "implicitDeny"}
-ENGINE_KEYS = ("identity_policies", "permissions_boundary", "session_policy", "scps")
+ENGINE_KEYS = ("identity_policies", "permissions_boundary", "session_policy", "scps", "rcps")
 # Condition keys AWS sets from the calling principal itself (global condition keys page:
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
 DERIVED_KEYS = {
@@ -36,6 +36,7 @@ class ScenarioOutcome:
     decision: str
     passed: bool
     result: dict[str, Any]
+    share: str = ""  # a playground link parameter to try this request (loophole scenarios)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def grade_policy(*, policy: str, scenarios: list[dict[str, Any]], role_arn: str)
                 decision=answer["decision"],
                 passed=expectation_met(scenario["expect"], answer["decision"]),
                 result=answer,
+                share=scenario.get("share", ""),
             )
         )
     return Grade(passed=all(o.passed for o in outcomes), outcomes=outcomes, findings=findings)

@@ -61,7 +61,7 @@ def course_progress(*, learner: Learner | None) -> CourseProgress:
     )
     solved = set(
         owned_by(ExerciseAttempt.objects, learner)
-        .filter(passed=True, phase="policy")
+        .filter(passed=True, phase=ExerciseAttempt.Phase.POLICY)
         .values_list("exercise_id", flat=True)
     )
     by_lesson: dict[int, list[Exercise]] = {}

@@ -12,6 +12,7 @@ from learning.courses.grading import Grade, attack_try, first_error, grade_polic
 from learning.learners import Learner
 from learning.lti import hooks as lti_hooks
 from learning.models import Exercise, ExerciseAttempt, Lesson, LessonProgress
+from policies.grading_compare import loophole_scenarios
 
 
 def lesson_complete(*, learner: Learner, lesson: Lesson) -> LessonProgress:
@@ -62,15 +63,23 @@ def exercise_submit(
             "Fix it and submit again; no scenario was run.",
             field="policy",
         )
-    grade = grade_policy(
-        policy=policy,
-        scenarios=exercise_scenarios(exercise, attack_request),
-        role_arn=exercise.role_arn,
-    )
+    scenarios = exercise_scenarios(exercise, attack_request)
+    grade = grade_policy(policy=policy, scenarios=scenarios, role_arn=exercise.role_arn)
+    if grade.passed:  # the scenarios pass: prove there is no loophole they missed
+        extra = loophole_scenarios(
+            policy=policy,
+            reference=exercise.solution,
+            scope=exercise.scope,
+            role_arn=exercise.role_arn,
+        )
+        if extra:
+            grade = grade_policy(
+                policy=policy, scenarios=scenarios + extra, role_arn=exercise.role_arn
+            )
     failure = grade.first_failure
     ExerciseAttempt.objects.create(
         exercise=exercise,
-        phase="policy",
+        phase=ExerciseAttempt.Phase.POLICY,
         policy=policy,
         attack_request=attack_request,
         passed=grade.passed,
@@ -93,7 +102,7 @@ def exercise_attack(*, learner: Learner, exercise: Exercise, request: dict[str, 
     )
     ExerciseAttempt.objects.create(
         exercise=exercise,
-        phase="attack",
+        phase=ExerciseAttempt.Phase.ATTACK,
         attack_request=request,
         passed=outcome.succeeded,
         **learner.owner_fields(),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from config.web import MAX_POLICY_FIELD, UserError, render_page
+from config.web import MAX_POLICY_FIELD, HtmxHttpRequest, UserError, render_page
 from learning.content.rendering import highlight_policy, split_on_blocks
 from learning.courses.lesson_checks import CHECK_TRIES, check_answer, option_order
 from learning.courses.lint import policy_findings
@@ -79,9 +79,11 @@ def course_map(request: HttpRequest) -> HttpResponse:
     for key, title in TRACKS.items():
         items = [lesson for lesson in progress.lessons if lesson.track == key]
         for lesson in items:
-            lesson.done = lesson.id in progress.done
-            lesson.exercise_list = progress.exercises_by_lesson.get(lesson.id, [])
-            lesson.solved_count = sum(1 for e in lesson.exercise_list if e.id in progress.solved)
+            exercises = progress.exercises_by_lesson.get(lesson.id, [])
+            lesson.done = lesson.id in progress.done  # type: ignore[attr-defined]
+            lesson.exercise_list = exercises  # type: ignore[attr-defined]
+            solved_count = sum(1 for e in exercises if e.id in progress.solved)
+            lesson.solved_count = solved_count  # type: ignore[attr-defined]
         if items:
             tracks.append({"key": key, "title": title, "lessons": items})
     return render(
@@ -164,11 +166,11 @@ def _lesson_context(request: HttpRequest, lesson: Lesson, **extra: Any) -> dict[
     exercises = list(lesson.exercises.all())
     solved = set(
         owned_by(ExerciseAttempt.objects, learner)
-        .filter(exercise__in=exercises, passed=True, phase="policy")
+        .filter(exercise__in=exercises, passed=True, phase=ExerciseAttempt.Phase.POLICY)
         .values_list("exercise_id", flat=True)
     )
     for exercise in exercises:
-        exercise.solved = exercise.id in solved
+        exercise.solved = exercise.id in solved  # type: ignore[attr-defined]
     results = extra.pop("results", {})
     segments = []
     for html, index in split_on_blocks(lesson.body_html):
@@ -199,7 +201,7 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-def lesson_done(request: HttpRequest, slug: str) -> HttpResponse:
+def lesson_done(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     lesson = get_object_or_404(Lesson, slug=slug)
     lesson_complete(learner=learner_for(request, create=True), lesson=lesson)
     if request.htmx:
@@ -216,7 +218,7 @@ def _block(lesson: Lesson, index: int, kind: str) -> dict[str, Any]:
 
 @vary_on_headers("HX-Request")
 @require_POST
-def lesson_tryit(request: HttpRequest, slug: str, index: int) -> HttpResponse:
+def lesson_tryit(request: HtmxHttpRequest, slug: str, index: int) -> HttpResponse:
     """Run a lesson's "try it" block with the learner's edited policy."""
     lesson = get_object_or_404(Lesson, slug=slug)
     block = _block(lesson, index, "tryit")
@@ -240,7 +242,7 @@ def lesson_tryit(request: HttpRequest, slug: str, index: int) -> HttpResponse:
 
 @vary_on_headers("HX-Request")
 @require_POST
-def lesson_check(request: HttpRequest, slug: str, index: int) -> HttpResponse:
+def lesson_check(request: HtmxHttpRequest, slug: str, index: int) -> HttpResponse:
     """Grade the short check question at the end of a lesson."""
     lesson = get_object_or_404(Lesson, slug=slug)
     block = _block(lesson, index, "check")
@@ -279,9 +281,11 @@ def _attack_session_key(exercise: Exercise) -> str:
 def _exercise_context(request: HttpRequest, exercise: Exercise, **extra: Any) -> dict[str, Any]:
     learner = learner_for(request)
     attempts = owned_by(ExerciseAttempt.objects, learner).filter(exercise=exercise)
-    solved_attempt = attempts.filter(passed=True, phase="policy").first()
+    solved_attempt = attempts.filter(passed=True, phase=ExerciseAttempt.Phase.POLICY).first()
     attack_request = request.session.get(_attack_session_key(exercise))
-    last_policy = attempts.filter(phase="policy").values_list("policy", flat=True).first()
+    last_policy = (
+        attempts.filter(phase=ExerciseAttempt.Phase.POLICY).values_list("policy", flat=True).first()
+    )
     policy = extra.pop("policy", None) or last_policy or exercise.starting_policy
     return {
         "findings": policy_findings(policy),
@@ -297,7 +301,6 @@ def _exercise_context(request: HttpRequest, exercise: Exercise, **extra: Any) ->
         "solved_attempt": solved_attempt,
         "solution_html": highlight_policy(exercise.solution),
         "solved_policy_html": highlight_policy(solved_attempt.policy) if solved_attempt else "",
-        "attempt_count": attempts.filter(phase="policy").count(),
         **extra,
     }
 

@@ -82,16 +82,16 @@ def respond(*, request: HttpRequest, ref: str, base_url: ToolEndpoints) -> HttpR
     item = integration.item_from_ref(ref)
     if item is None:
         raise DeepLinkError("Pick one of the lessons, exercises or exam practice sets.")
-    if "ltiResourceLink" not in dl.get("accept_types", []):
+    if "ltiResourceLink" not in dl.get("accept_types", []):  # type: ignore[union-attr]
         raise DeepLinkError("This platform does not take LTI resource links here.")
-    token = response_jwt(dl=dl, item=item, endpoints=base_url)
+    token = response_jwt(dl=dl, item=item, endpoints=base_url)  # type: ignore[arg-type]
     del request.session[DEEP_LINK_KEY]
-    platform = Platform.objects.get(pk=dl["platform"])
+    platform = Platform.objects.get(pk=dl["platform"])  # type: ignore[index]
     response = render(
         request,
         "lti/deep_link_return.html",
-        {"return_url": dl["return_url"], "jwt": token, "item": item},
+        {"return_url": dl["return_url"], "jwt": token, "item": item},  # type: ignore[index]
     )
-    allowed = {origin_of(dl["return_url"]), *platform.origins}
-    response.lti_form_action = sorted(allowed)
+    allowed = {origin_of(dl["return_url"]), *platform.origins}  # type: ignore[index]
+    response.lti_form_action = sorted(allowed)  # type: ignore[attr-defined]
     return response

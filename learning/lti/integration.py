@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Q
 from django.urls import Resolver404, resolve, reverse
 
@@ -93,7 +93,7 @@ def items_search(query: str) -> list[Item]:
     return items
 
 
-def service_owner(*, username: str) -> AbstractBaseUser:
+def service_owner(*, username: str) -> User:
     """The account that owns a platform's classes: nobody can sign in as it."""
     user, created = get_user_model().objects.get_or_create(
         username=username, defaults={"is_active": False}
@@ -104,7 +104,7 @@ def service_owner(*, username: str) -> AbstractBaseUser:
     return user
 
 
-def classroom_new(*, owner: AbstractBaseUser, title: str) -> Classroom:
+def classroom_new(*, owner: User, title: str) -> Classroom:
     return classrooms.classroom_create(owner=owner, name=(title or "Course")[:120])
 
 
@@ -114,7 +114,7 @@ def classroom_rename(*, classroom: Classroom, title: str) -> None:
         classroom.save(update_fields=["name"])
 
 
-def member_ensure(*, classroom: Classroom, user: AbstractBaseUser, teacher: bool) -> None:
+def member_ensure(*, classroom: Classroom, user: User, teacher: bool) -> None:
     """Make the user a member; a teacher launch promotes a student, nothing demotes a teacher."""
     role = Membership.Role.TEACHER if teacher else Membership.Role.STUDENT
     membership, created = Membership.objects.get_or_create(
@@ -125,14 +125,14 @@ def member_ensure(*, classroom: Classroom, user: AbstractBaseUser, teacher: bool
         membership.save(update_fields=["role"])
 
 
-def profile_name_set(*, user: AbstractBaseUser, name: str) -> None:
+def profile_name_set(*, user: User, name: str) -> None:
     profile, _ = Profile.objects.get_or_create(user=user)
     if name and profile.display_name != name[:80]:
         profile.display_name = name[:80]
         profile.save(update_fields=["display_name"])
 
 
-def assignment_for_item(*, classroom: Classroom, by: AbstractBaseUser, item: Item) -> Assignment:
+def assignment_for_item(*, classroom: Classroom, by: User, item: Item) -> Assignment:
     """Set the item as work for the class."""
     if item.kind == "lesson":
         lesson = Lesson.objects.get(slug=item.key)
@@ -180,9 +180,7 @@ def exam_score(attempt: ExamAttempt) -> tuple[float, float]:
     return float(attempt.correct_count or 0), float(len(attempt.question_ids))
 
 
-def finished_score(
-    *, user: AbstractBaseUser, item: Item, assignment: Assignment
-) -> tuple[float, float] | None:
+def finished_score(*, user: User, item: Item, assignment: Assignment) -> tuple[float, float] | None:
     """The score of an item the user already finished, or None: a lesson done, an
     exercise solved, this assignment's exam submitted."""
     if item.kind == "lesson":
@@ -192,7 +190,7 @@ def finished_score(
         return (1.0, 1.0) if done else None
     if item.kind == "exercise":
         solved = ExerciseAttempt.objects.filter(
-            user=user, exercise__slug=item.key, phase="policy", passed=True
+            user=user, exercise__slug=item.key, phase=ExerciseAttempt.Phase.POLICY, passed=True
         ).exists()
         return (1.0, 1.0) if solved else None
     link = (

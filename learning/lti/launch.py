@@ -193,7 +193,7 @@ class _StateBoundLaunch(DjangoMessageLaunch):
     def __init__(self, request: HttpRequest, login: LoginState) -> None:
         super().__init__(request, DatabaseToolConf(), requests_session=http_session())
         self._login = login
-        self.set_jwt_verify_options({"verify_aud": False, "require": ["exp", "iat"]})
+        self.set_jwt_verify_options({"verify_aud": False, "require": ["exp", "iat"]})  # type: ignore[dict-item]
 
     def validate_state(self):
         return self  # checked, and used up, before the token is read

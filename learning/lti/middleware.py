@@ -47,7 +47,7 @@ def lti_framing(get_response: Middleware) -> Middleware:
             response.xframe_options_exempt = True
         if form_action:
             config["form-action"] = [CSP.SELF, *form_action]
-        response._csp_config = config
+        response._csp_config = config  # type: ignore[attr-defined]
         return response
 
     return middleware

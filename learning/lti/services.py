@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from pylti1p3.exception import LtiException
@@ -103,7 +103,7 @@ def context_ensure(*, platform: Platform, context_id: str, title: str) -> LtiCon
 
 @dataclass(frozen=True)
 class LaunchResult:
-    user: AbstractBaseUser
+    user: User
     destination: str
     context: LtiContext | None
 
@@ -116,7 +116,7 @@ def _item_of(launch: Launch) -> integration.Item | None:
 
 
 def _resource_link(
-    *, launch: Launch, context: LtiContext, by: AbstractBaseUser
+    *, launch: Launch, context: LtiContext, by: User
 ) -> tuple[ResourceLink, integration.Item] | None:
     item = _item_of(launch)
     if item is None or not launch.resource_link_id:

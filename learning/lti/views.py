@@ -43,7 +43,7 @@ def refused(request: HttpRequest, exc: LaunchRefused) -> HttpResponse:
     response = render(
         request, "lti/refused.html", {"error": exc, "reopen_url": exc.reopen_url}, status=exc.status
     )
-    response.lti_frame_origins = sorted(platform_origins())
+    response.lti_frame_origins = sorted(platform_origins())  # type: ignore[attr-defined]
     return response
 
 

@@ -1,6 +1,8 @@
 from learning.models.classrooms import (
     AssignedExam,
     Assignment,
+    AssignmentExercise,
+    AssignmentQuestion,
     Classroom,
     Membership,
     Profile,
@@ -28,6 +30,8 @@ __all__ = [
     "TRACKS",
     "AssignedExam",
     "Assignment",
+    "AssignmentExercise",
+    "AssignmentQuestion",
     "Classroom",
     "ExamAttempt",
     "ExamResponse",

@@ -10,8 +10,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import cached_property
 
-from learning.models.content import EXAMS, Lesson
+from learning.models.content import EXAMS, Exercise, Lesson, Question
 from learning.models.practice import ExamAttempt
 
 
@@ -96,9 +97,13 @@ class Assignment(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     title = models.CharField(max_length=160)
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, null=True, blank=True)
-    exercise_ids = models.JSONField(default=list, blank=True)
+    exercises = models.ManyToManyField(
+        Exercise, through="AssignmentExercise", related_name="+", blank=True
+    )
     # For a practice set and an exam simulation: the fixed questions, in order.
-    question_ids = models.JSONField(default=list, blank=True)
+    questions = models.ManyToManyField(
+        Question, through="AssignmentQuestion", related_name="+", blank=True
+    )
     exam = models.CharField(max_length=10, choices=list(EXAMS.items()), blank=True)
     due = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -115,6 +120,16 @@ class Assignment(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("classrooms:assignment", args=[self.classroom.public_id, self.public_id])
 
+    # The ordered ids, read from the item rows (prefetched by the class grid and the
+    # student's list with ``prefetch_related("exercise_items", "question_items")``).
+    @cached_property
+    def exercise_ids(self) -> list[int]:
+        return [item.exercise_id for item in self.exercise_items.all()]
+
+    @cached_property
+    def question_ids(self) -> list[int]:
+        return [item.question_id for item in self.question_items.all()]
+
 
 class AssignedExam(models.Model):
     """Links an exam simulation a student took to the assignment it was started from."""
@@ -126,3 +141,51 @@ class AssignedExam(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt.public_id} for {self.assignment}"
+
+
+class AssignmentExercise(models.Model):
+    """One exercise of an exercises assignment, at its place in the list."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="exercise_items"
+    )
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "position"], name="assignment_exercise_position"
+            ),
+            models.UniqueConstraint(
+                fields=["assignment", "exercise"], name="assignment_exercise_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} #{self.position}: {self.exercise}"
+
+
+class AssignmentQuestion(models.Model):
+    """One question of a practice set or an exam simulation, at its place in the set."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="question_items"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "position"], name="assignment_question_position"
+            ),
+            models.UniqueConstraint(
+                fields=["assignment", "question"], name="assignment_question_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} #{self.position}: {self.question}"

@@ -84,6 +84,9 @@ class Exercise(models.Model):
     hints = models.JSONField(default=list)
     scenarios = models.JSONField(default=list)
     attack = models.JSONField(null=True, blank=True)
+    #: What grading compares the learner's policy with the solution over
+    #: (actions, principals, allow_less); see policies/grading_compare.py.
+    scope = models.JSONField(null=True, blank=True)
     content_hash = models.CharField(max_length=64)
 
     class Meta:
@@ -103,6 +106,13 @@ class Question(models.Model):
         PREDICT = "predict", "Predict the decision"
         FIX = "fix", "Fix the policy"
 
+    class Decision(models.TextChoices):
+        """The engine's decision a predict question is keyed to."""
+
+        ALLOWED = "allowed", "Allowed"
+        EXPLICIT_DENY = "explicitDeny", "Explicit deny"
+        IMPLICIT_DENY = "implicitDeny", "Implicit deny"
+
     qid = models.SlugField(max_length=60, unique=True)
     type = models.CharField(max_length=10, choices=Type.choices)
     topic = models.CharField(max_length=40, db_index=True)
@@ -110,7 +120,7 @@ class Question(models.Model):
     stem_html = models.TextField()
     policy = models.TextField(blank=True)
     request = models.JSONField(null=True, blank=True)
-    decision = models.CharField(max_length=20, blank=True)
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
     # The caller's side shown with a predict question: identity policies, boundary, SCPs.
     caller_policies = models.JSONField(default=dict, blank=True)
     options = models.JSONField(default=list)

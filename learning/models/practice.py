@@ -72,10 +72,15 @@ class ExamResponse(models.Model):
 class ReviewCard(LearnerOwned):
     """The FSRS memory state of one question for one learner, in plain columns."""
 
+    class State(models.IntegerChoices):
+        """fsrs.State, by value."""
+
+        LEARNING = 1, "Learning"
+        REVIEW = 2, "Review"
+        RELEARNING = 3, "Relearning"
+
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
-    state = models.PositiveSmallIntegerField(
-        default=1
-    )  # fsrs.State: 1 learning, 2 review, 3 relearning
+    state = models.PositiveSmallIntegerField(choices=State.choices, default=State.LEARNING)
     step = models.PositiveSmallIntegerField(null=True, blank=True)
     stability = models.FloatField(null=True, blank=True)
     difficulty = models.FloatField(null=True, blank=True)
@@ -87,8 +92,16 @@ class ReviewCard(LearnerOwned):
 
 
 class ReviewLog(models.Model):
+    class Rating(models.IntegerChoices):
+        """fsrs.Rating, by value."""
+
+        AGAIN = 1, "Again"
+        HARD = 2, "Hard"
+        GOOD = 3, "Good"
+        EASY = 4, "Easy"
+
     card = models.ForeignKey(ReviewCard, on_delete=models.CASCADE, related_name="logs")
-    rating = models.PositiveSmallIntegerField()  # fsrs.Rating: 1 again, 2 hard, 3 good, 4 easy
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
     reviewed = models.DateTimeField()
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
 

@@ -10,7 +10,7 @@ from django.db import models
 from learning.models.content import Exercise, Lesson, Question
 
 
-def unique_per_learner(*fields: str, name: str) -> list[models.UniqueConstraint]:
+def unique_per_learner(*fields: str, name: str) -> list[models.BaseConstraint]:
     """One row per learner (and ``fields``): per user once signed in, per session before."""
     return [
         models.UniqueConstraint(
@@ -51,8 +51,14 @@ class LessonProgress(LearnerOwned):
 
 
 class ExerciseAttempt(LearnerOwned):
+    class Phase(models.TextChoices):
+        """What was checked: the learner's trust policy, or (get-in) their attack request."""
+
+        POLICY = "policy", "Policy"
+        ATTACK = "attack", "Attack"
+
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="attempts")
-    phase = models.CharField(max_length=10, default="policy")  # "attack" or "policy"
+    phase = models.CharField(max_length=10, choices=Phase.choices, default=Phase.POLICY)
     policy = models.TextField(blank=True)
     attack_request = models.JSONField(null=True, blank=True)
     passed = models.BooleanField(default=False)
@@ -64,8 +70,14 @@ class ExerciseAttempt(LearnerOwned):
 
 
 class QuestionAnswer(LearnerOwned):
+    class Mode(models.TextChoices):
+        """Where the answer was given: free practice or a spaced review."""
+
+        PRACTICE = "practice", "Practice"
+        REVIEW = "review", "Review"
+
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
-    mode = models.CharField(max_length=10, default="practice")
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.PRACTICE)
     chosen = models.JSONField(default=list)
     policy = models.TextField(blank=True, help_text="The learner's policy, for 'fix' questions.")
     correct = models.BooleanField()

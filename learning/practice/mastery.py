@@ -75,8 +75,8 @@ def latest_answers(learner: Learner | None, *, question_ids: set[int]) -> dict[i
         attempt__in=attempts, question_id__in=question_ids, answered__isnull=False
     ).values_list("question_id", "answered", "correct")
     for pk, when, correct in [*practice, *exams]:
-        if pk not in stamped or when > stamped[pk][0]:
-            stamped[pk] = (when, correct)
+        if pk not in stamped or when > stamped[pk][0]:  # type: ignore[operator]
+            stamped[pk] = (when, correct)  # type: ignore[assignment]
     return {pk: correct for pk, (_, correct) in stamped.items()}
 
 

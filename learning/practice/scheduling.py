@@ -110,7 +110,7 @@ def practice_answer(
     chosen: list[int],
     policy: str = "",
     seconds: int | None = None,
-    mode: str = "practice",
+    mode: str = QuestionAnswer.Mode.PRACTICE,
 ) -> QuestionAnswer:
     """Record a practice or review answer and reschedule the question for this learner."""
     correct = answer_is_correct(question, chosen, policy)
@@ -145,7 +145,7 @@ def reviews_due(learner: Learner | None, *, now: datetime | None = None) -> Revi
     start_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0)
     done_today = (
         owned_by(QuestionAnswer.objects, learner)
-        .filter(mode="review", created__gte=start_of_day)
+        .filter(mode=QuestionAnswer.Mode.REVIEW, created__gte=start_of_day)
         .count()
     )
     today = max(0, min(due_total, DAILY_REVIEW_LIMIT - done_today))

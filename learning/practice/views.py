@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from config.web import MAX_POLICY_FIELD, render_page
+from config.web import MAX_POLICY_FIELD, HtmxHttpRequest, render_page
 from learning.content.exam_info import EXAM_INFO, TOPICS
 from learning.content.rendering import highlight_policy
 from learning.learners import learner_for, owned_by
-from learning.models import ExamAttempt, Question
+from learning.models import ExamAttempt, Question, QuestionAnswer
 from learning.practice import bank, exams, mastery, scheduling
 from learning.practice.charts import readiness_chart
 
@@ -28,6 +28,7 @@ CALLER_LABELS = {
     "permissions_boundary": "The caller's permissions boundary",
     "session_policy": "The session policy",
     "scps": "Service control policies of the caller's account (by level)",
+    "rcps": "Resource control policies of the role's account (by level)",
 }
 
 
@@ -111,17 +112,16 @@ def practice_home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def practice_question(request: HttpRequest) -> HttpResponse:
     """GET: the next question for the chosen filters. POST: grade an answer, show every why."""
-    filters = _filters(request)
     if request.method == "GET":
         learner = learner_for(request)
-        question = bank.question_next(learner=learner, **filters)
+        question = bank.question_next(learner=learner, **_filters(request))
         if question is None:
-            return render(request, "practice/practice_empty.html", {"filters": filters})
-        context = {**question_context(question, request), "filters": filters, "mode": "practice"}
+            return render(request, "practice/practice_empty.html")
+        context = {**question_context(question, request), "mode": "practice"}
         context["started"] = time.time()
         return render(request, "practice/question.html", context)
     question = get_object_or_404(Question, qid=request.POST.get("qid", ""), retired=False)
-    context = {**question_context(question, request), "filters": filters, "mode": "practice"}
+    context = {**question_context(question, request), "mode": "practice"}
     try:
         chosen, policy = read_answer(request, question)
     except bank.QuizError as exc:
@@ -159,7 +159,7 @@ def review(request: HttpRequest) -> HttpResponse:
             chosen=chosen,
             policy=policy,
             seconds=answer_seconds(request),
-            mode="review",
+            mode=QuestionAnswer.Mode.REVIEW,
         )
         context |= {"answer": answer, "chosen": chosen, "queue": scheduling.reviews_due(learner)}
         return render(request, "practice/question.html", context)
@@ -262,7 +262,7 @@ def _exam_nav(attempt: ExamAttempt) -> list[dict[str, Any]]:
 
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
-def exam_question(request: HttpRequest, public_id, number: int) -> HttpResponse:
+def exam_question(request: HtmxHttpRequest, public_id, number: int) -> HttpResponse:
     attempt = _attempt_for(request, public_id)
     if attempt.submitted:
         return redirect(attempt.get_absolute_url())
@@ -382,7 +382,6 @@ def readiness(request: HttpRequest) -> HttpResponse:
             "readiness": result,
             "chart": readiness_chart(result),
             "exams": EXAM_INFO.values(),
-            "levels": mastery.MASTERY_LEVELS,
             "min_answers": mastery.MIN_ANSWERS_FOR_ESTIMATE,
         },
     )

@@ -8,6 +8,7 @@ Pure Python with no Django import. The public API is the contract in
     result = evaluate(case)       # EvaluationResult; result.decision, result.to_dict()
     findings = validate(policy)   # list[Finding]; [f.to_dict() for f in findings]
     summary = describe(policy)    # Description; summary.text(), summary.to_dict()
+    diff = compare(a, b, scope)   # Comparison; diff.relation, diff.only_a, diff.to_dict()
 
 Every error the engine raises on purpose is a :class:`PolicyError`.
 """
@@ -17,15 +18,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .compare import Comparison, compare
 from .conditions import ConditionResult
 from .describe import Description, Grant, describe
 from .errors import InputTooLargeError, PolicyError, PolicyParseError, UsageError
 from .evaluate import ActionOutcome, EvaluationResult, IdentitySide, evaluate_case, validate_cached
-from .explain import LayerResult, PartResult, StatementResult
 from .findings import Finding
+from .results import LayerResult, PartResult, StatementResult
 
 __all__ = [
     "ActionOutcome",
+    "Comparison",
     "ConditionResult",
     "Description",
     "EvaluationResult",
@@ -39,6 +42,7 @@ __all__ = [
     "PolicyParseError",
     "StatementResult",
     "UsageError",
+    "compare",
     "describe",
     "evaluate",
     "validate",

@@ -4,6 +4,7 @@
     python -m policies.engine evaluate -          # one case, or a JSON list of cases, on stdin
     python -m policies.engine validate POLICY.json
     python -m policies.engine describe POLICY.json  # who can assume the role (an extension)
+    python -m policies.engine compare A.json B.json [--scope SCOPE.json]
 
 Exit status 0 when every case was evaluated, 2 when the input is not usable;
 then one line goes to stderr and nothing to stdout.
@@ -16,13 +17,13 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from . import describe, evaluate, validate
+from . import compare, describe, evaluate, validate
 from .errors import PolicyError, UsageError
 from .evaluate import policy_text
 
 USAGE = (
     "usage: python -m policies.engine evaluate CASE.json [CASE.json ...] | evaluate - | "
-    "validate POLICY.json | describe POLICY.json"
+    "validate POLICY.json | describe POLICY.json | compare A.json B.json [--scope SCOPE.json]"
 )
 
 
@@ -98,6 +99,22 @@ def _describe(names: Sequence[str], stdin: TextIO) -> Any:
     return describe(_read(names[0], stdin)).to_dict()
 
 
+def _compare(names: Sequence[str], stdin: TextIO) -> Any:
+    args = list(names)
+    scope: Any = None
+    if "--scope" in args:
+        at = args.index("--scope")
+        if at + 1 >= len(args):
+            raise UsageError("--scope needs a scope file")
+        scope_name = args[at + 1]
+        del args[at : at + 2]
+        scope = _load_json(_read(scope_name, stdin), scope_name)
+    if len(args) != 2:
+        raise UsageError("compare takes exactly two policy files, A and B")
+    texts = [_read(name, stdin) for name in args]
+    return compare(texts[0], texts[1], scope).to_dict()
+
+
 def main(
     argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
@@ -118,6 +135,8 @@ def main(
             document = _validate(rest, sys.stdin)
         elif command == "describe":
             document = _describe(rest, sys.stdin)
+        elif command == "compare":
+            document = _compare(rest, sys.stdin)
         else:
             raise UsageError(f"unknown command {command[:40]!r}; {USAGE}")
         text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -19,17 +19,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .aws.docs import (
+    CHECKS_PAGE,
+    CONDITION_KEYS_PAGE,
+    GUIDE,
+    OIDC_PAGE,
+    OPERATORS_PAGE,
+    PRINCIPAL_PAGE,
+    VARIABLES_PAGE,
+)
 from .findings import Finding, Severity
 from .parser import Span
 
 __all__ = ["CODES", "PAGES", "CodeInfo", "finding_at", "learn_more", "severity_of"]
 
-_GUIDE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
-_CHECKS = _GUIDE + "access-analyzer-reference-policy-checks.html"
-_PRINCIPAL = _GUIDE + "reference_policies_elements_principal.html"
-_OPERATORS = _GUIDE + "reference_policies_elements_condition_operators.html"
-_VARIABLES = _GUIDE + "reference_policies_variables.html"
-_OIDC = _GUIDE + "id_roles_create_for-idp_oidc.html"
+_GUIDE = GUIDE
+_CHECKS = CHECKS_PAGE
+_PRINCIPAL = PRINCIPAL_PAGE
+_OPERATORS = OPERATORS_PAGE
+_VARIABLES = VARIABLES_PAGE
+_OIDC = OIDC_PAGE
 
 #: AWS pages that findings link to when a more specific page helps.
 PAGES: dict[str, str] = {
@@ -39,10 +48,11 @@ PAGES: dict[str, str] = {
     "oidc": _OIDC,
     "version": _GUIDE + "reference_policies_elements_version.html",
     "sid": _GUIDE + "reference_policies_elements_sid.html",
+    "statement": _GUIDE + "reference_policies_elements_statement.html",
     "effect": _GUIDE + "reference_policies_elements_effect.html",
     "action": _GUIDE + "reference_policies_elements_action.html",
     "condition": _GUIDE + "reference_policies_elements_condition.html",
-    "condition_keys": _GUIDE + "reference_policies_condition-keys.html",
+    "condition_keys": CONDITION_KEYS_PAGE,
     "multivalued": _GUIDE + "reference_policies_condition-single-vs-multi-valued-context-keys.html",
     "quotas": _GUIDE + "reference_iam-quotas.html",
     "saml": _GUIDE + "id_roles_providers_create_saml_assertions.html",
@@ -460,6 +470,34 @@ _ALL: tuple[CodeInfo, ...] = (
         "A policy variable has a space in its name",
         "unsupported-space-in-variable",
     ),
+    _aa(
+        "INVALID_SERVICE_CONDITION_KEY",
+        "warning",
+        "The condition key does not exist in the service (a typo in an sts: key)",
+        "invalid-service-condition-key",
+        deviates=True,
+    ),
+    _aa(
+        "MISSING_TAG_KEY_IN_CONDITION",
+        "warning",
+        "A tag condition key names no tag key",
+        "missing-tag-key-in-condition",
+        deviates=True,
+    ),
+    _aa(
+        "MISSING_ACTION_FOR_CONDITION_KEY",
+        "warning",
+        "A condition on a session key in a statement that does not allow the action setting it",
+        "missing-action-for-condition-key",
+        deviates=True,
+    ),
+    _aa("INVALID_DATE_VALUE", "warning", "A date written as epoch seconds", "invalid-date-value"),
+    _aa(
+        "SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED",
+        "warning",
+        "The GitHub subject condition admits every repository of one owner",
+        "specific-github-repo-and-branch-recommended",
+    ),
     # --- Security warnings --------------------------------------------------------------
     _aa(
         "MISSING_GITHUB_REPO_CONDITION_KEY",
@@ -486,6 +524,18 @@ _ALL: tuple[CodeInfo, ...] = (
         _PRINCIPAL + "#principal-anonymous",
     ),
     # --- Suggestions --------------------------------------------------------------------
+    _aa(
+        "REDUNDANT_PRINCIPAL_IN_ROLE_TRUST_POLICY",
+        "suggestion",
+        "A role session is named next to its own role",
+        "redundant-principal-in-role-trust-policy",
+    ),
+    _aa(
+        "REDUNDANT_STATEMENT",
+        "suggestion",
+        "A statement repeats another one",
+        "redundant-statement",
+    ),
     _own(
         "MISSING_EXTERNAL_ID_FOR_CROSS_ACCOUNT_TRUST",
         "suggestion",

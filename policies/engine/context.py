@@ -20,6 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .aws.actions import ACTION_NAME
 from .errors import InputTooLargeError, UsageError
 from .limits import MAX_CONTEXT_VALUES, MAX_STRING_CHARS
 from .matching import Arn, Caller, parse_arn, parse_caller
@@ -35,8 +36,6 @@ DERIVABLE_KEYS = (
     "aws:userid",
     "aws:username",
 )
-
-_ACTION = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9*?]+")
 
 
 @dataclass(slots=True)
@@ -122,15 +121,25 @@ def _context_value(key: str, value: Any) -> str:
         try:
             text = json.dumps(value, allow_nan=False)
         except ValueError as exc:  # NaN, infinity, or an integer too long to write
-            raise UsageError(f"request.context[{key!r}] holds a number JSON cannot carry") from exc
+            raise UsageError(
+                f"request.context[{key!r}] holds a number JSON cannot carry",
+                field="request.context",
+                reason=f"{key} holds a number JSON cannot carry",
+            ) from exc
     else:
+        kind = type(value).__name__
         raise UsageError(
-            f"request.context[{key!r}] holds a {type(value).__name__}; "
-            "a context value is a string (or a number or boolean), or a list of them"
+            f"request.context[{key!r}] holds a {kind}; a context value is a string "
+            "(or a number or boolean), or a list of them",
+            field="request.context",
+            reason=f"{key} holds a {kind}; a context value is a string (or a number or "
+            "boolean), or a list of them",
         )
     if len(text) > MAX_STRING_CHARS:
         raise InputTooLargeError(
-            f"request.context[{key!r}] has a value longer than {MAX_STRING_CHARS} characters"
+            f"request.context[{key!r}] has a value longer than {MAX_STRING_CHARS} characters",
+            field="request.context",
+            reason=f"{key} has a value longer than {MAX_STRING_CHARS} characters",
         )
     return text
 
@@ -141,18 +150,22 @@ def parse_context(raw: Any) -> RequestContext:
     if raw is None:
         return ctx
     if not isinstance(raw, Mapping):
-        raise UsageError("request.context must be a JSON object of condition keys")
+        raise UsageError.about("request.context", "must be a JSON object of condition keys")
     if len(raw) > MAX_CONTEXT_VALUES:
-        raise InputTooLargeError(f"request.context has more than {MAX_CONTEXT_VALUES} keys")
+        raise InputTooLargeError.about(
+            "request.context", f"has more than {MAX_CONTEXT_VALUES} keys"
+        )
     for key, value in raw.items():
         if not isinstance(key, str) or not key.strip():
-            raise UsageError("request.context has an empty key name")
+            raise UsageError.about("request.context", "has an empty key name")
         if len(key) > MAX_STRING_CHARS:
-            raise InputTooLargeError("request.context has a key name that is too long")
+            raise InputTooLargeError.about("request.context", "has a key name that is too long")
         if isinstance(value, list):
             if len(value) > MAX_CONTEXT_VALUES:
                 raise InputTooLargeError(
-                    f"request.context[{key!r}] has more than {MAX_CONTEXT_VALUES} values"
+                    f"request.context[{key!r}] has more than {MAX_CONTEXT_VALUES} values",
+                    field="request.context",
+                    reason=f"{key} has more than {MAX_CONTEXT_VALUES} values",
                 )
             values = [_context_value(key, v) for v in value]
             multivalued = True
@@ -160,7 +173,9 @@ def parse_context(raw: Any) -> RequestContext:
             values = [_context_value(key, value)]
             multivalued = False
         if key.lower() in ctx.entries:
-            raise UsageError(f"request.context names the key {key!r} twice (keys ignore case)")
+            raise UsageError.about(
+                "request.context", f"names the key {key!r} twice (keys ignore case)"
+            )
         ctx.set(key, values, multivalued=multivalued, derived=False)
     return ctx
 
@@ -206,23 +221,24 @@ def parse_request(raw: Any) -> Request:
         raise UsageError("the case needs a 'request' object with 'principal' and 'action'")
     principal = raw.get("principal")
     if not isinstance(principal, str) or not principal:
-        raise UsageError("request.principal must be a non-empty string")
+        raise UsageError.about("request.principal", "must be a non-empty string")
     if len(principal) > MAX_STRING_CHARS:
-        raise InputTooLargeError("request.principal is too long")
+        raise InputTooLargeError.about("request.principal", "is too long")
     caller = parse_caller(principal)
     if caller is None:
-        raise UsageError(
-            f"request.principal {principal[:200]!r} is not an IAM user, role, role session or "
-            "account root ARN, a service principal, or a federated identity provider"
+        raise UsageError.about(
+            "request.principal",
+            f"{principal[:200]!r} is not an IAM user, role, role session or "
+            "account root ARN, a service principal, or a federated identity provider",
         )
     action = raw.get("action")
-    if not isinstance(action, str) or not _ACTION.fullmatch(action):
-        raise UsageError("request.action must be an action name such as 'sts:AssumeRole'")
+    if not isinstance(action, str) or not ACTION_NAME.fullmatch(action):
+        raise UsageError.about("request.action", "must be an action name such as 'sts:AssumeRole'")
     role_arn = raw.get("role_arn")
     role: Arn | None = None
     if role_arn is not None:
         if not isinstance(role_arn, str):
-            raise UsageError("request.role_arn must be a string")
+            raise UsageError.about("request.role_arn", "must be a string")
         role = parse_arn(role_arn)
         if (
             role is None
@@ -230,9 +246,9 @@ def parse_request(raw: Any) -> Request:
             or not role.resource.startswith("role/")
             or not re.fullmatch(r"\d{12}", role.account)
         ):
-            raise UsageError(
-                f"request.role_arn {role_arn[:200]!r} is not a role ARN "
-                "(arn:aws:iam::ACCOUNT:role/NAME)"
+            raise UsageError.about(
+                "request.role_arn",
+                f"{role_arn[:200]!r} is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)",
             )
     ctx = parse_context(raw.get("context"))
     derive_keys(ctx, caller)

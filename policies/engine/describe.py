@@ -21,12 +21,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .aws.arns import is_unique_id, parse_arn
+from .aws.principals import GITHUB_HOST
 from .conditions import parse_operator
 from .errors import UsageError
-from .matching import WELL_KNOWN_WEB_PROVIDERS, is_unique_id, parse_arn
+from .matching import WELL_KNOWN_WEB_PROVIDERS
 from .model import Condition, Policy, Statement
-
-GITHUB_HOST = "token.actions.githubusercontent.com"
 
 GrantKind = Literal[
     "everyone",

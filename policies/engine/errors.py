@@ -37,7 +37,33 @@ class PolicyParseError(PolicyError):
 
 
 class UsageError(PolicyError):
-    """The input is not a usable case or policy (the command line exits with 2)."""
+    """The input is not a usable case or policy (the command line exits with 2).
+
+    ``field`` is the part of the case the error is about, as a path
+    (``"request.principal"``, ``"request.context"``, ``"identity_policies[0]"``),
+    or ``None``; ``reason`` is the message without that path, to show beside the
+    field; ``code`` names the kind of error (``"unusable_policy"``, ...) where a
+    caller needs it. Callers read these fields, never the message.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        reason: str | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.reason = message if reason is None else reason
+        self.code = code
+
+    @classmethod
+    def about(cls, field: str, reason: str, *, code: str | None = None) -> UsageError:
+        """The error ``"<field> <reason>"`` about ``field``."""
+        return cls(f"{field} {reason}", field=field, reason=reason, code=code)
 
 
 class InputTooLargeError(UsageError):

@@ -8,7 +8,9 @@ does; validation warns about the duplicate.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import PolicyParseError, UsageError
 from .findings import Finding
@@ -105,18 +107,15 @@ class Policy:
 
 def members_by_key(node: JNode) -> dict[str, JMember]:
     """The members of an object node by key; for a duplicate key the last one wins."""
-    if node.kind != "object":
-        return {}
-    return {member.key: member for member in node.value}  # type: ignore[union-attr]
+    return {member.key: member for member in node.members}
 
 
 def element(node: JNode, key: str) -> JNode | None:
     """The value of ``key`` in an object node (last one wins), or ``None``."""
     found = None
-    if node.kind == "object":
-        for member in node.value:  # type: ignore[union-attr]
-            if member.key == key:
-                found = member.value
+    for member in node.members:
+        if member.key == key:
+            found = member.value
     return found
 
 
@@ -127,7 +126,7 @@ def scalar_text(node: JNode) -> str | None:
     """
     kind = node.kind
     if kind == "string":
-        return node.value  # type: ignore[return-value]
+        return node.text
     if kind == "bool":
         return "true" if node.value else "false"
     if kind == "number":
@@ -141,9 +140,8 @@ def values_of(node: JNode, text: str | None = None) -> list[Value]:
     With ``text`` given, numbers keep the exact characters the author typed.
     Objects, arrays nested in arrays and ``null`` are skipped.
     """
-    items = node.value if node.kind == "array" else [node]
     out: list[Value] = []
-    for item in items:  # type: ignore[union-attr]
+    for item in node.items_or_self():
         if item.kind == "number" and text is not None:
             out.append(Value(text[item.span.offset : item.span.end_offset], item.span))
             continue
@@ -159,11 +157,9 @@ def _principal(node: JNode) -> Principal:
     entries: list[PrincipalEntry] = []
     if node.kind == "object":
         for member in members_by_key(node).values():
-            value = member.value
-            items = value.value if value.kind == "array" else [value]
-            for item in items:  # type: ignore[union-attr]
+            for item in member.value.items_or_self():
                 if item.kind == "string":
-                    entries.append(PrincipalEntry(member.key, item.value, item.span))
+                    entries.append(PrincipalEntry(member.key, item.text, item.span))
     return Principal(False, entries, node)
 
 
@@ -195,26 +191,29 @@ def _statement(index: int, node: JNode, text: str) -> Statement:
     def string(key: str) -> str | None:
         member = members.get(key)
         if member is not None and member.value.kind == "string":
-            return member.value.value  # type: ignore[return-value]
+            return member.value.text
         return None
 
-    def optional(key: str, build):  # type: ignore[no-untyped-def]
+    def action_values(key: str) -> list[Value] | None:
         member = members.get(key)
-        return None if member is None else build(member.value)
+        if member is None:
+            return None
+        items = member.value.items_or_self()
+        return [Value(item.text, item.span) for item in items if item.kind == "string"]
 
-    def action_values(value: JNode) -> list[Value]:
-        items = value.value if value.kind == "array" else [value]
-        return [Value(item.value, item.span) for item in items if item.kind == "string"]  # type: ignore[union-attr]
+    def principal(key: str) -> Principal | None:
+        member = members.get(key)
+        return None if member is None else _principal(member.value)
 
     condition = members.get("Condition")
     return Statement(
         index=index,
         sid=string("Sid"),
         effect=string("Effect"),
-        principal=optional("Principal", _principal),
-        not_principal=optional("NotPrincipal", _principal),
-        actions=optional("Action", action_values),
-        not_actions=optional("NotAction", action_values),
+        principal=principal("Principal"),
+        not_principal=principal("NotPrincipal"),
+        actions=action_values("Action"),
+        not_actions=action_values("NotAction"),
         has_resource="Resource" in members,
         has_not_resource="NotResource" in members,
         conditions=[] if condition is None else _conditions(condition.value, text),
@@ -226,17 +225,16 @@ def build_policy(root: JNode, text: str) -> Policy:
     """Read a parsed policy leniently into a :class:`Policy`."""
     version_node = element(root, "Version")
     version = (
-        version_node.value if version_node is not None and version_node.kind == "string" else None
+        version_node.text if version_node is not None and version_node.kind == "string" else None
     )
     statement_node = element(root, "Statement")
     statements: list[Statement] = []
     if statement_node is not None:
-        items = statement_node.value if statement_node.kind == "array" else [statement_node]
-        for index, item in enumerate(items):  # type: ignore[arg-type]
+        for index, item in enumerate(statement_node.items_or_self()):
             if item.kind == "object":
                 statements.append(_statement(index, item, text))
     return Policy(
-        version=version,  # type: ignore[arg-type]
+        version=version,
         statements=statements,
         root=root,
         text=text,
@@ -284,7 +282,7 @@ def _too_large(length: int) -> Finding:
     )
 
 
-def load_policy(source: str | dict) -> tuple[Policy | None, list[Finding]]:
+def load_policy(source: str | Mapping[str, Any]) -> tuple[Policy | None, list[Finding]]:
     """Parse policy text (or a parsed dict) into a :class:`Policy`.
 
     A syntax error or an input too large to check is returned as a finding,
@@ -294,9 +292,9 @@ def load_policy(source: str | dict) -> tuple[Policy | None, list[Finding]]:
     """
     if isinstance(source, str):
         text = source
-    elif isinstance(source, dict):
+    elif isinstance(source, Mapping):
         try:
-            text = dump_policy(source)
+            text = dump_policy(dict(source))
         except PolicyParseError as error:
             return None, [parse_error_finding(error)]
     else:

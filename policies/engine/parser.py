@@ -20,8 +20,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from json.decoder import scanstring
-from typing import NamedTuple
+from json.decoder import scanstring  # type: ignore[attr-defined]
+from typing import Any, NamedTuple
 
 from .errors import PolicyParseError, UsageError
 from .limits import MAX_ARRAY_ITEMS, MAX_DEPTH, MAX_STRING_CHARS
@@ -51,6 +51,26 @@ class JNode(NamedTuple):
     kind: str
     value: object
     span: Span
+
+    @property
+    def members(self) -> list[JMember]:
+        """The members of an object node (in order, duplicates kept); ``[]`` otherwise."""
+        # No typing.cast here: this accessor runs for every object node a rule reads.
+        return self.value if self.kind == "object" else []  # type: ignore[return-value]
+
+    @property
+    def items(self) -> list[JNode]:
+        """The items of an array node; ``[]`` for any other node."""
+        return self.value if self.kind == "array" else []  # type: ignore[return-value]
+
+    @property
+    def text(self) -> str:
+        """The value of a string node; ``""`` for any other node."""
+        return self.value if self.kind == "string" else ""  # type: ignore[return-value]
+
+    def items_or_self(self) -> list[JNode]:
+        """An array's items, or the node itself: AWS lets one value stand for a list."""
+        return self.value if self.kind == "array" else [self]  # type: ignore[return-value]
 
 
 class JMember(NamedTuple):
@@ -280,7 +300,7 @@ def _careful_tokens(text: str) -> Iterator[tuple[str, str, str, str, str, str]]:
         yield m.groups(default="")  # type: ignore[misc]
 
 
-def _build(
+def _build(  # one pass per token, long on purpose: timed by bench/engine.py
     text: str,
     tokens: Iterable[tuple[str, str, str, str, str, str]],
     max_depth: int,
@@ -291,7 +311,9 @@ def _build(
 
     This loop runs for every token of every keystroke in the editor, so it is
     written for speed: locals only, tuples built with ``tuple.__new__``, and
-    the column computed only where a span needs it.
+    the column computed only where a span needs it. It is the one engine function
+    over 100 lines, on purpose: splitting it costs a call per token (bench/engine.py
+    measures it); its error messages and rare tokens are built outside the loop.
     """
     new = tuple.__new__
     span_type, node_type, member_type = Span, JNode, JMember
@@ -301,8 +323,8 @@ def _build(
     state = _VALUE
     # The open containers; each frame keeps the parent's context and where the
     # container starts: (items, is_object, key, key span, line, column, offset).
-    stack: list[tuple] = []
-    items: list | None = None  # the innermost open container's items
+    stack: list[tuple[Any, ...]] = []
+    items: list[Any] | None = None  # the innermost open container's items
     is_object = False
     key: str | None = None
     key_span: Span | None = None
@@ -315,35 +337,24 @@ def _build(
                 line += newlines
                 line_start = pos + prefix.rfind("\n") + 1
             if separator:
-                if separator == ",":
-                    if state != _COMMA_OR_CLOSE:
-                        where = pos + prefix.index(",")
-                        raise _fail(text, where, f"Expected {_expected(state, is_object)}.")
-                    state = _KEY if is_object else _ITEM
-                else:
-                    if state != _COLON:
-                        where = pos + prefix.index(":")
-                        raise _fail(text, where, f"Expected {_expected(state, is_object)}.")
-                    state = _VALUE
+                comma = separator == ","
+                if state != (_COMMA_OR_CLOSE if comma else _COLON):
+                    where = pos + prefix.index(separator)
+                    raise _fail(text, where, f"Expected {_expected(state, is_object)}.")
+                state = (_KEY if is_object else _ITEM) if comma else _VALUE
             pos += len(prefix)
         start = pos
         if string:
             pos = start + len(string)
             column = start - line_start + 1
             span = new(span_type, (line, column, line, column + pos - start, start, pos))
-            value: object = scanstring(text, start + 1, True)[0] if "\\" in string else string[1:-1]
-            if len(value) > max_string:  # type: ignore[arg-type]
-                raise _fail(
-                    text,
-                    start,
-                    f"This string is longer than {max_string} characters; no policy "
-                    "element needs that much.",
-                    "POLICY_TOO_COMPLEX_TO_CHECK",
-                )
+            value: str = scanstring(text, start + 1, True)[0] if "\\" in string else string[1:-1]
+            if len(value) > max_string:
+                raise _string_too_long(text, start, max_string)
             if state in (_KEY_OR_CLOSE, _KEY):
                 if len(items) >= max_items:  # type: ignore[arg-type]
                     raise _too_many(text, start, "object", max_items)
-                key = value  # type: ignore[assignment]
+                key = value
                 key_span = span
                 state = _COLON
                 continue
@@ -352,28 +363,18 @@ def _build(
             node = new(node_type, ("string", value, span))
         elif punct:
             pos = start + 1
-            if punct == ",":
-                if state != _COMMA_OR_CLOSE:
+            if punct == "," or punct == ":":
+                comma = punct == ","
+                if state != (_COMMA_OR_CLOSE if comma else _COLON):
                     raise _fail(text, start, f"Expected {_expected(state, is_object)}.")
-                state = _KEY if is_object else _ITEM
-                continue
-            if punct == ":":
-                if state != _COLON:
-                    raise _fail(text, start, f"Expected {_expected(state, is_object)}.")
-                state = _VALUE
+                state = (_KEY if is_object else _ITEM) if comma else _VALUE
                 continue
             column = start - line_start + 1
             if punct == "{" or punct == "[":
                 if state > _VALUE_OR_CLOSE and state != _ITEM:
                     raise _fail(text, start, f"Expected {_expected(state, is_object)}.")
                 if len(stack) >= max_depth:
-                    raise _fail(
-                        text,
-                        start,
-                        f"The JSON is nested more than {max_depth} levels deep; a trust "
-                        "policy needs far fewer.",
-                        "POLICY_TOO_COMPLEX_TO_CHECK",
-                    )
+                    raise _too_deep(text, start, max_depth)
                 stack.append((items, is_object, key, key_span, line, column, start))
                 items = []
                 if punct == "{":
@@ -393,16 +394,7 @@ def _build(
                     or state == (_KEY_OR_CLOSE if closes_object else _VALUE_OR_CLOSE)
                 )
             ):
-                if (state == _KEY and closes_object) or (state == _ITEM and not closes_object):
-                    raise _fail(
-                        text,
-                        start,
-                        f"Trailing comma: remove the ',' before '{punct}'; JSON does not "
-                        "allow a comma after the last item.",
-                    )
-                raise _fail(
-                    text, start, f"Expected {_expected(state, is_object if stack else None)}."
-                )
+                raise _bad_close(text, start, punct, state, is_object if stack else None)
             parent_items, parent_is_object, key, key_span, open_line, open_column, open_at = (
                 stack.pop()
             )
@@ -417,34 +409,11 @@ def _build(
             items = parent_items
             is_object = parent_is_object
         else:
-            column = start - line_start + 1
-            if number:
-                pos = start + len(number)
-                value = (
-                    float(number)
-                    if "." in number or "e" in number or "E" in number
-                    else int(number)
-                )
-                kind = "number"
-            else:
-                pos = start + len(literal)
-                kind, value = _LITERALS[literal]
-            node = new(
-                node_type,
-                (
-                    kind,
-                    value,
-                    new(span_type, (line, column, line, column + pos - start, start, pos)),
-                ),
-            )
+            # Numbers and literals are rare in a policy: built out of the loop.
+            node = _scalar(number, literal, line, start - line_start + 1, start)
+            pos = node.span.end_offset
             if state > _VALUE_OR_CLOSE and state != _ITEM:
-                if state in (_KEY_OR_CLOSE, _KEY):
-                    raise _fail(
-                        text,
-                        start,
-                        "Expected a property name in double quotes; object keys must be strings.",
-                    )
-                raise _fail(text, start, f"Expected {_expected(state, is_object)}.")
+                raise _misplaced_scalar(text, start, state, is_object)
 
         # A complete value: attach it to the container it belongs to.
         if items is None:
@@ -462,13 +431,73 @@ def _build(
             state = _COMMA_OR_CLOSE
 
     if state != _END:
-        raise _fail(
-            text,
-            len(text),
-            f"The text ends too early: expected {_expected(state, is_object if stack else None)}"
-            + (f", with {len(stack)} bracket(s) still open." if stack else "."),
-        )
+        raise _ended_early(text, state, is_object if stack else None, len(stack))
     return root, pos  # type: ignore[return-value]
+
+
+def _scalar(number: str, literal: str, line: int, column: int, start: int) -> JNode:
+    """A number or ``true``/``false``/``null`` token as a node."""
+    if number:
+        end = start + len(number)
+        value: object = (
+            float(number) if "." in number or "e" in number or "E" in number else int(number)
+        )
+        kind = "number"
+    else:
+        end = start + len(literal)
+        kind, value = _LITERALS[literal]
+    return JNode(kind, value, Span(line, column, line, column + end - start, start, end))
+
+
+def _misplaced_scalar(text: str, start: int, state: int, is_object: bool) -> PolicyParseError:
+    if state in (_KEY_OR_CLOSE, _KEY):
+        return _fail(
+            text, start, "Expected a property name in double quotes; object keys must be strings."
+        )
+    return _fail(text, start, f"Expected {_expected(state, is_object)}.")
+
+
+def _string_too_long(text: str, start: int, max_string: int) -> PolicyParseError:
+    return _fail(
+        text,
+        start,
+        f"This string is longer than {max_string} characters; no policy element needs that much.",
+        "POLICY_TOO_COMPLEX_TO_CHECK",
+    )
+
+
+def _too_deep(text: str, start: int, max_depth: int) -> PolicyParseError:
+    return _fail(
+        text,
+        start,
+        f"The JSON is nested more than {max_depth} levels deep; a trust policy needs far fewer.",
+        "POLICY_TOO_COMPLEX_TO_CHECK",
+    )
+
+
+def _bad_close(
+    text: str, start: int, punct: str, state: int, is_object: bool | None
+) -> PolicyParseError:
+    closes_object = punct == "}"
+    if (state == _KEY and closes_object) or (state == _ITEM and not closes_object):
+        return _fail(
+            text,
+            start,
+            f"Trailing comma: remove the ',' before '{punct}'; JSON does not allow a comma "
+            "after the last item.",
+        )
+    return _fail(text, start, f"Expected {_expected(state, is_object)}.")
+
+
+def _ended_early(
+    text: str, state: int, is_object: bool | None, open_count: int
+) -> PolicyParseError:
+    return _fail(
+        text,
+        len(text),
+        f"The text ends too early: expected {_expected(state, is_object)}"
+        + (f", with {open_count} bracket(s) still open." if open_count else "."),
+    )
 
 
 def _too_many(text: str, offset: int, kind: str, max_items: int) -> PolicyParseError:

@@ -38,6 +38,9 @@ def trace_layers(answer: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]
     identity = answer.get("identity") or {}
     if identity.get("statements"):
         layers.append(("The caller's policies", identity["statements"]))
+    rcps = answer.get("rcps") or {}
+    if rcps.get("statements"):
+        layers.append(("Resource control policies of the role's account", rcps["statements"]))
     return [(name, statements) for name, statements in layers if statements]
 
 
@@ -153,12 +156,34 @@ _IN_A_SENTENCE = {"implicitDeny": "denied", "explicitDeny": "denied"}
 _DECISION_NAME = re.compile(r"\b(?:implicitDeny|explicitDeny)\b")
 
 
+def _in_words(line: str) -> str:
+    return _DECISION_NAME.sub(lambda m: _IN_A_SENTENCE[m[0]], line)
+
+
 @register.filter
 def explanation_line(line: str) -> str:
     """An explanation sentence with its AWS page reference turned into a short link."""
-    escaped = conditional_escape(_DECISION_NAME.sub(lambda m: _IN_A_SENTENCE[m[0]], line))
+    escaped = conditional_escape(_in_words(line))
     # The text is escaped first; only our own link markup is added.
     return mark_safe(_DOC_LINK.sub(r'(<a href="\1">AWS documentation</a>)', escaped))
+
+
+@register.filter
+def explanation_items(answer: dict[str, Any]) -> list[dict[str, str | None]]:
+    """The explanation's sentences, each with its AWS page as a separate field.
+
+    Reads the engine's ``explanation_details``; an answer without them (one stored
+    before they existed) shows its sentences as they are, without links.
+    """
+    details = answer.get("explanation_details")
+    if details is None:
+        lines = answer.get("explanation") or []
+        return [{"text": _in_words(line), "learn_more": None} for line in lines]
+    items: list[dict[str, str | None]] = []
+    for detail in details:
+        text, url = _in_words(str(detail.get("text", ""))), detail.get("learn_more")
+        items.append({"text": text.rstrip(".") if url else text, "learn_more": url})
+    return items
 
 
 DECISION_LABELS = {

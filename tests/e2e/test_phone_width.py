@@ -78,6 +78,25 @@ def _world() -> tuple[object, dict[str, str], str]:
     return teacher, samples, exercise.slug
 
 
+def _overflow_at(page, url: str):
+    """What sticks out of the page at ``url`` (falsy when nothing does, or it is not a page)."""
+    try:
+        response = page.goto(url)
+    except PlaywrightError as exc:  # a file to download (a CSV export) is not a page
+        if "Download is starting" in str(exc):
+            return None
+        raise
+    if response is None or "text/html" not in (response.headers.get("content-type") or ""):
+        return None
+    page.wait_for_load_state("networkidle")
+    overflow = page.evaluate(OVERFLOW)
+    if overflow:  # measure again once web fonts and late styles have settled
+        page.evaluate("document.fonts.ready.then(() => true)")
+        page.wait_for_timeout(300)
+        overflow = page.evaluate(OVERFLOW)
+    return overflow
+
+
 @pytest.mark.parametrize("signed_in", [False, True], ids=["visitor", "teacher"])
 def test_no_page_scrolls_sideways_at_phone_width_or_logs_an_error(
     browser: Browser, live_server, client, signed_in
@@ -103,20 +122,7 @@ def test_no_page_scrolls_sideways_at_phone_width_or_logs_an_error(
         path = url.path
         if url.name.startswith("courses:exercise"):
             path = path.replace(samples["slug"], exercise_slug)
-        try:
-            response = page.goto(live_server.url + path)
-        except PlaywrightError as exc:  # a file to download (a CSV export) is not a page
-            if "Download is starting" in str(exc):
-                continue
-            raise
-        if response is None or "text/html" not in (response.headers.get("content-type") or ""):
-            continue
-        page.wait_for_load_state("networkidle")
-        overflow = page.evaluate(OVERFLOW)
-        if overflow:  # measure again once web fonts and late styles have settled
-            page.evaluate("document.fonts.ready.then(() => true)")
-            page.wait_for_timeout(300)
-            overflow = page.evaluate(OVERFLOW)
+        overflow = _overflow_at(page, live_server.url + path)
         if overflow and url.name not in KNOWN_WIDE:
             wide.append(f"{url.name} ({path}): {overflow}")
     context.close()

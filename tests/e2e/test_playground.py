@@ -172,8 +172,9 @@ def test_a_tab_chosen_while_a_check_is_on_its_way_stays_open(page: Page, live_se
             else route.continue_()
         ),
     )
-    page.get_by_label("Principal", exact=True).fill("lambda.amazonaws.com")
-    page.wait_for_timeout(300)  # the check has left, with the Decision tab open
+    # The check has left (and is held by the route), with the Decision tab open.
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/playground/")):
+        page.get_by_label("Principal", exact=True).fill("lambda.amazonaws.com")
     page.get_by_role("tab", name="CloudTrail").click()
     expect(decision(page)).to_have_text(re.compile("Implicit deny"), timeout=5000)
     expect(page.get_by_role("tab", name="CloudTrail")).to_have_attribute("aria-selected", "true")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -23,8 +24,11 @@ def test_short_exam_with_flag_reload_submit_and_review(page: Page, live_server, 
     page.get_by_role("button", name="Start the exam").click()
     expect(page.get_by_role("timer")).to_contain_text("left")
 
-    def saved(response) -> bool:
-        return response.request.method == "POST" and "/q/1" in response.url
+    def saved_on(number: int):
+        """The autosave of question ``number``'s answer (the page saves on every change)."""
+        return lambda r: r.request.method == "POST" and r.url.endswith(f"/q/{number}")
+
+    saved = saved_on(1)
 
     with page.expect_response(saved):  # answers are saved the moment they change
         page.get_by_label("Principal").check()
@@ -36,8 +40,12 @@ def test_short_exam_with_flag_reload_submit_and_review(page: Page, live_server, 
     expect(page.get_by_label("Flag this question for review")).to_be_checked()
     assert ExamResponse.objects.filter(flagged=True).count() == 1
 
+    # Wait for question 2 before answering: "Resource" is also an option of question 1,
+    # and checking it before the page has changed would change the first answer.
     page.get_by_role("button", name="Save and next →").click()
-    page.get_by_label("Resource").check()
+    expect(page).to_have_url(re.compile(r"/q/2$"))
+    with page.expect_response(saved_on(2)):
+        page.get_by_label("Resource").check()
     page.get_by_role("button", name="Review and submit").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Review before you submit")
     expect(page.locator("main")).to_contain_text("8 not answered")

@@ -136,7 +136,7 @@ def test_openapi_document_describes_every_endpoint(client: Client):
     assert response.status_code == 200
     document = response.json()
     assert document["openapi"].startswith("3.1")
-    assert set(document["paths"]) == {"/evaluate", "/validate", "/describe"}
+    assert set(document["paths"]) == {"/evaluate", "/validate", "/describe", "/compare"}
     for path in document["paths"].values():
         assert {"200", "400", "405", "413", "415", "429"} <= set(path["post"]["responses"])
 
@@ -145,3 +145,84 @@ def test_openapi_document_is_read_only(client: Client):
     response = client.post(reverse("api:openapi"))
     assert response.status_code == 405
     assert response.json()["error"]
+
+
+WIDE = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::444455556666:root"},
+            "Action": "sts:AssumeRole",
+        }
+    ],
+}
+NARROW = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::444455556666:role/Deploy"},
+            "Action": "sts:AssumeRole",
+        }
+    ],
+}
+
+
+def test_compare_proves_which_policy_admits_more(client: Client):
+    response = post(client, "compare", {"a": WIDE, "b": NARROW})
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["relation"] == "a_more_permissive"
+    assert answer["only_b"] == []
+    request = answer["only_a"][0]
+    # The example is a real request the wide policy admits and the narrow one refuses.
+    check = post(client, "evaluate", {"trust_policy": WIDE, "request": request}).json()
+    assert check["decision"] == "allowed"
+    check = post(client, "evaluate", {"trust_policy": NARROW, "request": request}).json()
+    assert check["decision"] != "allowed"
+
+
+def test_compare_takes_policy_text_and_a_scope(client: Client):
+    scope = {"principals": ["arn:aws:iam::444455556666:role/Deploy"]}
+    body = {"a": json.dumps(WIDE), "b": json.dumps(NARROW), "scope": scope}
+    answer = post(client, "compare", body).json()
+    assert answer["relation"] == "equivalent"
+    assert answer["scope"] == scope
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"a": WIDE}, 400),
+        ({"a": WIDE, "b": 7}, 400),
+        ({"a": WIDE, "b": NARROW, "scope": []}, 400),
+        ({"a": WIDE, "b": NARROW, "scope": {"actions": ["s3:GetObject"]}}, 400),
+        ({"a": WIDE, "b": "x" * (MAX_POLICY_CHARS + 1)}, 413),
+    ],
+)
+def test_compare_refuses_bad_input_with_a_4xx(client: Client, body, status):
+    response = post(client, "compare", body)
+    assert response.status_code == status
+    assert response.json()["error"]
+
+
+def test_compare_is_post_only(client: Client):
+    response = client.get(reverse("api:compare"))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+
+
+def test_compare_is_rate_limited_like_the_other_checks(client: Client, settings):
+    settings.PLAYGROUND_CHECKS_PER_WINDOW = 2
+    settings.PLAYGROUND_WINDOW_SECONDS = 3600
+    caches["default"].clear()
+    codes = [post(client, "compare", {"a": WIDE, "b": WIDE}).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+
+
+def test_the_openapi_document_describes_compare(client: Client):
+    document = client.get(reverse("api:openapi")).json()
+    operation = document["paths"]["/compare"]["post"]
+    assert operation["operationId"] == "compare"
+    assert "Comparison" in document["components"]["schemas"]

@@ -518,11 +518,22 @@ def test_the_pages_javascript_stays_within_150_kb_gzipped(client: Client):
     assert total <= 150 * 1024, f"{total} bytes gzipped"
 
 
-def test_explanation_links_its_aws_page_and_escapes_the_rest():
-    from policies.templatetags.policy_tags import explanation_line
+def test_explanation_links_its_aws_page_from_the_engine_s_own_field():
+    from policies.templatetags.policy_tags import explanation_items
 
-    html = explanation_line(
-        "Role <b> needs both sides (https://docs.aws.amazon.com/IAM/latest/UserGuide/x.html)."
+    items = explanation_items(
+        {
+            "explanation": ["ignored when details are given"],
+            "explanation_details": [
+                {"text": "Role <b> needs both sides.", "learn_more": "https://docs.aws/x.html"},
+                {"text": "Decision: allowed.", "learn_more": None},
+            ],
+        }
     )
-    assert "&lt;b&gt;" in html
-    assert '(<a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/x.html">' in html
+    assert items == [
+        {"text": "Role <b> needs both sides", "learn_more": "https://docs.aws/x.html"},
+        {"text": "Decision: allowed.", "learn_more": None},
+    ]
+    assert explanation_items({"explanation": ["Old answer (https://x)."]}) == [
+        {"text": "Old answer (https://x).", "learn_more": None}
+    ]

@@ -7,7 +7,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import User, UserManager
 from django.core import mail
 from django.core.cache import cache
 from django.db import models
@@ -72,6 +72,39 @@ def test_sign_up_with_bad_input_is_a_400_with_messages_beside_the_fields(client)
     assert "already exists" in html
     assert "too short" in html or "entirely numeric" in html
     assert User.objects.count() == 1
+
+
+@pytest.fixture
+def signup_race(monkeypatch):
+    """Another sign-up with the same email lands between our checks and our insert."""
+    create_user = UserManager.create_user
+
+    def racing_create_user(self, username, email=None, password=None, **extra):
+        # The other request's row (in this one-connection test it shares our transaction
+        # and is rolled back with it; in production it is committed and stays).
+        User.objects.create(username=username, email=email)
+        return create_user(self, username, email=email, password=password, **extra)
+
+    monkeypatch.setattr(UserManager, "create_user", racing_create_user)
+
+
+def test_account_create_losing_a_race_says_the_email_is_taken(db, signup_race):
+    with pytest.raises(accounts.AccountError, match="already exists") as caught:
+        accounts.account_create(email="Race@example.com", password=PASSWORD)
+    assert caught.value.field == "email"
+    assert not Profile.objects.exists()  # ours was rolled back whole
+
+
+def test_sign_up_losing_a_race_is_a_400_beside_the_email_not_a_500(client, signup_race):
+    response = client.post(
+        reverse("accounts:signup"), {"email": "race@example.com", "password": PASSWORD}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["email"] == [
+        "An account with this email already exists. Sign in instead."
+    ]
+    assert "already exists" in response.content.decode()
+    assert "_auth_user_id" not in client.session
 
 
 def test_sign_in_ignores_the_case_of_the_email(client):

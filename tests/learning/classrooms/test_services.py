@@ -7,6 +7,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -340,6 +341,20 @@ def test_class_page_queries_do_not_grow_with_the_class(client, django_assert_max
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('<th scope="row">') == 200
+
+
+def test_grid_cells_and_the_student_page_draw_one_cell_template(client):
+    assignment = AssignmentFactory()
+    ann = _student_in(assignment.classroom)
+    LessonProgress.objects.create(user=ann, lesson=assignment.lesson, completed=timezone.now())
+    done = render_to_string("classrooms/_cell.html", {"cell": tracking.Cell(Status.DONE)})
+    assert "✔" in done and "done" in done
+    client.force_login(assignment.classroom.owner)
+    grid = client.get(reverse("classrooms:class_detail", args=[assignment.classroom.public_id]))
+    assert f"<td>{done.strip()}</td>" in grid.content.decode()
+    client.force_login(ann)
+    mine = client.get(assignment.get_absolute_url())
+    assert done.strip() in mine.content.decode()
 
 
 def test_grid_sorts_and_filters():

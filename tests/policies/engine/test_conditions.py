@@ -315,13 +315,27 @@ def test_special_variables_and_defaults() -> None:
     )
 
 
-def test_a_variable_without_value_or_default_never_matches() -> None:
+def test_a_variable_without_value_or_default_matches_nothing_positively() -> None:
     assert not check("StringEquals", "aws:Key", "${aws:PrincipalTag/team}", {"aws:Key": ""})
     assert not check("StringLike", "aws:Key", "${aws:PrincipalTag/team}*", {"aws:Key": "x"})
-    # For a negated operator the comparison cannot be made, so the condition is false.
+    # Inverted operators do match against the effectively null value
+    # (reference_policies_variables.html#policy-vars-no-value).
     (cond,) = conditions({"StringNotEquals": {"aws:Key": "${aws:PrincipalTag/team}"}})
     result = evaluate_condition(cond, parse_context({"aws:Key": "x"}), True)
-    assert not result.matched and "no value" in result.reason
+    assert result.matched and "no value" in result.reason
+    for operator in (
+        "StringNotLike",
+        "StringNotEqualsIgnoreCase",
+        "StringNotEqualsIfExists",
+        "StringNotLikeIfExists",
+    ):
+        assert check(operator, "aws:Key", "${aws:PrincipalTag/team}", {"aws:Key": "x"})
+    assert check(
+        "ArnNotLike",
+        "aws:PrincipalArn",
+        "arn:aws:iam::111122223333:role/${aws:PrincipalTag/team}",
+        {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/x"},
+    )
     # Other values of the same key still count.
     assert check("StringEquals", "aws:Key", ["${aws:nope}", "x"], {"aws:Key": "x"})
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from policies.engine.keys import KEY_TYPES, global_key_names, is_web_identity_key, lookup
+from policies.engine.aws.keys import KEY_TYPES, global_key_names, is_web_identity_key, lookup
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from policies.engine.errors import PolicyError, PolicyParseError, UsageError
 from policies.engine.parser import JNode, Span, parse_json, tree_from_python
+from tests.policies.engine.timing import PATHOLOGICAL_SECONDS
 
 
 def plain(node: JNode) -> object:
@@ -214,7 +215,7 @@ def test_hostile_inputs_fail_fast_with_the_engines_own_error(text):
     started = time.perf_counter()
     with pytest.raises(PolicyParseError):
         parse_json(text)
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < PATHOLOGICAL_SECONDS
 
 
 def test_non_text_is_a_usage_error():

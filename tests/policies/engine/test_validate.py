@@ -13,10 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from policies.engine.aws.wildcard import wildcard_match
 from policies.engine.codes import CODES
 from policies.engine.errors import UsageError
 from policies.engine.findings import Finding
-from policies.engine.validate import glob_match, validate_policy
+from policies.engine.validate import validate_policy
+from tests.policies.engine.timing import PATHOLOGICAL_SECONDS
 
 ACCOUNT = "111122223333"
 OTHER = "444455556666"
@@ -566,7 +568,7 @@ RULES = [
                 },
             )
         ),
-        "OVERLY_PERMISSIVE_GITHUB_REPO_CONDITION",
+        "SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED",
         '"repo:octo-org/*"',
     ),
     (
@@ -983,14 +985,14 @@ def test_other_types_are_a_usage_error():
         ("STS:ASSUMEROLE", "sts:AssumeRole", False),
     ],
 )
-def test_glob_match(pattern, value, expected):
-    assert glob_match(pattern, value) is expected
+def test_the_one_wildcard_matcher(pattern, value, expected):
+    assert wildcard_match(pattern, value) is expected
 
 
-def test_glob_match_is_fast_on_adversarial_patterns():
+def test_the_wildcard_matcher_is_fast_on_adversarial_patterns():
     started = time.perf_counter()
-    assert not glob_match("*a" * 500 + "b", "a" * 4000)
-    assert time.perf_counter() - started < 1.0
+    assert not wildcard_match("*a" * 500 + "b", "a" * 4000)
+    assert time.perf_counter() - started < PATHOLOGICAL_SECONDS
 
 
 # --- Robustness: nothing but findings, and fast ------------------------------------------
@@ -1065,20 +1067,7 @@ def test_hostile_text_gives_findings_quickly(text):
     started = time.perf_counter()
     findings = validate_policy(text)
     assert findings and all(f.code in CODES for f in findings)
-    assert time.perf_counter() - started < 1.0
-
-
-def test_a_typical_policy_validates_in_well_under_a_millisecond():
-    text = json.dumps(IDIOMS["github actions one repository"], indent=2)
-    validate_policy(text)
-    timings = []
-    for _ in range(200):
-        started = time.perf_counter()
-        validate_policy(text)
-        timings.append(time.perf_counter() - started)
-    timings.sort()
-    # Measured well under 0.3 ms on one core; the bound leaves room for a loaded CI box.
-    assert timings[len(timings) // 2] < 0.003
+    assert time.perf_counter() - started < PATHOLOGICAL_SECONDS
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["KEY_TYPES", "KeyInfo", "is_web_identity_key", "lookup"]
+__all__ = ["KEY_TYPES", "KeyInfo", "is_web_identity_key", "lookup", "sts_key_names"]
 
 #: The condition key types AWS documents.
 KEY_TYPES = ("String", "ARN", "Numeric", "Date", "Bool", "IPAddress", "Binary")
@@ -110,6 +110,9 @@ _EXACT: tuple[KeyInfo, ...] = (
     _k("sts:TransitiveTagKeys", multivalued=True),
     _k("sts:DurationSeconds", "Numeric"),
     _k("sts:AWSServiceName", multivalued=True),
+    _k("sts:RequestContext"),
+    _k("sts:RequestContextProviders", "ARN", multivalued=True),
+    _k("sts:TaskPolicyArn", "ARN"),
     # Web identity federation with the providers AWS names.
     _k("cognito-identity.amazonaws.com:aud"),
     _k("cognito-identity.amazonaws.com:sub"),
@@ -192,3 +195,8 @@ def global_key_names() -> list[str]:
     """Every global (``aws:``) key listed here, in its documented spelling."""
     names = [info.name for info in _EXACT if info.name.startswith("aws:")]
     return names + [prefix.name for prefix in _PREFIXES if prefix.name.startswith("aws:")]
+
+
+def sts_key_names() -> list[str]:
+    """Every AWS STS (``sts:``) key listed here, in its documented spelling."""
+    return [info.name for info in _EXACT if info.name.startswith("sts:")]

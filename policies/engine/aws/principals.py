@@ -1,0 +1,62 @@
+"""Service principals and the identity providers a trust policy can name.
+
+Sources:
+
+- Service principals (``SERVICE.amazonaws.com``) and the web identity providers
+  AWS names without an ARN, with the keys that carry their audience:
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+  and https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html
+- GitHub's OIDC issuer: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html
+- Services whose documentation asks for aws:SourceAccount / aws:SourceArn in the
+  role they assume (confused deputy), each with that page.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: A service principal: lowercase DNS labels ending in an AWS service domain.
+SERVICE_PRINCIPAL = re.compile(
+    r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
+    r"\.(?:amazonaws\.com(?:\.cn)?|amazon\.com|aws\.internal)"
+)
+
+#: The web identity providers AWS names without an ARN, with the condition key that
+#: carries the audience (the application the token was issued to).
+WEB_IDENTITY_PROVIDERS: dict[str, str] = {
+    "cognito-identity.amazonaws.com": "cognito-identity.amazonaws.com:aud",
+    "accounts.google.com": "accounts.google.com:aud",
+    "graph.facebook.com": "graph.facebook.com:app_id",
+    "www.amazon.com": "www.amazon.com:app_id",
+}
+
+GITHUB_HOST = "token.actions.githubusercontent.com"
+
+#: Services whose documentation asks for aws:SourceAccount or aws:SourceArn in the
+#: trust policy of the role they assume, each with that page.
+CONFUSED_DEPUTY_SERVICES = {
+    "config.amazonaws.com": (
+        "https://docs.aws.amazon.com/config/latest/developerguide/iamrole-permissions.html"
+    ),
+    "logs.amazonaws.com": (
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CreateDestination.html"
+    ),
+    "ssm.amazonaws.com": (
+        "https://docs.aws.amazon.com/systems-manager/latest/userguide/"
+        "cloud-connector-gcp-automation-assume-role.html"
+    ),
+    "personalize.amazonaws.com": (
+        "https://docs.aws.amazon.com/personalize/latest/dg/"
+        "cross-service-confused-deputy-prevention.html"
+    ),
+    "iot.amazonaws.com": (
+        "https://docs.aws.amazon.com/iot/latest/developerguide/"
+        "cross-service-confused-deputy-prevention.html"
+    ),
+    "frauddetector.amazonaws.com": (
+        "https://docs.aws.amazon.com/frauddetector/latest/ug/confused-deputy-prevention.html"
+    ),
+}
+
+#: The kinds of principal a ``Principal`` element names.
+PRINCIPAL_KEYS = ("AWS", "Service", "Federated", "CanonicalUser")

@@ -1,0 +1,151 @@
+"""What each statement did with a request: the trace entries the editor shows.
+
+These dataclasses hold data; the sentences about them are written by
+:mod:`.explain`, only when asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .conditions import ConditionResult
+from .matching import How
+
+Decision = Literal["allowed", "explicitDeny", "implicitDeny"]
+
+
+@dataclass(slots=True)
+class EntryResult:
+    """One principal entry (``{"AWS": "..."}``) and whether it names the caller."""
+
+    kind: str
+    value: str
+    matched: bool
+    reason: str
+    line: int | None = None  # where the entry is in the policy text
+    column: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "type": self.kind,
+            "value": self.value,
+            "matched": self.matched,
+            "reason": self.reason,
+        }
+        if self.line is not None:
+            out["line"] = self.line
+            out["column"] = self.column
+        return out
+
+
+@dataclass(slots=True)
+class PartResult:
+    """The principal, action or resource part of one statement."""
+
+    element: str  # "Principal", "NotPrincipal", "Action", "NotAction", "Resource", ...
+    matched: bool
+    reason: str
+    request_value: str | None
+    policy_value: list[str]
+    entries: list[EntryResult] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "element": self.element,
+            "matched": self.matched,
+            "reason": self.reason,
+            "request_value": self.request_value,
+            "policy_value": (
+                self.policy_value[0] if len(self.policy_value) == 1 else list(self.policy_value)
+            ),
+        }
+        if self.entries:
+            out["entries"] = [e.to_dict() for e in self.entries]
+        return out
+
+
+@dataclass(slots=True)
+class StatementResult:
+    """What one statement did with the request, part by part."""
+
+    index: int  # 0-based position in the Statement list
+    sid: str | None
+    effect: str | None
+    matched: bool  # the statement applies to this request
+    principal: PartResult | None
+    action: PartResult
+    resource: PartResult | None
+    conditions: list[ConditionResult]
+    subject: str  # who or what the statement allows or denies, as the summary names it
+    line: int | None = None
+    how: How | None = None  # how the principal part named the caller (trust policies)
+    source: str | None = None  # which policy it belongs to, when a layer has several
+
+    @property
+    def label(self) -> str:
+        return statement_label(self.sid, self.index)
+
+    @property
+    def summary(self) -> str:
+        """The statement in one sentence (written on demand: bulk evaluation never asks)."""
+        from .explain import statement_sentence  # sentences live in the explain module
+
+        text = statement_sentence(self, self.subject)
+        return text if self.source is None else f"In the {self.source}, {text}"
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.source is not None:
+            out["policy"] = self.source
+        out |= {
+            "index": self.index,
+            "sid": self.sid,
+            "effect": self.effect,
+            "matched": self.matched,
+        }
+        if self.principal is not None:
+            out["principal"] = self.principal.to_dict()
+        out["action"] = self.action.to_dict()
+        if self.resource is not None:
+            out["resource"] = self.resource.to_dict()
+        out["conditions"] = [c.to_dict() for c in self.conditions]
+        out["summary"] = self.summary
+        if self.line is not None:
+            out["line"] = self.line
+        return out
+
+
+@dataclass(slots=True)
+class LayerResult:
+    """One policy (or a set of policies of one kind) and its verdict alone."""
+
+    name: str  # "trust policy", "identity policies", "permissions boundary", ...
+    decision: Decision
+    statements: list[StatementResult]
+    given: bool = True
+
+    @property
+    def allows(self) -> bool:
+        return self.decision == "allowed"
+
+    @property
+    def denies(self) -> bool:
+        return self.decision == "explicitDeny"
+
+
+def statement_label(sid: str | None, index: int) -> str:
+    """``Statement 'AllowPartner' (#1)``, or ``Statement #2`` without a Sid."""
+    if sid:
+        return f"Statement '{sid}' (#{index + 1})"
+    return f"Statement #{index + 1}"
+
+
+def layer_decision(statements: list[StatementResult]) -> Decision:
+    """Explicit deny wins; otherwise one matching Allow is needed."""
+    matched = [s for s in statements if s.matched]
+    if any(s.effect == "Deny" for s in matched):
+        return "explicitDeny"
+    if any(s.effect == "Allow" for s in matched):
+        return "allowed"
+    return "implicitDeny"

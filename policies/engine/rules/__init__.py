@@ -1,0 +1,49 @@
+"""Validation rules as small registered functions.
+
+Each rule is a function that yields findings, registered with
+:func:`.registry.document_rule` (it reads the whole policy) or
+:func:`.registry.statement_rule` (it reads one statement). :func:`run_rules` runs
+every registered rule. Adding a rule touches one file: the module that defines
+it, imported below so that it registers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..findings import Finding
+from ..model import Policy
+from .registry import DOCUMENT_RULES, RULES, PolicyInput, RuleInput, statement_rule
+
+__all__ = ["DOCUMENT_RULES", "RULES", "RuleInput", "run_rules", "statement_rule"]
+
+
+def run_rules(policy: Policy, role_account: str | None) -> Iterator[Finding]:
+    """The findings of every registered rule over ``policy``.
+
+    A policy that is not a JSON object gets the document rules only: it has no
+    statements to read.
+    """
+    whole = PolicyInput(policy, role_account)
+    for document_check in DOCUMENT_RULES:
+        yield from document_check(whole)
+    if policy.root.kind != "object":
+        return
+    for statement in policy.statements:
+        given = RuleInput.of(statement, policy, role_account)
+        for rule in RULES:
+            yield from rule(given)
+
+
+# Importing the rule modules registers their rules.
+from . import (  # noqa: E402, F401
+    actions,
+    conditions,
+    document,
+    elements,
+    federation,
+    principals,
+    security,
+    session,
+    statements,
+)

@@ -1,0 +1,188 @@
+"""Rules about Action and NotAction in a role trust policy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..aws.actions import (
+    ACTION_NAME,
+    ASSUME,
+    ASSUME_BY_LOWER,
+    ASSUME_SAML,
+    ASSUME_WEB,
+    STS_ACTIONS,
+    STS_BY_LOWER,
+    TRUST_ACTIONS,
+)
+from ..aws.arns import OIDC_PROVIDER_ARN, SAML_PROVIDER_ARN
+from ..aws.principals import WEB_IDENTITY_PROVIDERS
+from ..aws.wildcard import wildcard_match
+from ..codes import PAGES
+from ..findings import Finding
+from ..model import Statement
+from ..parser import JMember, Span
+from .common import Checked, close, finding, head, variable_in_element
+from .registry import RuleInput, statement_rule
+
+
+@statement_rule
+def statement_actions(given: RuleInput) -> Iterator[Finding]:
+    """Action or NotAction, not both and not neither; each a known STS action."""
+    members, node = given.members, given.statement.node
+    action = members.get("Action")
+    not_action = members.get("NotAction")
+    if action is not None and not_action is not None:
+        yield finding(
+            "UNSUPPORTED_ELEMENT_COMBINATION",
+            "A statement has either Action or NotAction, not both. Keep Action "
+            '(for example "sts:AssumeRole").',
+            not_action.key_span,
+            PAGES["action"],
+        )
+    if action is None and not_action is None:
+        if close("Action", members) is None and close("NotAction", members) is None:
+            yield finding(
+                "MISSING_ACTION",
+                'This statement has no "Action", so it applies to nothing. Add the '
+                'STS action it allows, such as "Action": "sts:AssumeRole".',
+                head(node.span),
+                PAGES["action"],
+            )
+        return
+    if action is not None:
+        yield from _action_list(given, action, "EMPTY_ARRAY_ACTION")
+    if not_action is not None:
+        yield from _action_list(given, not_action, "EMPTY_ARRAY_NOT_ACTION")
+
+
+def _action_list(ctx: Checked, member: JMember, empty_code: str) -> Iterator[Finding]:
+    value = member.value
+    items = value.items_or_self()
+    if value.kind == "array" and not items:
+        yield finding(
+            empty_code,
+            f"The {member.key} list is empty, so this statement matches no action. "
+            'Add the action, for example "sts:AssumeRole", or delete the statement.',
+            value.span,
+            PAGES["action"],
+        )
+    for item in items:
+        if item.kind != "string":
+            yield finding(
+                "DATA_TYPE_MISMATCH",
+                f'Each {member.key} is text such as "sts:AssumeRole".',
+                item.span,
+                PAGES["action"],
+            )
+        else:
+            yield from check_action(ctx, item.text, item.span)
+
+
+def check_action(ctx: Checked, action: str, span: Span) -> Iterator[Finding]:
+    if action == "*":
+        return
+    if "${" in action:
+        yield from variable_in_element(ctx, "Action", span)
+        return
+    if not ACTION_NAME.fullmatch(action):
+        yield finding(
+            "INVALID_ACTION",
+            f'"{action}" is not an action name. Actions are written service:Action, '
+            'for example "sts:AssumeRole".',
+            span,
+            PAGES["action"],
+        )
+        return
+    service, name = action.split(":", 1)
+    if service.lower() != "sts":
+        yield finding(
+            "UNSUPPORTED_ACTION_IN_TRUST_POLICY",
+            f'"{action}" is not an AWS STS action, so it never applies here: a trust '
+            "policy only decides who may assume the role (sts:AssumeRole, "
+            "sts:AssumeRoleWithWebIdentity, sts:AssumeRoleWithSAML, sts:TagSession, "
+            "sts:SetSourceIdentity, sts:SetContext). What the role may do belongs in "
+            "its permissions policies.",
+            span,
+            PAGES["action"],
+        )
+        return
+    if "*" in name or "?" in name:
+        matched = [known for known in STS_ACTIONS if wildcard_match(name, known, ignore_case=True)]
+    else:
+        exact = STS_BY_LOWER.get(name.lower())
+        matched = [exact] if exact else []
+    if not matched:
+        guess = close(name, STS_ACTIONS)
+        hint = f' Did you mean "sts:{guess}"?' if guess else ""
+        yield finding(
+            "INVALID_ACTION",
+            f'"{action}" is not an action of AWS STS, so it matches nothing.{hint}',
+            span,
+            PAGES["action"],
+        )
+    elif not any(known in TRUST_ACTIONS for known in matched):
+        yield finding(
+            "UNSUPPORTED_ACTION_IN_TRUST_POLICY",
+            f'"{action}" is an AWS STS action that a role trust policy does not '
+            "control; only sts:AssumeRole*, sts:TagSession, sts:SetSourceIdentity and "
+            "sts:SetContext apply to a role.",
+            span,
+            PAGES["action"],
+        )
+
+
+@statement_rule
+def mismatched_action_for_principal(given: RuleInput) -> Iterator[Finding]:
+    """Each assume action fits a kind of principal of the statement."""
+    member = given.members.get("Principal")
+    if member is not None and member.value.kind == "object":
+        yield from check_mismatched_actions(given, given.statement)
+
+
+def check_mismatched_actions(ctx: Checked, statement: Statement) -> Iterator[Finding]:
+    """Each assume action must fit at least one kind of principal in the statement."""
+    principal = statement.principal
+    if principal is None or principal.wildcard or not statement.actions:
+        return
+    needed: dict[str, str] = {}
+    for entry in principal.entries:
+        if entry.kind == "Federated":
+            if SAML_PROVIDER_ARN.fullmatch(entry.value):
+                needed.setdefault(ASSUME_SAML, entry.value)
+            elif entry.value in WEB_IDENTITY_PROVIDERS or OIDC_PROVIDER_ARN.fullmatch(entry.value):
+                needed.setdefault(ASSUME_WEB, entry.value)
+        elif entry.kind in ("AWS", "Service"):
+            needed.setdefault(ASSUME, entry.value)
+    if not needed:
+        return
+    for action in statement.actions:
+        if "*" in action.text or "?" in action.text:
+            variants = {
+                name
+                for name in (ASSUME, ASSUME_SAML, ASSUME_WEB)
+                if wildcard_match(action.text, name, ignore_case=True)
+            }
+        else:
+            exact = ASSUME_BY_LOWER.get(action.text.lower())
+            variants = {exact} if exact else set()
+        if not variants or variants & needed.keys():
+            continue
+        wrong = " and ".join(sorted(variants))
+        advice = []
+        if ASSUME_SAML in needed:
+            advice.append(f"a SAML provider ({needed[ASSUME_SAML]}) goes with {ASSUME_SAML}")
+        if ASSUME_WEB in needed:
+            advice.append(f"an OIDC provider ({needed[ASSUME_WEB]}) goes with {ASSUME_WEB}")
+        if ASSUME in needed:
+            advice.append(f"an AWS or Service principal ({needed[ASSUME]}) goes with {ASSUME}")
+        yield finding(
+            "MISMATCHED_ACTION_FOR_PRINCIPAL",
+            f"{wrong} does not fit the principal of this statement, so it "
+            f"never lets it in: {'; '.join(advice)}. Change the action to match the "
+            "principal.",
+            action.span,
+            PAGES["principal"] + "#principal-federated-users",
+        )
+
+
+# --- Condition -----------------------------------------------------------------------

@@ -1,0 +1,280 @@
+"""Rules about the Condition element: operators, keys and their values."""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+
+from ..aws.keys import KeyInfo, global_key_names, lookup
+from ..aws.operators import OPERATOR_NAMES, OPERATORS, OPERATORS_BY_LOWER, SET_PREFIXES
+from ..codes import PAGES
+from ..findings import Finding
+from ..parser import JMember, JNode, Span
+from .common import Checked, check_unique_keys, close, finding
+from .registry import RuleInput, statement_rule
+from .values import check_private_ranges, check_value
+
+
+@statement_rule
+def statement_conditions(given: RuleInput) -> Iterator[Finding]:
+    """The Condition element: operators, keys and values AWS can read."""
+    member = given.members.get("Condition")
+    ctx = given
+    if member is None:
+        return
+    block = member.value
+    if block.kind != "object":
+        yield finding(
+            "DATA_TYPE_MISMATCH",
+            'Condition is an object of operators: {"StringEquals": {"key": "value"}}.',
+            block.span,
+            PAGES["condition"],
+        )
+        return
+    yield from check_unique_keys(ctx, block)
+    if not block.members:
+        yield finding(
+            "EMPTY_OBJECT_CONDITION",
+            "The Condition object is empty and has no effect; remove it or add a condition.",
+            block.span,
+            PAGES["condition"],
+        )
+    for operator_member in block.members:
+        yield from check_operator_block(
+            ctx, operator_member.key, operator_member.key_span, operator_member.value
+        )
+
+
+def check_operator_block(
+    ctx: Checked, operator: str, span: Span, block: JNode
+) -> Iterator[Finding]:
+    base, set_prefix, known = yield from parse_operator(ctx, operator, span)
+    if base == "Null" and set_prefix:
+        always = "true" if set_prefix == "ForAllValues" else "false"
+        yield finding(
+            "NULL_WITH_QUALIFIER",
+            f"Null with {set_prefix} is always {always}, whatever the request holds, so "
+            f'this condition tests nothing. Drop "{set_prefix}:" and write "Null".',
+            span,
+            PAGES["operators"] + "#Conditions_Null",
+        )
+    if block.kind != "object":
+        yield finding(
+            "DATA_TYPE_MISMATCH",
+            f"Under {operator} comes an object of condition keys and values: "
+            '{"aws:PrincipalOrgID": "o-a1b2c3d4e5"}.',
+            block.span,
+            PAGES["condition"],
+        )
+        return
+    if not block.members:
+        yield finding(
+            "EMPTY_OBJECT_CONDITION",
+            f"The {operator} block is empty and has no effect; add a key or remove it.",
+            block.span,
+            PAGES["condition"],
+        )
+    yield from check_unique_keys(ctx, block)
+    seen: dict[str, str] = {}
+    for key_member in block.members:
+        key = key_member.key
+        lowered = key.lower()
+        if lowered in seen and seen[lowered] != key:
+            yield finding(
+                "DUPLICATE_KEYS_WITH_DIFFERENT_CASE",
+                f'"{key}" and "{seen[lowered]}" are the same condition key (key names '
+                "ignore case) written twice in one block. Keep one spelling.",
+                key_member.key_span,
+                PAGES["condition"],
+            )
+        seen.setdefault(lowered, key)
+        info = yield from check_key(ctx, key, key_member.key_span)
+        if known:
+            yield from check_key_values(ctx, operator, base, set_prefix, key, info, key_member)
+
+
+def parse_operator(
+    ctx: Checked, operator: str, span: Span
+) -> Generator[Finding, None, tuple[str, str, bool]]:
+    """Split ``ForAllValues:StringLikeIfExists`` into its base family; report bad names."""
+    set_prefix = ""
+    name = operator
+    for prefix in SET_PREFIXES:
+        if operator.startswith(prefix):
+            set_prefix, name = prefix[:-1], operator[len(prefix) :]
+            break
+    base = name[: -len("IfExists")] if name.endswith("IfExists") else name
+    if base == "Null" and name != base:
+        yield finding(
+            "NULL_WITH_IF_EXISTS",
+            "Null cannot take IfExists: Null already tests whether the key exists "
+            '("true": the key is absent, "false": it is present). Write "Null".',
+            span,
+            PAGES["operators"] + "#Conditions_Null",
+        )
+        return base, set_prefix, True
+    if base in OPERATORS:
+        return base, set_prefix, True
+    known = OPERATORS_BY_LOWER.get(name.lower())
+    guess = known.name if known is not None else close(name, OPERATOR_NAMES)
+    hint = f' Did you mean "{(set_prefix + ":") if set_prefix else ""}{guess}"?' if guess else ""
+    yield finding(
+        "INVALID_CONDITION_OPERATOR",
+        f'"{operator}" is not a condition operator, so AWS cannot evaluate this '
+        "condition and the policy is not valid. "
+        "Operators are names such as StringEquals, StringLike, ArnLike, "
+        f"NumericLessThan, DateGreaterThan, Bool, IpAddress and Null.{hint}",
+        span,
+        PAGES["operators"],
+    )
+    return base, set_prefix, False
+
+
+def check_key(ctx: Checked, key: str, span: Span) -> Generator[Finding, None, KeyInfo | None]:
+    service, sep, name = key.partition(":")
+    if not sep or not service or not name:
+        yield finding(
+            "INVALID_CONDITION_KEY_FORMAT",
+            f'"{key}" is not a condition key: keys are written service:name, such as '
+            '"aws:SourceAccount" or "sts:ExternalId".',
+            span,
+            PAGES["condition_keys"],
+        )
+        return None
+    info = lookup(key)
+    if key.lower().rstrip("/") in ("aws:principaltag", "aws:requesttag", "aws:resourcetag"):
+        return None  # MISSING_TAG_KEY_IN_CONDITION (rules.session)
+    if info is None and service.lower() == "aws":
+        guess = close(key, global_key_names())
+        hint = f' Did you mean "{guess}"?' if guess else ""
+        yield finding(
+            "INVALID_GLOBAL_CONDITION_KEY",
+            f'"{key}" is not an AWS global condition key, so no request carries it: the '
+            "condition tests a missing key (a positive operator is then false, a "
+            f"negated one true).{hint}",
+            span,
+            PAGES["condition_keys"],
+        )
+    return info
+
+
+_OPERATOR_FOR_TYPE = {
+    "String": "a String operator (StringEquals, StringLike)",
+    "ARN": "an ARN operator (ArnEquals, ArnLike)",
+    "Numeric": "a Numeric operator (NumericLessThan, ...)",
+    "Date": "a Date operator (DateGreaterThan, ...)",
+    "Bool": "Bool",
+    "IPAddress": "IpAddress or NotIpAddress",
+    "Binary": "BinaryEquals",
+}
+
+
+def check_key_values(
+    ctx: Checked,
+    operator: str,
+    base: str,
+    set_prefix: str,
+    key: str,
+    info: KeyInfo | None,
+    member: JMember,
+) -> Iterator[Finding]:
+    """One key of an operator block and its values."""
+    if info is not None:
+        yield from _key_fits_operator(operator, base, set_prefix, key, info, member)
+    values = member.value
+    items = values.items_or_self()
+    if values.kind == "array" and not items:
+        yield from empty_values(ctx, operator, set_prefix, key, values.span)
+    elif values.kind == "array":
+        yield from _value_list(base, key, values)
+    if base in ("IpAddress", "NotIpAddress") and key.lower() == "aws:sourceip":
+        yield from check_private_ranges(ctx, base, items, values.span)
+    text_of = ctx.policy.text
+    for item in items:
+        if item.kind in ("object", "array", "null"):
+            yield finding(
+                "DATA_TYPE_MISMATCH",
+                "A condition value is a string, number or boolean, or a list of them.",
+                item.span,
+                PAGES["condition"],
+            )
+            continue
+        text = (
+            item.text if item.kind == "string" else text_of[item.span.offset : item.span.end_offset]
+        )
+        yield from check_value(ctx, base, key, text, item.span)
+
+
+def _key_fits_operator(
+    operator: str, base: str, set_prefix: str, key: str, info: KeyInfo, member: JMember
+) -> Iterator[Finding]:
+    """ForAllValues only on a multivalued key; an operator of the key's type."""
+    if set_prefix == "ForAllValues" and info.multivalued is False:
+        yield finding(
+            "FORALLVALUES_WITH_SINGLE_VALUED_KEY",
+            f"{key} holds a single value, and ForAllValues is also true when the key "
+            "is missing from the request, so this condition can let in requests that "
+            f'lack {key} altogether. Drop "ForAllValues:" and use {operator.split(":")[1]}.',
+            member.key_span,
+            PAGES["multivalued"],
+        )
+    types = OPERATORS[base].key_types
+    if base != "Null" and set(types).isdisjoint(info.types):
+        yield finding(
+            "TYPE_MISMATCH",
+            f"{key} is of type {info.type}, but {base} compares "
+            f"{'/'.join(types)} values, so the comparison may never match as "
+            f"you expect. Use {_OPERATOR_FOR_TYPE[info.type]}.",
+            member.key_span,
+            PAGES["operators"],
+        )
+
+
+def _value_list(base: str, key: str, values: JNode) -> Iterator[Finding]:
+    """A list of values: one JSON type, and one value for Bool."""
+    items = values.items
+    kinds = {item.kind for item in items}
+    if len(kinds & {"string", "number", "bool"}) > 1:
+        yield finding(
+            "INVALID_CONDITION_DATA_TYPE",
+            f"The values of {key} mix JSON types (text, numbers, true/false). Write "
+            'them all the same way, for example all as text in quotes: ["1", "2"].',
+            values.span,
+            PAGES["condition"],
+        )
+    if base == "Bool" and len(items) > 1:
+        yield finding(
+            "INVALID_CONDITION_MULTIPLE_BOOLEAN",
+            f"{key} is tested against several Boolean values. A Boolean key is true "
+            "or false, so a list either repeats itself or matches both ways and tests "
+            "nothing. Use a single value.",
+            values.span,
+            PAGES["operators"] + "#Conditions_Boolean",
+        )
+
+
+def empty_values(
+    ctx: Checked, operator: str, set_prefix: str, key: str, span: Span
+) -> Iterator[Finding]:
+    if set_prefix == "ForAllValues":
+        code = "EMPTY_ARRAY_CONDITION_FORALLVALUES"
+        effect = f"matches only when the request has no {key} at all"
+    elif set_prefix == "ForAnyValue":
+        code = "EMPTY_ARRAY_CONDITION_FORANYVALUE"
+        effect = "never matches, so the statement has no effect"
+    elif operator.endswith("IfExists"):
+        code = "EMPTY_ARRAY_CONDITION_IFEXISTS"
+        effect = f"matches only when the request has no {key} at all"
+    else:
+        code = "EMPTY_ARRAY_CONDITION"
+        effect = "does not work as a test"
+    hint = (
+        ' To test that a key is missing, write "Null": {"' + key + '": "true"}.'
+        if "only when" in effect
+        else " Give at least one value or remove the key."
+    )
+    yield finding(
+        code,
+        f"{key} has an empty list of values, so this condition {effect}.{hint}",
+        span,
+        PAGES["condition"],
+    )

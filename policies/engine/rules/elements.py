@@ -1,0 +1,138 @@
+"""Rules about a statement's elements: names, Sid, Effect, Resource."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..codes import PAGES
+from ..findings import Finding
+from ..model import element
+from ..parser import JMember, JNode
+from .common import (
+    Checked,
+    check_unique_keys,
+    close,
+    finding,
+    head,
+    unknown_element,
+    variable_in_element,
+)
+from .registry import PolicyInput, RuleInput, document_rule, statement_rule
+
+STATEMENT_ELEMENTS = (
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+)
+_SID = re.compile(r"[A-Za-z0-9]*")
+
+
+@statement_rule
+def statement_elements(given: RuleInput) -> Iterator[Finding]:
+    """Each element once, only the elements a statement has, and no Resource."""
+    node = given.statement.node
+    yield from check_unique_keys(given, node)
+    members = given.members
+    for member in node.members:
+        if member.key not in STATEMENT_ELEMENTS:
+            yield from unknown_element(
+                given, member.key, member.key_span, STATEMENT_ELEMENTS, "statement"
+            )
+    for key in ("Resource", "NotResource"):
+        if key in members:
+            yield finding(
+                "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE",
+                f"A role trust policy has no {key}: the resource is always the role "
+                "itself, and Resource is not valid here. Delete this element.",
+                members[key].key_span,
+                PAGES["principal"],
+            )
+
+
+@document_rule
+def statement_sids(given: PolicyInput) -> Iterator[Finding]:
+    """A Sid is text of letters and digits, unique in the policy."""
+    seen: set[str] = set()
+    for statement in given.policy.statements:
+        node = element(statement.node, "Sid")
+        if node is not None:
+            yield from _sid(given, node, seen)
+
+
+def _sid(ctx: Checked, node: JNode, seen: set[str]) -> Iterator[Finding]:
+    if node.kind != "string":
+        yield finding(
+            "DATA_TYPE_MISMATCH",
+            'A Sid is text in quotes, such as "AllowGitHubDeploy".',
+            node.span,
+            PAGES["sid"],
+        )
+        return
+    sid = node.text
+    if sid == "":
+        return  # an empty Sid is valid; AWS's own examples use it
+    if "${" in sid:
+        yield from variable_in_element(ctx, "Sid", node.span)
+    elif not _SID.fullmatch(sid):
+        yield finding(
+            "UNSUPPORTED_SID",
+            f'The Sid "{sid}" has characters the Sid element does not support: it may '
+            "hold only ASCII letters A-Z and a-z and digits 0-9. Remove spaces, "
+            "dashes and punctuation.",
+            node.span,
+            PAGES["sid"],
+        )
+    if sid in seen:
+        yield finding(
+            "UNIQUE_SIDS_REQUIRED",
+            f'The Sid "{sid}" is already used by an earlier statement; in IAM each Sid '
+            "must be unique within the policy. Rename one of them.",
+            node.span,
+            PAGES["sid"],
+        )
+    seen.add(sid)
+
+
+@statement_rule
+def statement_effect(given: RuleInput) -> Iterator[Finding]:
+    """Effect is exactly "Allow" or "Deny"."""
+    yield from check_effect(given, given.members, given.statement.node)
+
+
+def check_effect(ctx: Checked, members: dict[str, JMember], node: JNode) -> Iterator[Finding]:
+    member = members.get("Effect")
+    if member is None:
+        if close("Effect", members) is None:
+            yield finding(
+                "MISSING_EFFECT",
+                'This statement has no "Effect". Every statement says whether it '
+                'allows or denies: add "Effect": "Allow".',
+                head(node.span),
+                PAGES["effect"],
+            )
+        return
+    value = member.value
+    if value.kind != "string":
+        yield finding(
+            "DATA_TYPE_MISMATCH",
+            'Effect is text: "Allow" or "Deny".',
+            value.span,
+            PAGES["effect"],
+        )
+    elif value.value not in ("Allow", "Deny"):
+        guess = close(value.text, ("Allow", "Deny"))
+        hint = f' Write "{guess}".' if guess else ""
+        yield finding(
+            "INVALID_EFFECT",
+            f'"{value.value}" is not an effect: Effect is exactly "Allow" or "Deny", '
+            f"with that capitalization.{hint}",
+            value.span,
+            PAGES["effect"],
+        )

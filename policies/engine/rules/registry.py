@@ -1,0 +1,68 @@
+"""The rule registry: document rules and statement rules.
+
+A rule is a small function that yields findings. :func:`document_rule` registers
+one that reads the whole policy, :func:`statement_rule` one that reads one
+statement; :func:`policies.engine.rules.run_rules` runs them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from ..findings import Finding
+from ..model import Policy, Statement
+from ..parser import JMember
+
+__all__ = [
+    "DOCUMENT_RULES",
+    "RULES",
+    "PolicyInput",
+    "RuleInput",
+    "document_rule",
+    "statement_rule",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyInput:
+    """What a document rule sees: the policy and the role's account (when known)."""
+
+    policy: Policy
+    role_account: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInput:
+    """What a statement rule sees: the statement, its policy and the role's account."""
+
+    statement: Statement
+    policy: Policy
+    role_account: str | None
+    #: The statement's elements by name (for a name written twice, the last).
+    members: dict[str, JMember] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, statement: Statement, policy: Policy, role_account: str | None) -> RuleInput:
+        members = {member.key: member for member in statement.node.members}
+        return cls(statement, policy, role_account, members)
+
+
+DocumentRule = Callable[[PolicyInput], Iterator[Finding]]
+StatementRule = Callable[[RuleInput], Iterator[Finding]]
+
+#: Every registered rule, in registration order.
+DOCUMENT_RULES: list[DocumentRule] = []
+RULES: list[StatementRule] = []
+
+
+def document_rule(function: DocumentRule) -> DocumentRule:
+    """Register ``function`` as a rule run once on the whole policy."""
+    DOCUMENT_RULES.append(function)
+    return function
+
+
+def statement_rule(function: StatementRule) -> StatementRule:
+    """Register ``function`` as a rule run on every statement."""
+    RULES.append(function)
+    return function

@@ -1,0 +1,323 @@
+"""Security warnings and suggestions: who a principal lets in, and the conditions that narrow it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..aws.arns import ACCOUNT_ID, OIDC_PROVIDER_ARN, PRINCIPAL_ARN
+from ..aws.operators import OPERATORS
+from ..aws.principals import CONFUSED_DEPUTY_SERVICES, GITHUB_HOST, WEB_IDENTITY_PROVIDERS
+from ..codes import PAGES
+from ..findings import Finding
+from ..model import Condition, Statement, Value
+from ..parser import Span
+from .common import Checked, finding
+from .registry import RuleInput, statement_rule
+
+Limits = dict[str, list[Condition]]
+
+#: Keys that tie a service's request to the account or resource it acts for.
+SOURCE_KEYS = frozenset(
+    {"aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths"}
+)
+#: Keys that narrow {"AWS": "*"} to known accounts, organizations or principals.
+LIMITING_KEYS = frozenset(
+    {
+        "aws:principalorgid",
+        "aws:principalorgpaths",
+        "aws:principalarn",
+        "aws:principalaccount",
+        "aws:userid",
+        "aws:sourcearn",
+        "aws:sourceaccount",
+        "aws:sourceorgid",
+        "aws:sourceorgpaths",
+        "aws:sourcevpc",
+        "aws:sourcevpce",
+        "aws:sourceip",
+        "aws:vpcsourceip",
+    }
+)
+
+
+def _needs_narrowing(ctx: Checked, statement: Statement) -> bool:
+    """Whether the statement names anyone a condition must narrow."""
+    assert statement.principal is not None
+    return any(
+        entry.kind == "Federated"
+        or (entry.kind == "AWS" and (entry.value == "*" or ctx.role_account is not None))
+        or (entry.kind == "Service" and entry.value in CONFUSED_DEPUTY_SERVICES)
+        for entry in statement.principal.entries
+    )
+
+
+@statement_rule
+def trust_security(given: RuleInput) -> Iterator[Finding]:
+    """Who an Allow lets in: strangers' accounts, any token of a provider, a deputy."""
+    statement = given.statement
+    if statement.effect != "Allow" or statement.principal is None:
+        return
+    if not _needs_narrowing(given, statement):
+        return
+    limits = _limiting_conditions(statement.conditions)
+    strict = _limiting_conditions(statement.conditions, key_always_present=False)
+    for entry in statement.principal.entries:
+        if entry.kind == "Federated":
+            yield from check_web_identity(
+                given, entry.value, entry.span, limits, statement.conditions
+            )
+        elif entry.kind == "AWS" and entry.value == "*":
+            yield from _wildcard_principal(entry.span, strict)
+        elif entry.kind == "AWS":
+            yield from check_cross_account(given, entry.value, entry.span, strict)
+        elif entry.kind == "Service":
+            yield from _service_source(entry.value, entry.span, strict)
+
+
+def _wildcard_principal(span: Span, strict: Limits) -> Iterator[Finding]:
+    if not strict.keys() & LIMITING_KEYS:
+        yield finding(
+            "MISSING_CONDITION_FOR_WILDCARD_PRINCIPAL",
+            '{"AWS": "*"} trusts every principal of every AWS account, '
+            "including strangers' accounts; with nothing else to check, "
+            "anyone who learns the role ARN can try to assume it. Add a "
+            "condition that limits it, such as aws:PrincipalOrgID for your "
+            "organization or aws:PrincipalArn for specific roles, or name "
+            "the accounts instead.",
+            span,
+        )
+
+
+def _service_source(service: str, span: Span, strict: Limits) -> Iterator[Finding]:
+    url = CONFUSED_DEPUTY_SERVICES.get(service)
+    if url and not strict.keys() & SOURCE_KEYS:
+        yield finding(
+            "MISSING_SOURCE_CONDITION_FOR_SERVICE_PRINCIPAL",
+            f"{service} acts on behalf of many AWS accounts. Its "
+            "documentation recommends aws:SourceAccount or aws:SourceArn in "
+            "this trust policy, so that the service can assume the role only "
+            "for your own account or resources, not when someone else's "
+            "request tricks it (the confused deputy problem).",
+            span,
+            url,
+        )
+
+
+def check_cross_account(ctx: Checked, value: str, span: Span, limits: Limits) -> Iterator[Finding]:
+    if ctx.role_account is None:
+        return
+    if ACCOUNT_ID.fullmatch(value):
+        account = value
+    else:
+        match = PRINCIPAL_ARN.fullmatch(value)
+        if not match or match.group(2) != "iam" or match.group(4) != "root":
+            return
+        account = match.group(3)
+    if account == ctx.role_account:
+        return
+    if limits.keys() & {"sts:externalid", "aws:principalorgid", "aws:principalorgpaths"}:
+        return
+    yield finding(
+        "MISSING_EXTERNAL_ID_FOR_CROSS_ACCOUNT_TRUST",
+        f"This trusts the whole account {account}, which is not the role's account. If "
+        "that account belongs to a third party that serves many customers, require "
+        "the external ID you agreed with them (a StringEquals condition on "
+        "sts:ExternalId), so that another customer cannot trick them into using "
+        "your role.",
+        span,
+        PAGES["external_id"],
+    )
+
+
+def check_web_identity(
+    ctx: Checked,
+    value: str,
+    span: Span,
+    limits: Limits,
+    conditions: list[Condition],
+) -> Iterator[Finding]:
+    match = OIDC_PROVIDER_ARN.fullmatch(value)
+    if match:
+        provider = match.group(1)
+        if provider.split("/", 1)[0] == GITHUB_HOST:
+            yield from check_github(ctx, provider, span, limits, conditions)
+        yield from _oidc_claims(provider, span, limits)
+        return
+    audience = WEB_IDENTITY_PROVIDERS.get(value)
+    if audience is not None and audience.lower() not in limits:
+        yield finding(
+            "MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL",
+            f"This trusts every token from {value} without a condition on {audience}. "
+            "That key names your application (for Amazon Cognito, your identity pool "
+            "ID); without it, users of anyone else's application at the same provider "
+            f"can assume the role. Add a StringEquals condition on {audience}.",
+            span,
+            PAGES["cognito"] if value.startswith("cognito") else PAGES["oidc"],
+        )
+
+
+def _oidc_claims(provider: str, span: Span, limits: Limits) -> Iterator[Finding]:
+    """An OIDC provider's audience and subject are both pinned (GitHub's subject is
+    checked by :func:`check_github`, which also knows its repository claims)."""
+    host = provider.split("/", 1)[0]
+    missing = [
+        claim
+        for claim, keys in (
+            ("aud", (f"{provider}:aud", f"{provider}:azp")),
+            ("sub", (f"{provider}:sub",)),
+        )
+        if not any(key.lower() in limits for key in keys)
+        and not (host == GITHUB_HOST and claim == "sub")
+    ]
+    if missing:
+        names = " and ".join(f"{provider}:{claim}" for claim in missing)
+        yield finding(
+            "MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL",
+            f"This trusts every token from {host} that has no condition on {names}. "
+            "The audience (aud) says which application the token was issued for "
+            "and the subject (sub) says which user or workload it identifies; "
+            "without them, any identity of this provider may assume the role. Add "
+            f"a StringEquals condition on {names}.",
+            span,
+            PAGES["oidc"],
+        )
+
+
+def check_github(
+    ctx: Checked,
+    provider: str,
+    span: Span,
+    limits: Limits,
+    conditions: list[Condition],
+) -> Iterator[Finding]:
+    keys = {f"{provider}:{claim}".lower() for claim in ("sub", "repository", "repository_id")}
+    subject = [
+        condition
+        for condition in conditions
+        if condition.key.lower() in keys and _is_positive(condition.operator)
+    ]
+    if not subject:
+        yield finding(
+            "MISSING_GITHUB_REPO_CONDITION_KEY",
+            "This trusts GitHub Actions without a condition on "
+            f"{provider}:sub, so a workflow in any GitHub repository, including "
+            "a stranger's, can assume the role. Add a condition on the sub claim that "
+            'names your repository, such as "StringLike": '
+            f'{{"{provider}:sub": "repo:my-org/my-repo:*"}}.',
+            span,
+            PAGES["oidc"] + "#idp_oidc_Create_GitHub",
+        )
+        return
+    permissive = []
+    for condition in subject:
+        base = condition.operator.split(":")[-1].removesuffix("IfExists")
+        wild = [
+            value
+            for value in condition.values
+            if OPERATORS[base].takes_wildcards and _admits_any_repository(value.text)
+        ]
+        if not wild:
+            return  # one condition that names the repositories is enough (AND)
+        permissive.extend(wild)
+    for value in permissive:
+        yield _github_wildcard(value)
+
+
+def _github_wildcard(value: Value) -> Finding:
+    """Any owner is a security warning; any repository of one owner, AWS's minimum, a
+    general warning that names the owner (id_roles_create_for-idp_oidc.html)."""
+    owner = _github_owner(value.text)
+    if owner is None:
+        return finding(
+            "OVERLY_PERMISSIVE_GITHUB_REPO_CONDITION",
+            f'"{value.text}" lets workflows of any owner\'s repositories match (the '
+            "wildcard sits in the owner), so repositories you do not control can "
+            "assume the role. Name your organization and repository, as in "
+            '"repo:my-org/my-repo:*" or "repo:my-org/my-repo:ref:refs/heads/main".',
+            value.span,
+            PAGES["oidc"] + "#idp_oidc_Create_GitHub",
+        )
+    return finding(
+        "SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED",
+        f'"{value.text}" lets a workflow of any repository of {owner} assume the '
+        f"role, including repositories {owner} creates later. That is the minimum "
+        "AWS recommends; name the repository (and branch) that deploys, as in "
+        f'"repo:{owner}/my-repo:ref:refs/heads/main".',
+        value.span,
+        PAGES["oidc"] + "#idp_oidc_Create_GitHub",
+    )
+
+
+def _is_positive(operator: str, *, key_always_present: bool = True) -> bool:
+    """True for an operator that can only narrow who matches (not negated, not Null).
+
+    When the key may be missing from the request, ``ForAllValues`` does not
+    narrow anything: it is also true when the key is missing.
+    """
+    if not key_always_present and operator.startswith("ForAllValues:"):
+        return False
+    op = OPERATORS.get(operator.split(":")[-1].removesuffix("IfExists"))
+    return op is not None and not op.negated and op.family != "Null"
+
+
+def _limiting_conditions(conditions: list[Condition], *, key_always_present: bool = True) -> Limits:
+    """Keys (lowercased) tested by a positive operator with some value other than "*".
+
+    With ``key_always_present=False`` an ``IfExists`` operator does not count,
+    because it lets in every request that lacks the key (for example a
+    principal outside any organization for ``aws:PrincipalOrgID``).
+    """
+    limits: Limits = {}
+    for condition in conditions:
+        operator = condition.operator
+        if not _is_positive(operator, key_always_present=key_always_present):
+            continue
+        if not key_always_present and operator.endswith("IfExists"):
+            continue
+        if not condition.values or all(value.text == "*" for value in condition.values):
+            continue
+        key = condition.key.lower()
+        if key in _ACCOUNT_SCOPED_KEYS and not all(
+            _names_an_account(key, value.text) for value in condition.values
+        ):
+            continue  # one value admits every account, so the condition limits nothing
+        limits.setdefault(key, []).append(condition)
+    return limits
+
+
+#: Keys whose values limit a request to accounts only when they name the account.
+_ACCOUNT_SCOPED_KEYS = frozenset(
+    {"aws:principalarn", "aws:sourcearn", "aws:principalaccount", "aws:sourceaccount"}
+)
+
+
+def _names_an_account(key: str, text: str) -> bool:
+    """False for a value that any account can match: a wildcard in its account field
+    (``arn:aws:iam::*:role/deploy``) or in the account id itself."""
+    if key.endswith("account"):
+        account = text
+    else:
+        fields = text.split(":", 5)
+        if len(fields) < 6:
+            return "*" not in text and "?" not in text
+        account = fields[4]
+    return bool(account) and "*" not in account and "?" not in account
+
+
+def _admits_any_repository(value: str) -> bool:
+    """True when a GitHub ``sub`` pattern matches more than one owner/repository."""
+    if not value.startswith("repo:"):
+        head = value.split(":", 1)[0]
+        return "*" in head or "?" in head
+    repository = value[len("repo:") :].split(":", 1)[0]
+    return "*" in repository or "?" in repository or "/" not in repository
+
+
+def _github_owner(value: str) -> str | None:
+    """The one owner a GitHub ``sub`` pattern is limited to, or ``None`` for any owner."""
+    if not value.startswith("repo:"):
+        return None
+    owner, slash, _ = value[len("repo:") :].partition("/")
+    if not slash or not owner or "*" in owner or "?" in owner:
+        return None
+    return owner

@@ -1,0 +1,95 @@
+"""Rules that compare parts of a policy with each other.
+
+From Access Analyzer's policy check reference
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html):
+"Redundant principal in role trust policy" (a role and one of its sessions named
+together) and "Redundant statement" (a statement repeated). Its "Empty Sid value"
+suggestion is left out on purpose: AWS's own trust policy examples (the ECS task
+role, for one) use ``"Sid": ""``, and the editor promises no finding on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator
+
+from ..aws.arns import ROLE_ARN, SESSION_ARN
+from ..codes import PAGES, finding_at
+from ..findings import Finding
+from ..model import Statement, Value
+from .registry import PolicyInput, RuleInput, document_rule, statement_rule
+
+
+@statement_rule
+def redundant_principal_in_role_trust_policy(given: RuleInput) -> Iterator[Finding]:
+    """A role session ARN next to the ARN of its own role (the role covers its sessions)."""
+    principal = given.statement.principal
+    if principal is None:
+        return
+    roles: dict[tuple[str, str, str], str] = {}
+    for entry in principal.entries:
+        match = ROLE_ARN.fullmatch(entry.value) if entry.kind == "AWS" else None
+        if match is not None:
+            roles[(match.group(1), match.group(2), match.group(3))] = entry.value
+    for entry in principal.entries:
+        match = SESSION_ARN.fullmatch(entry.value) if entry.kind == "AWS" else None
+        parent = (
+            None if match is None else roles.get((match.group(1), match.group(2), match.group(3)))
+        )
+        if parent is None:
+            continue
+        yield finding_at(
+            "REDUNDANT_PRINCIPAL_IN_ROLE_TRUST_POLICY",
+            f"The role session {entry.value} is already covered by its role {parent}, "
+            "named in the same Principal: naming a role names all its sessions. Remove the "
+            "session ARN.",
+            entry.span,
+            PAGES["principal"] + "#principal-role-session",
+        )
+
+
+def _texts(values: list[Value] | None) -> tuple[str, ...] | None:
+    return None if values is None else tuple(sorted(v.text for v in values))
+
+
+def _fingerprint(statement: Statement) -> Hashable:
+    """What a statement grants, read from the model (Sid and layout aside)."""
+    principal = statement.principal
+    principals = (
+        None
+        if principal is None
+        else (principal.wildcard, tuple(sorted((e.kind, e.value) for e in principal.entries)))
+    )
+    conditions = sorted(
+        (c.operator, c.key, tuple(v.text for v in c.values)) for c in statement.conditions
+    )
+    return (
+        statement.effect,
+        principals,
+        _texts(statement.actions),
+        _texts(statement.not_actions),
+        statement.not_principal is not None,
+        statement.has_resource or statement.has_not_resource,
+        tuple(conditions),
+    )
+
+
+@document_rule
+def redundant_statement(given: PolicyInput) -> Iterator[Finding]:
+    """A statement that repeats an earlier one (Sid aside)."""
+    statements = given.policy.statements
+    if len(statements) < 2:
+        return
+    seen: dict[Hashable, int] = {}
+    for statement in statements:
+        mine = _fingerprint(statement)
+        earlier = seen.setdefault(mine, statement.index)
+        if earlier == statement.index:
+            continue
+        span = statement.node.span
+        yield finding_at(
+            "REDUNDANT_STATEMENT",
+            f"This statement repeats statement {earlier + 1} and grants nothing more. "
+            "Remove one of them: two copies tend to drift apart when one is edited.",
+            span._replace(end_line=span.line, end_column=span.column + 1),
+            PAGES["statement"],
+        )

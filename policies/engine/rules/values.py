@@ -1,0 +1,285 @@
+"""Rules about one condition value: its type, wildcards, policy variables, IP ranges."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import re
+from collections.abc import Generator, Iterator
+from functools import lru_cache
+
+from ..aws.operators import OPERATORS
+from ..codes import PAGES
+from ..findings import Finding
+from ..parser import JNode, Span
+from .common import Checked, finding, strip_variables
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_DATE = re.compile(
+    r"-?\d+|\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
+_EPOCH = re.compile(r"-?\d+")
+_MISSING_BRACE_HINT = "Close every ${ with a }, as in ${aws:username}."
+_OPERATOR_ANCHORS = {
+    "TYPE_MISMATCH_NUMBER": "#Conditions_Numeric",
+    "TYPE_MISMATCH_DATE": "#Conditions_Date",
+    "TYPE_MISMATCH_BOOLEAN": "#Conditions_Boolean",
+    "TYPE_MISMATCH_IP_RANGE": "#Conditions_IPAddress",
+    "TYPE_MISMATCH_ARN": "#Conditions_ARN",
+    "TYPE_MISMATCH_STRING": "#Conditions_BinaryEquals",
+}
+
+
+def check_private_ranges(
+    ctx: Checked, base: str, items: list[JNode], span: Span
+) -> Iterator[Finding]:
+    """aws:SourceIp only ever holds public addresses; private ranges never match it."""
+    networks = []
+    for item in items:
+        if item.kind != "string":
+            continue
+        try:
+            network = _network(item.text)
+        except ValueError:
+            return
+        networks.append(network)
+    private = [net for net in networks if _is_private(net)]
+    if not private:
+        return
+    negated = base == "NotIpAddress"
+    if len(private) == len(networks):
+        code = "PRIVATE_NOT_IP_ADDRESS" if negated else "PRIVATE_IP_ADDRESS"
+        effect = (
+            "so NotIpAddress is true for every request and limits nothing"
+            if negated
+            else "so this condition never matches"
+        )
+    else:
+        code = "PRIVATE_NOT_IP_ADDRESS_SUBSET" if negated else "PRIVATE_IP_ADDRESS_SUBSET"
+        effect = "so the private ranges in this list have no effect"
+    yield finding(
+        code,
+        "aws:SourceIp carries only public IP addresses; requests from private "
+        f"ranges (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7) never show them, "
+        f"{effect}. For addresses inside a VPC, test aws:VpcSourceIp instead.",
+        span,
+        PAGES["condition_keys"] + "#condition-keys-sourceip",
+    )
+
+
+def check_value(ctx: Checked, base: str, key: str, text: str, span: Span) -> Iterator[Finding]:
+    """One condition value, read as the operator ``base`` will read it."""
+    op = OPERATORS[base]
+    has_variable = "${" in text
+    if not has_variable and op.family == "String" and "*" not in text and "?" not in text:
+        return  # the common case: a plain string compared by a String operator
+    if has_variable:
+        usable = yield from _variables_replaced(ctx, base, text, span)
+        if usable is None:
+            return
+        has_variable = usable
+    literal = strip_variables(text) if has_variable else text
+    if op.literal_string and ("*" in literal or "?" in literal):
+        like = base.replace("Equals", "Like").replace("IgnoreCase", "")
+        yield finding(
+            "WILDCARD_WITHOUT_LIKE_OPERATOR",
+            f"This value contains * or ?, but {base} compares them as plain "
+            "characters, so it matches only that exact text. If you meant a "
+            f"wildcard, use {like}.",
+            span,
+            PAGES["operators"] + "#Conditions_String",
+        )
+    if not has_variable:  # with a variable, the type is known only once it is replaced
+        yield from _typed_value(base, key, text, span)
+
+
+def _variables_replaced(
+    ctx: Checked, base: str, text: str, span: Span
+) -> Generator[Finding, None, bool | None]:
+    """Whether AWS replaces the value's policy variables (``False``: the text is
+    literal), or ``None`` when a finding about them ends the checks of the value."""
+    if not ctx.policy.variables_enabled:
+        yield finding(
+            "VARIABLE_UNSUPPORTED_IN_VERSION",
+            'This value contains "${", but policy variables are replaced only '
+            'when the policy says "Version": "2012-10-17". Here the text is '
+            "compared literally, so it will almost never match. Set the Version to "
+            "2012-10-17.",
+            span,
+            PAGES["variables"],
+        )
+        return False
+    well_formed = yield from check_variable_syntax(ctx, text, span)
+    if not well_formed:
+        return None
+    types = OPERATORS[base].key_types
+    if types and "String" not in types and "ARN" not in types:
+        yield finding(
+            "INVALID_VARIABLE_FOR_OPERATOR",
+            f"Policy variables work only with String and ARN operators, not with {base}: "
+            "here the ${...} is not replaced. Compare with a fixed value, or use a "
+            "String operator.",
+            span,
+            PAGES["variables"] + "#policy-vars-conditionelement",
+        )
+        return None
+    return True
+
+
+def _typed_value(base: str, key: str, text: str, span: Span) -> Iterator[Finding]:
+    """A value of the operator's type (number, date, IP range, ...), well written."""
+    problem = value_problem(base, text)
+    if problem is None and base.startswith("Date") and _EPOCH.fullmatch(text):
+        yield from _epoch_date(key, text, span)
+    if problem is None and base in ("IpAddress", "NotIpAddress"):
+        network = _network(text)
+        if "/" in text and not _is_strict_network(text):
+            yield finding(
+                "IMPROVE_IP_RANGE",
+                f'"{text}" has bits set after the prefix length, and AWS ignores them: '
+                f'this range is really "{network}". Write "{network}" so that the policy '
+                "says what it does.",
+                span,
+                PAGES["operators"] + "#Conditions_IPAddress",
+            )
+    if problem:
+        code, wanted = problem
+        yield finding(
+            code,
+            f'"{text}" is not {wanted}, which {base} needs: AWS cannot read it as '
+            f"one, so this value never matches {key}. Write the value in that form.",
+            span,
+            PAGES["operators"] + _OPERATOR_ANCHORS.get(code, ""),
+        )
+
+
+def _epoch_date(key: str, text: str, span: Span) -> Iterator[Finding]:
+    """Access Analyzer's "Invalid date value": epoch seconds may not resolve as expected
+    (access-analyzer-reference-policy-checks.html); aws:EpochTime is epoch by nature."""
+    if key.lower() == "aws:epochtime":
+        return
+    yield finding(
+        "INVALID_DATE_VALUE",
+        f'The date "{text}" is written as epoch seconds, which might not resolve to the '
+        "moment you expect. Write it in the W3C date format, such as 2026-01-31 or "
+        "2026-01-31T12:00:00Z.",
+        span,
+        PAGES["operators"] + "#Conditions_Date",
+    )
+
+
+def value_problem(base: str, text: str) -> tuple[str, str] | None:
+    """The finding code and the kind of value ``base`` needs, when ``text`` is not one."""
+    if base.startswith("Numeric"):
+        if _NUMBER.fullmatch(text):
+            return None
+        return "TYPE_MISMATCH_NUMBER", "a number (such as 3600)"
+    if base.startswith("Date"):
+        if _DATE.fullmatch(text):
+            return None
+        return (
+            "TYPE_MISMATCH_DATE",
+            "a date (ISO 8601 such as 2026-01-31 or 2026-01-31T12:00:00Z, or epoch seconds)",
+        )
+    if base in ("Bool", "Null"):
+        if text.lower() in ("true", "false"):
+            return None
+        return "TYPE_MISMATCH_BOOLEAN", "true or false"
+    if base in ("IpAddress", "NotIpAddress"):
+        try:
+            _network(text)
+        except ValueError:
+            return (
+                "TYPE_MISMATCH_IP_RANGE",
+                "an IP address or a CIDR range (such as 203.0.113.0/24)",
+            )
+        return None
+    if base.startswith("Arn"):
+        if text == "*" or (text.startswith("arn:") and text.count(":") >= 5):
+            return None
+        return "TYPE_MISMATCH_ARN", "an ARN (arn:partition:service:region:account:resource)"
+    if base == "BinaryEquals":
+        try:
+            base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            return "TYPE_MISMATCH_STRING", "base64-encoded binary data"
+    return None
+
+
+def check_variable_syntax(ctx: Checked, text: str, span: Span) -> Generator[Finding, None, bool]:
+    start = 0
+    while (start := text.find("${", start)) >= 0:
+        end = text.find("}", start)
+        if end < 0:
+            yield finding(
+                "MISSING_BRACE_IN_VARIABLE",
+                f"A policy variable starts with ${{ but never ends. {_MISSING_BRACE_HINT}",
+                span,
+                PAGES["variables"],
+            )
+            return False
+        inner = text[start + 2 : end]
+        name = inner.split(",", 1)[0]
+        if not name.strip():
+            yield finding(
+                "EMPTY_VARIABLE",
+                "${} names no variable. Write the key to substitute, such as "
+                "${aws:username}, or remove it.",
+                span,
+                PAGES["variables"],
+            )
+            return False
+        if "," in inner:
+            default = inner.split(",", 1)[1].strip()
+            if len(default) < 2 or default[0] != "'" or default[-1] != "'":
+                yield finding(
+                    "MISSING_QUOTE_IN_VARIABLE",
+                    "The default value of a policy variable goes in single quotes after a "
+                    "comma and a space, as in ${aws:username, 'anonymous'}.",
+                    span,
+                    PAGES["variables"],
+                )
+                return False
+        if name != name.strip() or " " in name:
+            yield finding(
+                "UNSUPPORTED_SPACE_IN_VARIABLE",
+                f'The variable name "{name}" contains a space; variable names have '
+                "none (a default value comes after a comma: ${aws:username, 'none'}).",
+                span,
+                PAGES["variables"],
+            )
+            return False
+        start = end + 1
+    return True
+
+
+_PRIVATE_RANGES = tuple(
+    ipaddress.ip_network(cidr)
+    for cidr in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")
+)
+
+
+@lru_cache(maxsize=1024)
+def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """An IP address or CIDR range as a network (host bits ignored); raises ValueError."""
+    return ipaddress.ip_network(text, strict=False)
+
+
+@lru_cache(maxsize=1024)
+def _is_strict_network(text: str) -> bool:
+    """False when a CIDR range has bits set after its prefix length."""
+    try:
+        ipaddress.ip_network(text)
+    except ValueError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=1024)
+def _is_private(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
+    """RFC 1918 and RFC 4193 ranges: never the source of a request that reaches AWS."""
+    return any(
+        network.version == private.version and network.subnet_of(private)  # type: ignore[arg-type]  # versions checked first
+        for private in _PRIVATE_RANGES
+    )

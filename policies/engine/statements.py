@@ -1,0 +1,326 @@
+"""What one statement does with a request, part by part (principal, action,
+resource, conditions), for the trust policy and for the caller's side.
+
+The parts carry the trace the editor shows ("why"); a statement's one-line
+summary is written only when asked for (see :class:`.explain.StatementResult`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .conditions import MatchBudget, evaluate_conditions, substitute
+from .context import Request
+from .matching import How, Piece, action_matches, arn_like_pieces, match_principal_entry
+from .model import Policy, Statement, element, values_of
+from .results import EntryResult, LayerResult, PartResult, StatementResult, layer_decision
+
+PrincipalPart = tuple[PartResult, How | None]
+
+
+def _principal_part(statement: Statement, request: Request) -> PrincipalPart:
+    """Whether the statement's Principal (or NotPrincipal) names the caller, and how."""
+    negated = statement.principal is None
+    principal = statement.not_principal if negated else statement.principal
+    if principal is None:
+        return (
+            PartResult(
+                "Principal",
+                False,
+                "The statement has no Principal element, so in a trust policy it names nobody.",
+                request.principal,
+                [],
+            ),
+            None,
+        )
+    name = "NotPrincipal" if negated else "Principal"
+    if principal.wildcard:
+        return _wildcard_principal(name, negated, request)
+    partition = None if request.role is None else request.role.partition
+    entries = [
+        _entry_result(
+            entry.kind, entry.value, entry.span.line, entry.span.column, request, partition
+        )
+        for entry in principal.entries
+    ]
+    if not entries:
+        return (
+            PartResult(
+                name,
+                False,
+                f"The {name} element names no principal AWS can read, so it names nobody.",
+                request.principal,
+                [],
+            ),
+            None,
+        )
+    if negated:
+        return _not_principal(entries, request)
+    return _named_principal(entries, request)
+
+
+def _entry_result(
+    kind: str, value: str, line: int, column: int, request: Request, partition: str | None
+) -> tuple[EntryResult, How | None]:
+    m = match_principal_entry(kind, value, request.caller, partition=partition)
+    return EntryResult(kind, value, m.matched, m.reason, line, column), m.how
+
+
+def _wildcard_principal(name: str, negated: bool, request: Request) -> PrincipalPart:
+    if negated:
+        return (
+            PartResult(
+                name,
+                False,
+                'NotPrincipal "*" excludes everyone, so the statement names nobody.',
+                request.principal,
+                ["*"],
+            ),
+            None,
+        )
+    return (
+        PartResult(
+            name,
+            True,
+            '"Principal": "*" names everyone: every AWS account, every service and '
+            "every federated identity.",
+            request.principal,
+            ["*"],
+        ),
+        "wildcard",
+    )
+
+
+def _not_principal(
+    entries: list[tuple[EntryResult, How | None]], request: Request
+) -> PrincipalPart:
+    results = [e for e, _ in entries]
+    shown = [f"{e.kind}: {e.value}" for e in results]
+    first = next((e for e in results if e.matched), None)
+    if first is None:
+        return (
+            PartResult(
+                "NotPrincipal",
+                True,
+                f"NotPrincipal lists {len(results)} principal(s) and none of them is the "
+                "caller, so the statement covers the caller.",
+                request.principal,
+                shown,
+                results,
+            ),
+            "account",
+        )
+    return (
+        PartResult(
+            "NotPrincipal",
+            False,
+            f"NotPrincipal excludes the caller: {first.reason}",
+            request.principal,
+            shown,
+            results,
+        ),
+        None,
+    )
+
+
+def _named_principal(
+    entries: list[tuple[EntryResult, How | None]], request: Request
+) -> PrincipalPart:
+    results = [e for e, _ in entries]
+    shown = [f"{e.kind}: {e.value}" for e in results]
+    for entry, how in entries:
+        if entry.matched:
+            return PartResult(
+                "Principal", True, entry.reason, request.principal, shown, results
+            ), how
+    if len(results) == 1:
+        reason = results[0].reason
+    else:
+        first = results[0].reason
+        reason = (
+            f"None of the {len(results)} principals names the caller "
+            f"(for example: {first[0].lower()}{first[1:]})"
+        )
+    return PartResult("Principal", False, reason, request.principal, shown, results), None
+
+
+def _action_part(statement: Statement, action: str) -> PartResult:
+    if statement.actions is not None:
+        patterns = [v.text for v in statement.actions]
+        for p in patterns:
+            if action_matches(p, action):
+                if p == action:
+                    reason = f"Action lists {action}."
+                elif p.lower() == action.lower():
+                    reason = f"Action lists '{p}', which is {action} (action names ignore case)."
+                else:
+                    reason = f"Action '{p}' covers {action} by wildcard."
+                return PartResult("Action", True, reason, action, patterns)
+        return PartResult(
+            "Action",
+            False,
+            f"The action {action} is not in Action ({', '.join(repr(p) for p in patterns[:6])}).",
+            action,
+            patterns,
+        )
+    if statement.not_actions is not None:
+        patterns = [v.text for v in statement.not_actions]
+        for p in patterns:
+            if action_matches(p, action):
+                return PartResult(
+                    "NotAction",
+                    False,
+                    f"NotAction excludes {action} (it matches '{p}').",
+                    action,
+                    patterns,
+                )
+        return PartResult(
+            "NotAction",
+            True,
+            f"NotAction does not list {action}, so the statement covers it.",
+            action,
+            patterns,
+        )
+    return PartResult(
+        "Action",
+        False,
+        "The statement has no Action element, so it covers no action.",
+        action,
+        [],
+    )
+
+
+def _resource_part(statement: Statement, request: Request, variables: bool) -> PartResult:
+    role_arn = request.role_arn
+    for name in ("Resource", "NotResource"):
+        node = element(statement.node, name)
+        if node is None:
+            continue
+        patterns = [v.text for v in values_of(node)]
+        hit: str | None = None
+        for p in patterns:
+            if p == "*":
+                hit = p
+                break
+            if role_arn is None:
+                continue
+            sub = substitute(p, request.context, variables)
+            pieces: tuple[Piece, ...] | None = sub.pieces
+            if pieces is not None and arn_like_pieces(pieces, role_arn):
+                hit = p
+                break
+        target = role_arn or "the role (its ARN is not given)"
+        if name == "Resource":
+            if hit is not None:
+                return PartResult(
+                    name,
+                    True,
+                    f"The role {target} is matched by '{hit}' in Resource.",
+                    role_arn,
+                    patterns,
+                )
+            return PartResult(
+                name, False, f"Resource does not cover the role {target}.", role_arn, patterns
+            )
+        if hit is not None:
+            return PartResult(
+                name,
+                False,
+                f"NotResource excludes the role {target} ('{hit}').",
+                role_arn,
+                patterns,
+            )
+        return PartResult(
+            name, True, f"NotResource does not exclude the role {target}.", role_arn, patterns
+        )
+    return PartResult(
+        "Resource",
+        False,
+        "The statement has no Resource element, so in an identity policy it covers nothing.",
+        role_arn,
+        [],
+    )
+
+
+def _statement_line(statement: Statement) -> int | None:
+    span = getattr(statement.node, "span", None)
+    return None if span is None else span.line
+
+
+def trust_statement(
+    statement: Statement, request: Request, variables: bool, budget: MatchBudget | None = None
+) -> StatementResult:
+    """What one trust-policy statement does with the request."""
+    principal, how = _principal_part(statement, request)
+    action = _action_part(statement, request.action)
+    ok_conditions, conditions = evaluate_conditions(
+        statement.conditions, request.context, variables, budget
+    )
+    effect_ok = statement.effect in ("Allow", "Deny")
+    matched = effect_ok and principal.matched and action.matched and ok_conditions
+    return StatementResult(
+        statement.index,
+        statement.sid,
+        statement.effect,
+        matched,
+        principal,
+        action,
+        None,
+        conditions,
+        request.principal,
+        _statement_line(statement),
+        how if matched else None,
+    )
+
+
+def identity_statement(
+    statement: Statement,
+    request: Request,
+    variables: bool,
+    source: str,
+    budget: MatchBudget | None = None,
+) -> StatementResult:
+    """What one identity-side statement (identity policy, boundary, SCP) does."""
+    action = _action_part(statement, request.action)
+    resource = _resource_part(statement, request, variables)
+    ok_conditions, conditions = evaluate_conditions(
+        statement.conditions, request.context, variables, budget
+    )
+    effect_ok = statement.effect in ("Allow", "Deny")
+    matched = effect_ok and action.matched and resource.matched and ok_conditions
+    return StatementResult(
+        statement.index,
+        statement.sid,
+        statement.effect,
+        matched,
+        None,
+        action,
+        resource,
+        conditions,
+        f"{request.action} on the role",
+        _statement_line(statement),
+        source=source,
+    )
+
+
+def layer(
+    name: str,
+    policies: Sequence[Policy],
+    request: Request,
+    label: str,
+    budget: MatchBudget | None = None,
+) -> LayerResult:
+    """The statements of ``policies`` (one kind: identity, boundary, SCP level...) and
+    their verdict together."""
+    statements: list[StatementResult] = []
+    for i, policy in enumerate(policies):
+        source = label if len(policies) == 1 else f"{label} #{i + 1}"
+        statements.extend(
+            identity_statement(s, request, policy.variables_enabled, source, budget)
+            for s in policy.statements
+        )
+    return LayerResult(name, layer_decision(statements), statements)
+
+
+# ---------------------------------------------------------------------------
+# The decision for one action
