@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -11,12 +12,22 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from learning.content.exam_info import EXAM_INFO
+from learning.courses.selectors import course_progress
+from learning.learners import learner_for
+
 logger = logging.getLogger(__name__)
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    """The front page: start or continue the course, or prepare for an exam."""
+    context = {
+        "progress": course_progress(learner=learner_for(request)),
+        "session_days": settings.SESSION_COOKIE_AGE // 86_400,
+        "exams": EXAM_INFO.values(),
+    }
+    return render(request, "home.html", context)
 
 
 @never_cache

@@ -319,6 +319,14 @@ def _request_from(state: PlaygroundState, errors: dict[str, str]) -> dict[str, A
     return request
 
 
+def scenario_request(state: PlaygroundState) -> tuple[dict[str, Any], dict[str, str]]:
+    """The engine request typed into a scenario form (principal, action, role, condition
+    rows) and the message for each field that cannot be used. Lessons' try-it blocks
+    read their request panel with this too, so both forms accept the same input."""
+    errors: dict[str, str] = {}
+    return _request_from(state, errors), errors
+
+
 # Which form field an engine usage error is about, by the part of the case it names.
 _USAGE_FIELDS = {
     "request.principal": "principal",

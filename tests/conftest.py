@@ -77,7 +77,16 @@ def console_errors(page) -> Iterator[list[str]]:
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("requestfailed", lambda req: errors.append(f"request failed: {req.url}"))
+    # A fetch the browser cancels because the page moved on (a page that forwards
+    # itself at once, as the LTI storage pages do) is no failure a user sees.
+    page.on(
+        "requestfailed",
+        lambda req: (
+            errors.append(f"request failed: {req.url} ({req.failure})")
+            if req.failure != "net::ERR_ABORTED"
+            else None
+        ),
+    )
     page.on(
         "response",
         lambda resp: (

@@ -12,6 +12,7 @@ from typing import Any
 from learning.content.loader import CONTENT_DIR, ContentSet, content_path, content_read
 from learning.content.rendering import ContentError, render_markdown
 from learning.courses.grading import ENGINE_KEYS, attack_try, expectation_met, grade_policy
+from learning.courses.tryit import tryit_step_problems
 from learning.models import EXAMS, TRACKS, Exercise, Question
 from policies.engine import PolicyError, evaluate, validate
 
@@ -158,13 +159,23 @@ def _block_problems(where: str, block: dict[str, Any]) -> list[str]:
     decision, error = _engine_decision(case)
     if decision != block["expect"]:
         return [f"{where}: tryit expects {block['expect']}, the engine says {decision} {error}"]
-    return []
+    return tryit_step_problems(where, block)
+
+
+def _starts_empty(policy: str) -> bool:
+    try:
+        parsed = json.loads(policy)
+    except ValueError:
+        return False
+    return isinstance(parsed, dict) and parsed.get("Statement") == []
 
 
 def _exercise_shape_problems(where: str, item: dict[str, Any], lesson_slugs: set[str]) -> list[str]:
     problems = []
     if item["kind"] not in EXERCISE_KINDS:
         problems.append(f"{where}: kind must be one of {sorted(EXERCISE_KINDS)}")
+    if item["kind"] == "write" and not _starts_empty(item["starting_policy"]):
+        problems.append(f"{where}: a write exercise starts from an empty statement list")
     if item.get("lesson") and item["lesson"] not in lesson_slugs:
         problems.append(f"{where}: lesson {item['lesson']!r} does not exist")
     if len(item.get("hints") or []) > 3:

@@ -11,7 +11,7 @@ import fnmatch
 from dataclasses import dataclass, field
 from typing import Any
 
-from policies.engine import PolicyError, evaluate
+from policies.engine import Finding, PolicyError, evaluate, validate
 
 DENIED = {"explicitDeny", "implicitDeny"}
 ENGINE_KEYS = ("identity_policies", "permissions_boundary", "session_policy", "scps", "rcps")
@@ -62,6 +62,15 @@ def scenario_case(*, policy: str, scenario: dict[str, Any], role_arn: str) -> di
         if key in scenario:
             case[key] = scenario[key]
     return case
+
+
+def first_error(policy: str) -> Finding | None:
+    """The first error the checks find in ``policy`` (a JSON syntax error first of all).
+
+    A policy with an error is not graded: AWS would refuse to save it, and
+    running scenarios on it would only show denials that teach nothing.
+    """
+    return next((f for f in validate(policy) if f.severity == "error"), None)
 
 
 def expectation_met(expect: str, decision: str) -> bool:

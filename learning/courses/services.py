@@ -7,7 +7,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from learning.courses.grading import Grade, attack_try, grade_policy
+from config.web import UserError
+from learning.courses.grading import Grade, attack_try, first_error, grade_policy
 from learning.learners import Learner
 from learning.lti import hooks as lti_hooks
 from learning.models import Exercise, ExerciseAttempt, Lesson, LessonProgress
@@ -64,7 +65,18 @@ def _attempts_prune(*, learner: Learner, exercise: Exercise) -> None:
 def exercise_submit(
     *, learner: Learner, exercise: Exercise, policy: str, attack_request: dict[str, Any] | None
 ) -> Grade:
-    """Grade a learner's policy and keep the attempt."""
+    """Grade a learner's policy and keep the attempt.
+
+    A policy with an error finding is refused (``UserError`` naming its line
+    and column) before any scenario runs, so hidden scenarios stay hidden.
+    """
+    error = first_error(policy)
+    if error is not None:
+        raise UserError(
+            f"Not graded: line {error.line}, column {error.column}: {error.message} "
+            "Fix it and submit again; no scenario was run.",
+            field="policy",
+        )
     scenarios = exercise_scenarios(exercise, attack_request)
     grade = grade_policy(policy=policy, scenarios=scenarios, role_arn=exercise.role_arn)
     if grade.passed:  # the scenarios pass: prove there is no loophole they missed

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import secrets
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,16 +22,25 @@ from config.web import (
     render_page,
 )
 from learning.content.rendering import highlight_policy, split_on_blocks
+from learning.courses.lesson_checks import CHECK_TRIES, check_answer, option_order
+from learning.courses.lint import policy_findings
+from learning.courses.selectors import course_progress, exercise_after, lesson_after
 from learning.courses.services import (
     exercise_attack,
     exercise_submit,
     lesson_check_record,
     lesson_complete,
 )
+from learning.courses.tryit import context_rows, tryit_case, tryit_steps
 from learning.learners import learner_for, owned_by
 from learning.models import TRACKS, Exercise, ExerciseAttempt, Lesson, LessonProgress
 from learning.practice.lesson_checks import lesson_check_review
 from policies.engine import PolicyError, evaluate
+from policies.presets import ACTIONS
+
+ORDER_KEY = "check_order"  # session key: a visitor's own order of check options
+MAX_ROWS = 40  # condition rows read from a try-it form
+MAX_FIELD = 2_048  # longest principal or action read from it
 
 
 def _policy_field(request: HttpRequest) -> str:
@@ -72,28 +83,16 @@ def _parse_context(text: str) -> dict[str, Any]:
 
 @require_GET
 def course_map(request: HttpRequest) -> HttpResponse:
-    lessons = list(Lesson.objects.only("slug", "title", "track", "order", "summary", "minutes"))
-    learner = learner_for(request)
-    done = set(
-        owned_by(LessonProgress.objects, learner)
-        .filter(completed__isnull=False)
-        .values_list("lesson_id", flat=True)
-    )
-    solved = set(
-        owned_by(ExerciseAttempt.objects, learner)
-        .filter(passed=True, phase=ExerciseAttempt.Phase.POLICY)
-        .values_list("exercise_id", flat=True)
-    )
-    exercises_by_lesson: dict[int, list[Exercise]] = {}
-    for exercise in Exercise.objects.only("id", "slug", "title", "lesson_id", "kind"):
-        exercise.solved = exercise.id in solved  # type: ignore[attr-defined]
-        exercises_by_lesson.setdefault(exercise.lesson_id, []).append(exercise)  # type: ignore[arg-type]
+    progress = course_progress(learner=learner_for(request))
     tracks = []
     for key, title in TRACKS.items():
-        items = [lesson for lesson in lessons if lesson.track == key]
+        items = [lesson for lesson in progress.lessons if lesson.track == key]
         for lesson in items:
-            lesson.done = lesson.id in done  # type: ignore[attr-defined]
-            lesson.exercise_list = exercises_by_lesson.get(lesson.id, [])  # type: ignore[attr-defined]
+            exercises = progress.exercises_by_lesson.get(lesson.id, [])
+            lesson.done = lesson.id in progress.done  # type: ignore[attr-defined]
+            lesson.exercise_list = exercises  # type: ignore[attr-defined]
+            solved_count = sum(1 for e in exercises if e.id in progress.solved)
+            lesson.solved_count = solved_count  # type: ignore[attr-defined]
         if items:
             tracks.append({"key": key, "title": title, "lessons": items})
     return render(
@@ -101,10 +100,71 @@ def course_map(request: HttpRequest) -> HttpResponse:
         "courses/course_map.html",
         {
             "tracks": tracks,
-            "total": len(lessons),
-            "done_count": sum(1 for lesson in lessons if lesson.id in done),
+            "total": len(progress.lessons),
+            "done_count": len(progress.done),
+            "progress": progress,
+            "session_days": settings.SESSION_COOKIE_AGE // 86_400,
         },
     )
+
+
+def _tryit_extras(block: dict[str, Any], index: int) -> dict[str, Any]:
+    """What a try-it block's form shows: its request as rows, the actions, the steps."""
+    result = block.get("result") or {}
+    request = result.get("request") or block.get("request", {})
+    return {
+        "editor_id": f"try-policy-{index}",
+        "findings": policy_findings(result.get("policy") or block.get("policy", "")),
+        "principal": request.get("principal", ""),
+        "action": request.get("action", "sts:AssumeRole"),
+        "rows": result.get("rows") or context_rows(request.get("context")),
+        "actions": ACTIONS,
+        "step_list": tryit_steps(block),
+    }
+
+
+def _tryit_request(request: HttpRequest, block: dict[str, Any]) -> dict[str, Any]:
+    """The request fields the learner sent (the block's own when the form had none)."""
+    if "principal" not in request.POST:
+        original = block.get("request", {})
+        return {
+            "principal": str(original.get("principal", "")),
+            "action": str(original.get("action", "sts:AssumeRole")),
+            "rows": context_rows(original.get("context")),
+        }
+    keys = request.POST.getlist("condition_key")[:MAX_ROWS]
+    values = request.POST.getlist("condition_values")[:MAX_ROWS]
+    return {
+        "principal": request.POST.get("principal", "")[:MAX_FIELD],
+        "action": request.POST.get("action", "")[:MAX_FIELD],
+        "rows": [(k, v) for k, v in zip(keys, values, strict=False) if k.strip() or v.strip()],
+    }
+
+
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _check_order(request: HttpRequest, lesson: Lesson, block: dict[str, Any]) -> list:
+    """A check's (position, option) pairs in this learner's own, stable order.
+
+    A signed-in learner's order follows the account. A visitor's follows a
+    key kept in the session; a visitor with no session yet (nothing done on
+    the site) sees the visitors' order, and keeps it when the session starts.
+    """
+    if request.user.is_authenticated:
+        key = f"user:{request.user.pk}"
+    elif request.session.session_key is None:
+        key = "visitor"
+    else:
+        key = request.session.setdefault(ORDER_KEY, secrets.token_hex(8))
+    order = option_order(
+        learner_key=key, lesson_slug=lesson.slug, index=block["index"], count=len(block["options"])
+    )
+    return [(position, block["options"][position]) for position in order]
 
 
 def _lesson_context(request: HttpRequest, lesson: Lesson, **extra: Any) -> dict[str, Any]:
@@ -128,6 +188,9 @@ def _lesson_context(request: HttpRequest, lesson: Lesson, **extra: Any) -> dict[
             block = {**lesson.blocks[index], "index": index, "result": results.get(index)}
             if block["type"] == "tryit":
                 block["request_json"] = json.dumps(block.get("request", {}), indent=2)
+                block.update(_tryit_extras(block, index))
+            elif block["type"] == "check":
+                block["ordered"] = _check_order(request, lesson, block)
         segments.append({"html": html, "block": block})
     return {
         "lesson": lesson,
@@ -170,15 +233,16 @@ def lesson_tryit(request: HtmxHttpRequest, slug: str, index: int) -> HttpRespons
     lesson = get_object_or_404(Lesson, slug=slug)
     block = _block(lesson, index, "tryit")
     status = 200
+    typed = _tryit_request(request, block)
     try:
         policy = _policy_field(request)
-        result: dict[str, Any] = {
-            "answer": evaluate({"trust_policy": policy, "request": block["request"]}).to_dict(),
-            "policy": policy,
-        }
+        case = tryit_case(block=block, policy=policy, **typed)
+        result: dict[str, Any] = {"answer": evaluate(case).to_dict(), "policy": policy}
         result["matches_expected"] = result["answer"]["decision"] == block["expect"]
     except (UserError, PolicyError) as exc:
         result, status = {"error": str(exc), "policy": request.POST.get("policy", "")}, 400
+    result["request"] = {"principal": typed["principal"], "action": typed["action"]}
+    result["rows"] = typed["rows"]
     if request.htmx:
         context = {"block": {**block, "index": index, "result": result}, "lesson": lesson}
         return render(request, "courses/lesson.html#tryit_result", context, status=status)
@@ -192,22 +256,27 @@ def lesson_check(request: HtmxHttpRequest, slug: str, index: int) -> HttpRespons
     """Grade the short check question at the end of a lesson."""
     lesson = get_object_or_404(Lesson, slug=slug)
     block = _block(lesson, index, "check")
+    if request.session.session_key is None:
+        request.session[ORDER_KEY] = "visitor"  # the order this visitor has seen so far
     status = 200
     try:
         chosen = int(request.POST.get("option", ""))
         if not 0 <= chosen < len(block["options"]):
             raise ValueError
     except ValueError:
-        result = {"error": "Pick one of the answers first."}
+        result: dict[str, Any] = {"error": "Pick one of the answers first."}
         status = 400
     else:
-        correct = bool(block["options"][chosen].get("correct"))
+        attempt = min(max(_int(request.POST.get("attempt"), 1), 1), CHECK_TRIES)
+        result = check_answer(block=block, chosen=chosen, attempt=attempt)
         learner = learner_for(request, create=True)
+        correct = bool(result["correct"])
         lesson_check_record(learner=learner, lesson=lesson, correct=correct)
         lesson_check_review(learner=learner, lesson=lesson, index=index, correct=correct)
-        result = {"chosen": chosen, "correct": correct}  # type: ignore[dict-item]
     if request.htmx:
-        context = {"block": {**block, "index": index, "result": result}, "lesson": lesson}
+        shown = {**block, "index": index, "result": result}
+        shown["ordered"] = _check_order(request, lesson, shown)
+        context = {"block": shown, "lesson": lesson}
         return render(request, "courses/lesson.html#check_block", context, status=status)
     context = _lesson_context(request, lesson, results={index: result})
     return render(request, "courses/lesson.html", context, status=status)
@@ -230,6 +299,9 @@ def _exercise_context(request: HttpRequest, exercise: Exercise, **extra: Any) ->
     )
     policy = extra.pop("policy", None) or last_policy or exercise.starting_policy
     return {
+        "findings": policy_findings(policy),
+        "next_exercise": exercise_after(exercise=exercise) if solved_attempt else None,
+        "next_lesson": lesson_after(lesson=exercise.lesson) if solved_attempt else None,
         "exercise": exercise,
         "policy": policy,
         "visible_scenarios": [s for s in exercise.scenarios if not s.get("hidden")],

@@ -235,7 +235,13 @@ def question_report(request: HttpRequest, qid: str) -> HttpResponse:
             chosen=chosen,
         )
     except bank.QuizError as exc:
-        context, status = {"error": str(exc), "question": question}, 400
+        context = {
+            "error": str(exc),
+            "question": question,
+            "chosen": request.POST.getlist("option")[:20],
+            "message": request.POST.get("message", "")[:4000],
+        }
+        status = 400
     else:
         context, status = {"question": question}, 200
     return render_page(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from policies.playground import state_for_case
@@ -146,6 +148,26 @@ def playground_url(block: dict[str, Any]) -> str:
     return reverse("policies:playground") + "?s=" + encode_share_state(state.to_share())
 
 
+_DOC_LINK = re.compile(r"\((https://docs\.aws\.amazon\.com/[^\s()]+)\)")
+
+
+# The engine's explanation names its decision codes; a learner reads words.
+_IN_A_SENTENCE = {"implicitDeny": "denied", "explicitDeny": "denied"}
+_DECISION_NAME = re.compile(r"\b(?:implicitDeny|explicitDeny)\b")
+
+
+def _in_words(line: str) -> str:
+    return _DECISION_NAME.sub(lambda m: _IN_A_SENTENCE[m[0]], line)
+
+
+@register.filter
+def explanation_line(line: str) -> str:
+    """An explanation sentence with its AWS page reference turned into a short link."""
+    escaped = conditional_escape(_in_words(line))
+    # The text is escaped first; only our own link markup is added.
+    return mark_safe(_DOC_LINK.sub(r'(<a href="\1">AWS documentation</a>)', escaped))
+
+
 @register.filter
 def explanation_items(answer: dict[str, Any]) -> list[dict[str, str | None]]:
     """The explanation's sentences, each with its AWS page as a separate field.
@@ -155,10 +177,11 @@ def explanation_items(answer: dict[str, Any]) -> list[dict[str, str | None]]:
     """
     details = answer.get("explanation_details")
     if details is None:
-        return [{"text": line, "learn_more": None} for line in answer.get("explanation") or []]
+        lines = answer.get("explanation") or []
+        return [{"text": _in_words(line), "learn_more": None} for line in lines]
     items: list[dict[str, str | None]] = []
     for detail in details:
-        text, url = str(detail.get("text", "")), detail.get("learn_more")
+        text, url = _in_words(str(detail.get("text", ""))), detail.get("learn_more")
         items.append({"text": text.rstrip(".") if url else text, "learn_more": url})
     return items
 
@@ -175,3 +198,18 @@ DECISION_LABELS = {
 def decision_label(decision: str) -> str:
     """The engine's decision name in words: implicitDeny → Implicit deny."""
     return DECISION_LABELS.get(decision, decision)
+
+
+DECISION_WORDS = {
+    "allowed": "allowed",
+    "denied": "denied",
+    "explicitDeny": "denied (a statement denies it)",
+    "implicitDeny": "denied (no statement allows it)",
+}
+
+
+@register.filter
+def decision_words(decision: str) -> str:
+    """A decision or an expectation as a learner says it: implicitDeny → denied (no statement
+    allows it). Lower case, to sit inside a sentence; ``capfirst`` starts one."""
+    return DECISION_WORDS.get(decision, decision)

@@ -1,5 +1,5 @@
-// The playground page: tabs, the scenario form's presets and rows, and what
-// htmx needs to show 4xx answers. No inline scripts: the CSP forbids them.
+// The playground page: tabs, the scenario form's presets and rows, and the
+// messages beside its fields. No inline scripts: the CSP forbids them.
 // Without this file the page still works as a plain form (see playground.html).
 (function () {
   "use strict";
@@ -196,25 +196,8 @@
     scenarioChanged();
   });
 
-  // --- htmx: show 4xx answers (bad field, too large, rate limited) ---
-
-  function isAnswer(status) {
-    return status === 400 || status === 404 || status === 413 || status === 429;
-  }
-
-  // With DEBUG on, django-htmx's script replaces the whole page with any 400 or
-  // 404 response (to show Django's error page). Ours are answers, not errors:
-  // keep that listener on the document from seeing them.
-  form.addEventListener("htmx:beforeOnLoad", function (event) {
-    if (isAnswer(event.detail.xhr.status)) event.stopPropagation();
-  });
-
-  document.body.addEventListener("htmx:beforeSwap", function (event) {
-    if (isAnswer(event.detail.xhr.status)) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
+  // 4xx answers (bad field, too large, rate limited) are swapped in by
+  // static/js/htmx-answers.js, the mechanism every htmx form shares.
 
   var invalidFor = {
     "error-principal": "pg-principal",
@@ -251,6 +234,22 @@
     keepChosenTab();
     afterUpdate();
   });
+
+  // --- The template banner goes once the policy is no longer the template ---
+
+  function canonical(text) {
+    try { return JSON.stringify(JSON.parse(text)); } catch (error) { return null; }
+  }
+
+  var starter = document.querySelector(".pg-starter[data-starter-policy]");
+  if (starter) {
+    var original = canonical(starter.getAttribute("data-starter-policy"));
+    document.addEventListener("policy-change", function (event) {
+      if (!event.target || event.target.id !== "policy") return;
+      var now = canonical(event.detail ? event.detail.value : event.target.value);
+      starter.hidden = now !== original;
+    });
+  }
 
   showScriptOnly(document);
   afterUpdate();

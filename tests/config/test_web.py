@@ -84,7 +84,11 @@ def test_render_page_sends_the_fragment_to_htmx_and_the_page_otherwise(rf):
     page_request.htmx = False
     htmx_request = rf.get("/", HTTP_HX_REQUEST="true")
     htmx_request.htmx = True
-    template, context = "practice/report_done.html", {"error": "Say what is wrong."}
+    from types import SimpleNamespace
+
+    question = SimpleNamespace(qid="q-001")  # the refused form comes back with its message
+    template = "practice/report_done.html"
+    context = {"error": "Say what is wrong.", "question": question}
     fragment = render_page(htmx_request, template, context, fragment="message", status=400)
     whole = render_page(page_request, template, context, fragment="message", status=400)
     assert fragment.status_code == whole.status_code == 400

@@ -452,3 +452,18 @@ def test_a_lessons_try_it_block_opens_in_the_playground(page: Page, live_server,
     assert json.loads(page.evaluate("RoleCallEditor.getValue('policy')")) == json.loads(EC2_TRUST)
     expect(decision(page)).to_have_text(re.compile("Allowed"))
     assert console_errors == []
+
+
+def test_the_decision_stays_in_view_while_typing_and_the_template_banner_goes(
+    page: Page, live_server
+):
+    open_playground(page, live_server, "?starter=" + STARTERS[0].slug)
+    expect(page.locator(".pg-starter")).to_be_visible()
+    replace_policy(page, STARTERS[0].policy_text.replace("sts:AssumeRole", "sts:TagSession", 1))
+    badge = page.locator("#pg-live [data-live-decision]")
+    expect(badge).to_be_visible()
+    expect(page.locator(".pg-starter")).to_be_hidden()
+    page.locator(".cm-content").first.click()
+    page.mouse.wheel(0, 600)
+    box = badge.bounding_box()
+    assert box is not None and 0 <= box["y"] < page.viewport_size["height"]

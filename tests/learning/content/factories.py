@@ -35,6 +35,10 @@ request:
   action: sts:AssumeRole
   role_arn: arn:aws:iam::111122223333:role/WebServer
 expect: allowed
+prompt: Change the caller to Lambda.
+steps:
+  - principal: lambda.amazonaws.com
+    expect: implicitDeny
 ```
 
 ```check

@@ -106,14 +106,18 @@ def test_tryit_for_a_block_that_is_not_there_is_404(client):
     assert client.post(url, {"policy": EC2_TRUST}).status_code == 404
 
 
-def test_check_question_explains_every_option(client):
+def test_a_wrong_pick_gets_a_hint_and_one_more_try_before_the_answer(client):
     lesson = LessonFactory()
     url = reverse("courses:lesson_check", args=[lesson.slug, 1])
-    wrong = client.post(url, {"option": "1"}, **HTMX).content.decode()
-    assert "Not quite" in wrong
-    assert "The Principal element names who is trusted." in wrong
+    first = client.post(url, {"option": "1"}, **HTMX).content.decode()
+    assert "Not quite. Hint: A trust policy has no Resource element." in first
+    assert "The Principal element names who is trusted." not in first  # not revealed yet
+    assert 'name="attempt" value="2"' in first and "Try again" in first
+    second = client.post(url, {"option": "1", "attempt": "2"}, **HTMX).content.decode()
+    assert "The Principal element names who is trusted." in second
+    assert "Try again" not in second and "Check my answer" not in second
     right = client.post(url, {"option": "0"}, **HTMX).content.decode()
-    assert "Correct." in right
+    assert "Correct." in right and "The Principal element names who is trusted." in right
     assert client.post(url, {"option": "7"}, **HTMX).status_code == 400
     assert client.post(url, {"option": "x"}, **HTMX).status_code == 400
 
@@ -186,5 +190,82 @@ def test_grading_names_decisions_in_words(client):
         {"policy": exercise.starting_policy},
         **HTMX,
     ).content.decode()
-    assert "should be allowed, but the engine says implicit deny" in html
-    assert "<td>Implicit deny</td>" in html
+    assert "Expected: allowed. The engine: denied (no statement allows it)." in html
+    assert "<td>Denied (no statement allows it)</td>" in html
+    assert "implicitDeny" not in html.replace('data-decision="implicitDeny"', "")
+    # No decision pill that contradicts the verdict: the failure is said in words.
+    assert 'class="decision decision-' not in html
+
+
+@pytest.mark.parametrize(
+    ("policy", "where"),
+    [
+        ('{"Version": "2012-10-17", "Statement": [}', "line 1, column 41"),
+        (
+            '{"Version": "2012-10-17",\n "Statement": [{"Effect": "Allow", '
+            '"Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole", '
+            '"Condition": {"StringEquals": "x"}}]}',
+            "line 2",
+        ),
+    ],
+    ids=["json-syntax", "error-finding"],
+)
+def test_a_policy_with_an_error_is_refused_without_running_a_scenario(client, policy, where):
+    exercise = ExerciseFactory()
+    url = reverse("courses:exercise_submit", args=[exercise.slug])
+    response = client.post(url, {"policy": policy}, **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Not graded" in html and where in html
+    assert "Lambda cannot" not in html  # the hidden scenario stays hidden
+    assert "Pass" not in html and "Fail" not in html
+    assert not ExerciseAttempt.objects.exists()
+
+
+def test_a_solved_exercise_links_to_the_next_exercise_the_lesson_and_the_next_lesson(client):
+    first = ExerciseFactory()
+    second = ExerciseFactory()  # its own lesson, after the first one's
+    html = client.post(
+        reverse("courses:exercise_submit", args=[first.slug]), {"policy": EC2_TRUST}, **HTMX
+    ).content.decode()
+    assert f'href="{second.get_absolute_url()}"' in html and "Next exercise" in html
+    assert f'href="{first.lesson.get_absolute_url()}"' in html and "Back to the lesson" in html
+    assert f'href="{second.lesson.get_absolute_url()}"' in html and "Next lesson" in html
+    unsolved = client.get(second.get_absolute_url()).content.decode()
+    assert "Next exercise" not in unsolved
+
+
+def test_live_lint_returns_the_findings_for_the_editor(client):
+    url = reverse("courses:lint")
+    html = client.post(
+        url,
+        {"policy": '{"Version": "2012-10-17", "Statement": [}', "editor": "exercise-policy"},
+        **HTMX,
+    ).content.decode()
+    assert 'data-findings-for="exercise-policy"' in html
+    assert "line 1, column 41" in html and "JSON_SYNTAX_ERROR" in html
+    clean = client.post(url, {"policy": EC2_TRUST, "editor": "x"}, **HTMX).content.decode()
+    assert "No findings" in clean
+    assert client.get(url).status_code == 405
+    too_long = client.post(url, {"policy": "x" * 20_001}, **HTMX)
+    assert too_long.status_code == 400
+
+
+def test_check_options_come_in_a_stable_order_of_each_learners_own(client, django_user_model):
+    from learning.courses.lesson_checks import option_order
+
+    orders = {
+        tuple(option_order(learner_key=f"user:{n}", lesson_slug="l", index=1, count=4))
+        for n in range(30)
+    }
+    assert len(orders) > 1  # not the same order for everyone
+    assert option_order(learner_key="user:1", lesson_slug="l", index=1, count=4) == option_order(
+        learner_key="user:1", lesson_slug="l", index=1, count=4
+    )
+    lesson = LessonFactory()
+    first = client.get(lesson.get_absolute_url()).content.decode()
+    again = client.get(lesson.get_absolute_url()).content.decode()
+    position = first.index("check-1-0")
+    assert position == again.index("check-1-0") and first.index("check-1-1") == again.index(
+        "check-1-1"
+    )
