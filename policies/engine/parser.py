@@ -435,10 +435,23 @@ def _build(  # one pass per token, long on purpose: timed by bench/engine.py
     return root, pos  # type: ignore[return-value]
 
 
+#: Python reads at most 4,300 digits of an integer (``sys.get_int_max_str_digits``);
+#: a longer number in a policy is a parse error with its position, not a crash.
+MAX_NUMBER_CHARS = 4_300
+
+
 def _scalar(number: str, literal: str, line: int, column: int, start: int) -> JNode:
     """A number or ``true``/``false``/``null`` token as a node."""
     if number:
         end = start + len(number)
+        if len(number) > MAX_NUMBER_CHARS:
+            raise PolicyParseError(
+                f"This number has {len(number):,} characters; no IAM policy holds a number "
+                f"longer than {MAX_NUMBER_CHARS:,}.",
+                line,
+                column,
+                start,
+            )
         value: object = (
             float(number) if "." in number or "e" in number or "E" in number else int(number)
         )

@@ -53,8 +53,11 @@ def test_a_learner_keeps_a_bounded_number_of_attempts_per_exercise(client):
     exercise = ExerciseFactory()
     url = reverse("courses:exercise_submit", args=[exercise.slug])
     client.post(url, {"policy": EC2_TRUST})  # passes: kept as the first pass
+    # A policy that parses and has no error finding, but admits the wrong service,
+    # is graded and stored (a broken one is refused before grading and never stored).
+    wrong = EC2_TRUST.replace("ec2.amazonaws.com", "lambda.amazonaws.com")
     for _ in range(KEPT_ATTEMPTS + 5):
-        client.post(url, {"policy": "{}"})
+        client.post(url, {"policy": wrong})
     attempts = ExerciseAttempt.objects.all()
     assert attempts.count() == KEPT_ATTEMPTS + 1
     assert attempts.filter(passed=True).count() == 1

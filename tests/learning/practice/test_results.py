@@ -138,21 +138,27 @@ def _submitted_exam_through_http(client) -> ExamAttempt:
     return attempt
 
 
+ITEM = '<details class="result-item'  # one per question (the phone menu is a <details> too)
+
+
 def test_result_page_filters_without_javascript(client):
     attempt = _submitted_exam_through_http(client)
     url = reverse("practice:exam_result", args=[attempt.public_id])
     page = client.get(url).content.decode()
     assert "By task statement" in page and "Design secure access to AWS resources" in page
     assert "By topic" in page and "time used" in page
-    assert page.count("<details") == 4
+    assert page.count('<details class="result-item') == 4
     assert 'href="?show=wrong#questions-title"' in page
     wrong = client.get(url + "?show=wrong").content.decode()
-    assert wrong.count("<details") == 1 and "Question 2" in wrong
+    assert wrong.count('<details class="result-item') == 1 and "Question 2" in wrong
     assert 'aria-current="true">Wrong' in wrong
     unanswered = client.get(url + "?show=unanswered").content.decode()
-    assert unanswered.count("<details") == 2
+    assert unanswered.count('<details class="result-item') == 2
     assert "Question 1<" not in unanswered
-    assert client.get(url + "?show=<script>").content.decode().count("<details") == 4
+    assert (
+        client.get(url + "?show=<script>").content.decode().count('<details class="result-item')
+        == 4
+    )
 
 
 def test_result_filter_as_an_htmx_fragment(client):
@@ -162,10 +168,10 @@ def test_result_filter_as_an_htmx_fragment(client):
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
     assert html.strip().startswith('<div id="result-list">')
-    assert html.count("<details") == 1 and "Question 2" in html
+    assert html.count('<details class="result-item') == 1 and "Question 2" in html
     assert "HX-Request" in response["Vary"]
     empty = client.get(url + "?show=wrong&x=1", **HTMX).content.decode()
-    assert empty.count("<details") == 1
+    assert empty.count('<details class="result-item') == 1
 
 
 def test_every_task_statement_in_the_bank_has_its_wording():

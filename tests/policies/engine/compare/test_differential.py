@@ -173,10 +173,15 @@ def _allowed(policy: dict[str, Any], request: dict[str, Any]) -> bool:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(policies, policies, st.booleans(), st.randoms(use_true_random=False))
+@given(policies, policies, st.booleans(), st.integers(min_value=0, max_value=2**32))
 def test_the_solver_never_contradicts_the_evaluator(
-    a: dict[str, Any], b: dict[str, Any], near: bool, rng: random.Random
+    a: dict[str, Any], b: dict[str, Any], near: bool, seed: int
 ) -> None:
+    # Requests are sampled from a generator of the test's own, seeded once, so that
+    # hypothesis sees the same draws on a replay whatever the solver answered (an
+    # "unknown" under a loaded machine used to end the draws early, which hypothesis
+    # reports as a flaky strategy).
+    rng = random.Random(seed)
     if near:
         b = _mutations(a, rng)
     result = compare(a, b, timeout_ms=TEST_BUDGET_MS)
