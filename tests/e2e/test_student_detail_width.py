@@ -4,8 +4,8 @@ addresses and a wide assignment table scroll inside their own box, never the pag
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser
 from django.urls import reverse
+from playwright.sync_api import Browser
 
 from tests.learning.accounts.factories import UserFactory
 from tests.learning.classrooms.factories import (
