@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from learning.practice.mastery import MASTERY_LEVELS, Readiness
 
+TICK_ROWS = (14, 30)  # baselines of the two rows of level names
+
 
 @dataclass(frozen=True)
 class Bar:
@@ -31,13 +33,13 @@ class BarChart:
     label_width: int
     plot_width: int
     bar_height: int
-    ticks: list[tuple[float, str, str]]  # x, label, text-anchor
+    ticks: list[tuple[float, int, str, str]]  # x, y, label, text-anchor
 
 
 def readiness_chart(readiness: Readiness) -> BarChart:
     """One bar per task statement: its mastery level, from "not started" to "mastered"."""
     label_width, plot_width, bar_height, gap = 64, 300, 22, 10
-    top = 28
+    top = 42  # below the two rows of level names
     max_level = len(MASTERY_LEVELS) - 1
     bars = []
     for i, task in enumerate(readiness.tasks):
@@ -53,8 +55,11 @@ def readiness_chart(readiness: Readiness) -> BarChart:
             )
         )
     anchors = ["start"] + ["middle"] * (max_level - 1) + ["end"]
+    # Level names alternate between two rows: five names on one row 75 units
+    # apart overlapped ("not started" ran into "attempted") at every width,
+    # since the SVG scales as a whole.
     ticks = [
-        (round(label_width + plot_width * i / max_level, 1), name, anchors[i])
+        (round(label_width + plot_width * i / max_level, 1), TICK_ROWS[i % 2], name, anchors[i])
         for i, name in enumerate(MASTERY_LEVELS)
     ]
     height = top + len(bars) * (bar_height + gap) + 10

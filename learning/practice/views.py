@@ -44,10 +44,12 @@ def _filters(request: HttpRequest) -> dict[str, str]:
     exam = request.GET.get("exam", "")
     topic = request.GET.get("topic", "")
     domain = request.GET.get("domain", "")
+    info = EXAM_INFO.get(exam)
     return {
-        "exam": exam if exam in EXAM_INFO else "",
+        "exam": exam if info else "",
         "topic": topic if topic in TOPICS else "",
-        "domain": domain if domain.isdigit() and len(domain) == 1 else "",
+        # A domain number means something only within its exam's guide.
+        "domain": domain if info and info.domain(domain) else "",
     }
 
 
@@ -108,11 +110,18 @@ def answer_seconds(request: HttpRequest) -> int | None:
 def practice_home(request: HttpRequest) -> HttpResponse:
     learner = learner_for(request)
     plan = scheduling.study_plan(learner)
+    # The exam chosen in the form (sent back by its "Show its domains" button,
+    # so no script is needed), else the learner's own exam: its domains fill the select.
+    chosen = request.GET.get("exam", "")
+    if chosen not in EXAM_INFO:
+        chosen = plan.exam if plan and plan.exam in EXAM_INFO else ""
     return render(
         request,
         "practice/practice_home.html",
         {
             "exams": EXAM_INFO.values(),
+            "chosen_exam": chosen,
+            "domains": EXAM_INFO[chosen].domains if chosen else (),
             "topics": TOPICS,
             "counts": bank.bank_counts(),
             "queue": scheduling.reviews_due(learner),
