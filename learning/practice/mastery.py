@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from learning.content.exam_info import EXAM_INFO, ExamInfo
+from learning.content.exam_info import EXAM_INFO, ExamInfo, task_title
 from learning.learners import Learner, owned_by
 from learning.models import (
     ExamAttempt,
@@ -36,6 +36,7 @@ def mastery_level(*, answered: int, correct: int) -> str:
 @dataclass(frozen=True)
 class TaskReadiness:
     task: str
+    title: str  # the task statement's wording in the exam guide ("" when not recorded)
     questions: int
     answered: int
     correct: int
@@ -99,6 +100,7 @@ def readiness(*, learner: Learner | None, exam: str) -> Readiness:
         rows.append(
             TaskReadiness(
                 task=task,
+                title=task_title(exam, task),
                 questions=len(pks),
                 answered=len(answered),
                 correct=sum(answered),

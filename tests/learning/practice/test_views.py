@@ -199,6 +199,7 @@ def test_readiness_page_draws_an_svg_chart(client):
     QuestionFactory(tasks=[("SAA-C03", "1.1")])
     html = client.get(reverse("practice:readiness") + "?exam=SAA-C03").content.decode()
     assert "<svg" in html and "Task 1.1" in html
+    assert "Design secure access to AWS resources" in html  # the statement's words, not a number
     assert "How the estimate is computed" in html
     assert client.get(reverse("practice:readiness") + "?exam=NOPE").status_code == 404
 
