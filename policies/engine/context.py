@@ -36,6 +36,8 @@ DERIVABLE_KEYS = (
     "aws:userid",
     "aws:username",
 )
+# Where each derivable key sorts in ``derived_context``; built once, not per request.
+_DERIVED_ORDER = {k.lower(): i for i, k in enumerate(DERIVABLE_KEYS)}
 
 
 @dataclass(slots=True)
@@ -71,10 +73,9 @@ class RequestContext:
 
     def derived(self) -> dict[str, str | list[str]]:
         """The keys the engine filled in, as the contract's ``derived_context``."""
-        order = {k.lower(): i for i, k in enumerate(DERIVABLE_KEYS)}
         derived = sorted(
             (e for e in self.entries.values() if e.derived),
-            key=lambda e: order.get(e.name.lower(), len(order)),
+            key=lambda e: _DERIVED_ORDER.get(e.name.lower(), len(_DERIVED_ORDER)),
         )
         return {e.name: (list(e.values) if e.multivalued else e.values[0]) for e in derived}
 
