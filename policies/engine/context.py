@@ -15,12 +15,12 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.ht
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .aws.actions import ACTION_NAME
+from .aws.arns import ACCOUNT_ID
 from .errors import InputTooLargeError, UsageError
 from .limits import MAX_CONTEXT_VALUES, MAX_STRING_CHARS
 from .matching import Arn, Caller, parse_arn, parse_caller
@@ -245,7 +245,7 @@ def parse_request(raw: Any) -> Request:
             role is None
             or role.service != "iam"
             or not role.resource.startswith("role/")
-            or not re.fullmatch(r"\d{12}", role.account)
+            or not ACCOUNT_ID.fullmatch(role.account)
         ):
             raise UsageError.about(
                 "request.role_arn",
