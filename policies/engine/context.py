@@ -15,12 +15,12 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.ht
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .aws.actions import ACTION_NAME
+from .aws.arns import ACCOUNT_ID
 from .errors import InputTooLargeError, UsageError
 from .limits import MAX_CONTEXT_VALUES, MAX_STRING_CHARS
 from .matching import Arn, Caller, parse_arn, parse_caller
@@ -36,6 +36,8 @@ DERIVABLE_KEYS = (
     "aws:userid",
     "aws:username",
 )
+# Where each derivable key sorts in ``derived_context``; built once, not per request.
+_DERIVED_ORDER = {k.lower(): i for i, k in enumerate(DERIVABLE_KEYS)}
 
 
 @dataclass(slots=True)
@@ -71,10 +73,9 @@ class RequestContext:
 
     def derived(self) -> dict[str, str | list[str]]:
         """The keys the engine filled in, as the contract's ``derived_context``."""
-        order = {k.lower(): i for i, k in enumerate(DERIVABLE_KEYS)}
         derived = sorted(
             (e for e in self.entries.values() if e.derived),
-            key=lambda e: order.get(e.name.lower(), len(order)),
+            key=lambda e: _DERIVED_ORDER.get(e.name.lower(), len(_DERIVED_ORDER)),
         )
         return {e.name: (list(e.values) if e.multivalued else e.values[0]) for e in derived}
 
@@ -244,7 +245,7 @@ def parse_request(raw: Any) -> Request:
             role is None
             or role.service != "iam"
             or not role.resource.startswith("role/")
-            or not re.fullmatch(r"\d{12}", role.account)
+            or not ACCOUNT_ID.fullmatch(role.account)
         ):
             raise UsageError.about(
                 "request.role_arn",

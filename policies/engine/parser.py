@@ -300,7 +300,7 @@ def _careful_tokens(text: str) -> Iterator[tuple[str, str, str, str, str, str]]:
         yield m.groups(default="")  # type: ignore[misc]
 
 
-def _build(  # one pass per token, long on purpose: timed by bench/engine.py
+def _build(  # one pass per token: timed by bench/engine.py
     text: str,
     tokens: Iterable[tuple[str, str, str, str, str, str]],
     max_depth: int,
@@ -310,17 +310,13 @@ def _build(  # one pass per token, long on purpose: timed by bench/engine.py
     """Run the grammar over ``tokens``; return the root and the offset after it.
 
     This loop runs for every token of every keystroke in the editor, so it is
-    written for speed: locals only, tuples built with ``tuple.__new__``, and
-    the column computed only where a span needs it. It is the one engine function
-    over 100 lines, on purpose: splitting it costs a call per token (bench/engine.py
-    measures it); its error messages and rare tokens are built outside the loop.
+    written for speed: locals only, tuples built with ``tuple.__new__``, the
+    column computed only where a span needs it. Strings and separators stay
+    inline; brackets, scalars and errors go to helpers (a call per bracket).
     """
     new = tuple.__new__
     span_type, node_type, member_type = Span, JNode, JMember
-    pos = 0
-    line = 1
-    line_start = 0
-    state = _VALUE
+    pos, line, line_start, state = 0, 1, 0, _VALUE
     # The open containers; each frame keeps the parent's context and where the
     # container starts: (items, is_object, key, key span, line, column, offset).
     stack: list[tuple[Any, ...]] = []
@@ -363,51 +359,21 @@ def _build(  # one pass per token, long on purpose: timed by bench/engine.py
             node = new(node_type, ("string", value, span))
         elif punct:
             pos = start + 1
-            if punct == "," or punct == ":":
-                comma = punct == ","
-                if state != (_COMMA_OR_CLOSE if comma else _COLON):
-                    raise _fail(text, start, f"Expected {_expected(state, is_object)}.")
-                state = (_KEY if is_object else _ITEM) if comma else _VALUE
+            if punct == "," or punct == ":":  # rare: a separator usually rides in a prefix
+                state = _bare_separator(text, start, punct, state, is_object)
                 continue
             column = start - line_start + 1
             if punct == "{" or punct == "[":
-                if state > _VALUE_OR_CLOSE and state != _ITEM:
-                    raise _fail(text, start, f"Expected {_expected(state, is_object)}.")
-                if len(stack) >= max_depth:
-                    raise _too_deep(text, start, max_depth)
+                _check_open(text, start, state, is_object, len(stack), max_depth)
                 stack.append((items, is_object, key, key_span, line, column, start))
                 items = []
-                if punct == "{":
-                    is_object = True
-                    state = _KEY_OR_CLOSE
-                else:
-                    is_object = False
-                    state = _VALUE_OR_CLOSE
+                is_object = punct == "{"
+                state = _KEY_OR_CLOSE if is_object else _VALUE_OR_CLOSE
                 continue
-            # '}' or ']'
-            closes_object = punct == "}"
-            if (
-                not stack
-                or closes_object != is_object
-                or not (
-                    state == _COMMA_OR_CLOSE
-                    or state == (_KEY_OR_CLOSE if closes_object else _VALUE_OR_CLOSE)
-                )
-            ):
-                raise _bad_close(text, start, punct, state, is_object if stack else None)
-            parent_items, parent_is_object, key, key_span, open_line, open_column, open_at = (
-                stack.pop()
+            # '}' or ']': the parent's context comes back with the node.
+            node, items, is_object, key, key_span = _close(
+                text, punct, state, is_object, stack, items, line, column, pos
             )
-            node = new(
-                node_type,
-                (
-                    "object" if closes_object else "array",
-                    items,
-                    new(span_type, (open_line, open_column, line, column + 1, open_at, pos)),
-                ),
-            )
-            items = parent_items
-            is_object = parent_is_object
         else:
             # Numbers and literals are rare in a policy: built out of the loop.
             node = _scalar(number, literal, line, start - line_start + 1, start)
@@ -433,6 +399,63 @@ def _build(  # one pass per token, long on purpose: timed by bench/engine.py
     if state != _END:
         raise _ended_early(text, state, is_object if stack else None, len(stack))
     return root, pos  # type: ignore[return-value]
+
+
+def _bare_separator(text: str, start: int, punct: str, state: int, is_object: bool) -> int:
+    """The state after a ',' or ':' token that no prefix carried; raise if misplaced."""
+    comma = punct == ","
+    if state != (_COMMA_OR_CLOSE if comma else _COLON):
+        raise _fail(text, start, f"Expected {_expected(state, is_object)}.")
+    return (_KEY if is_object else _ITEM) if comma else _VALUE
+
+
+def _check_open(
+    text: str, start: int, state: int, is_object: bool, depth: int, max_depth: int
+) -> None:
+    """Raise unless a '{' or '[' may start here, ``depth`` containers deep."""
+    if state > _VALUE_OR_CLOSE and state != _ITEM:
+        raise _fail(text, start, f"Expected {_expected(state, is_object)}.")
+    if depth >= max_depth:
+        raise _too_deep(text, start, max_depth)
+
+
+def _close(
+    text: str,
+    punct: str,
+    state: int,
+    is_object: bool,
+    stack: list[tuple[Any, ...]],
+    items: list[Any] | None,
+    line: int,
+    column: int,
+    pos: int,
+) -> tuple[JNode, list[Any] | None, bool, str | None, Span | None]:
+    """Close the innermost container at ``pos - 1`` with ``punct``.
+
+    Returns the finished node and the parent's context popped from ``stack``:
+    its items, whether it is an object, and the key (and key span) waiting
+    for the node.
+    """
+    closes_object = punct == "}"
+    if (
+        not stack
+        or closes_object != is_object
+        or not (
+            state == _COMMA_OR_CLOSE
+            or state == (_KEY_OR_CLOSE if closes_object else _VALUE_OR_CLOSE)
+        )
+    ):
+        raise _bad_close(text, pos - 1, punct, state, is_object if stack else None)
+    parent_items, parent_is_object, key, key_span, open_line, open_column, open_at = stack.pop()
+    node = tuple.__new__(
+        JNode,
+        (
+            "object" if closes_object else "array",
+            items,
+            tuple.__new__(Span, (open_line, open_column, line, column + 1, open_at, pos)),
+        ),
+    )
+    return node, parent_items, parent_is_object, key, key_span
 
 
 #: Python reads at most 4,300 digits of an integer (``sys.get_int_max_str_digits``);

@@ -117,10 +117,14 @@ class _Search:
                 encoder.collect(policy)
         self.size = encoder.size
         self.caller.learn(encoder.text)
-        if scope.role_arn is not None:
-            # No role can be assumed from another partition
-            # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).
-            self.caller.partitions = [scope.role_arn.split(":")[1]]
+        # No role can be assumed from another partition
+        # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html), and
+        # with no role ARN the evaluator takes the role to be in the aws partition: so
+        # callers come from the role's partition only. (Letting them range wider made
+        # the solver offer an aws-cn caller that evaluate rightly refused, an "unknown"
+        # that depended on which model z3 happened to find first.)
+        role_partition = "aws" if scope.role_arn is None else scope.role_arn.split(":")[1]
+        self.caller.partitions = [role_partition]
         encoder.build_slots(scope.context)
         self.slots = encoder.slots
         actions = scope.action_indexes()

@@ -23,6 +23,8 @@ from ..parser import JMember, JNode, Span
 from .common import Checked, check_unique_keys, close, finding, head, variable_in_element
 from .registry import RuleInput, statement_rule
 
+_SERVICE_LABEL = re.compile(r"[a-z0-9-]+")  # compiled once, not per principal
+
 
 @statement_rule
 def statement_principal(given: RuleInput) -> Iterator[Finding]:
@@ -214,7 +216,7 @@ def check_service_principal(ctx: Checked, text: str, span: Span) -> Iterator[Fin
         hint = f' Write it in lowercase: "{text.lower()}".'
     elif text.startswith("arn:"):
         hint = ' An ARN is an "AWS" principal, not a "Service".'
-    elif re.fullmatch(r"[a-z0-9-]+", text):
+    elif _SERVICE_LABEL.fullmatch(text):
         hint = f' Did you mean "{text}.amazonaws.com"?'
     else:
         hint = ""

@@ -59,8 +59,15 @@ def trust_security(given: RuleInput) -> Iterator[Finding]:
         return
     if not _needs_narrowing(given, statement):
         return
-    limits = _limiting_conditions(statement.conditions)
-    strict = _limiting_conditions(statement.conditions, key_always_present=False)
+    # Each reading of the conditions only for the principals that use it: web
+    # identity reads ``limits``, accounts and services read ``strict``.
+    kinds = {entry.kind for entry in statement.principal.entries}
+    limits: Limits = _limiting_conditions(statement.conditions) if "Federated" in kinds else {}
+    strict: Limits = (
+        _limiting_conditions(statement.conditions, key_always_present=False)
+        if kinds - {"Federated"}
+        else {}
+    )
     for entry in statement.principal.entries:
         if entry.kind == "Federated":
             yield from check_web_identity(

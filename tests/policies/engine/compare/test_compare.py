@@ -457,3 +457,12 @@ def test_cli_compare_scope_that_is_not_json_exits_2(tmp_path: Any) -> None:
         ]
     )
     assert status == 2 and out == "" and "not JSON" in err
+
+
+def test_with_no_role_arn_callers_come_from_the_aws_partition() -> None:
+    # evaluate takes a role with no ARN to be in the aws partition, and no role is
+    # assumed across partitions: a policy naming only an aws-cn account admits nobody.
+    china = policy(allow({"AWS": f"arn:aws-cn:iam::{A2}:root"}))
+    result = checked(china, policy(allow(aws(A2))))
+    assert result.relation == "b_more_permissive"
+    assert all(r["principal"].startswith("arn:aws:") for r in result.only_b)
