@@ -45,6 +45,7 @@ from stack import running_stack
 PAGE_P95_MS = 250.0
 LIVE_CHECK_P95_MS = 50.0
 LIVE_CHECK = "live check"
+SEALED = "part of an exam in progress"
 IP_BIND_ADDRESS_NO_PORT = getattr(socket, "IP_BIND_ADDRESS_NO_PORT", 24)  # Linux
 
 POLICY = json.dumps(
@@ -105,6 +106,8 @@ class Stats:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     lag: list[float] = field(default_factory=list)
+    #: Answers the app refused on purpose, by reason: not errors.
+    refusals: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def record(self, kind: str, ms: float) -> None:
         self.latencies[kind].append(ms)
@@ -340,7 +343,17 @@ class Learner:
             return
         await self.pause(3, 8)
         form = [("qid", qid.group(1)), *answer]
-        await self.client.request("practice answer", "POST", "/practice/question", form, htmx=True)
+        kind = "practice answer"
+        reply = await self.client.request(
+            kind, "POST", "/practice/question", form, htmx=True, expect=(200, 400)
+        )
+        # Another learner may have started an exam holding this question while
+        # this one read it: practice then refuses it, as it must (exam_lock.py).
+        if reply is not None and reply.status == 400:
+            if SEALED in reply.body:
+                self.client.stats.refusals["practice answer: question sealed by an exam"] += 1
+            else:
+                self.client.stats.error(kind, "POST /practice/question: HTTP 400")
         await self.pause(3, 6)
 
     async def exam(self, *, questions: int = 10) -> None:
@@ -477,6 +490,8 @@ def report(stats: Stats, elapsed: float) -> bool:
         f"\nall requests: {total} in {elapsed:.1f} s = {total / elapsed:.1f} req/s; "
         f"errors: {errors}"
     )
+    for reason, count in sorted(stats.refusals.items()):
+        print(f"refused on purpose (not errors): {reason}: {count}")
     if stats.lag:
         print(
             f"load generator's own event-loop lag: median {statistics.median(stats.lag):.1f} ms, "

@@ -151,9 +151,20 @@ DATABASE_URL = env_url(
     "DATABASE_URL", schemes={"sqlite", "postgres", "postgresql", "pgsql", "postgis"}
 )
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # `make serve` runs the ASGI worker, where Django gives every request its
+        # own thread and so its own connection: kept-alive connections would pile
+        # up until PostgreSQL refuses clients. A pool per worker process bounds
+        # them (DB_POOL_SIZE each; a request waits up to 10 s for a free one), and
+        # a pooled connection is checked before it is handed out.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": env_int("DB_POOL_SIZE", 8, minimum=1),
+            "timeout": 10,
+        }
 else:
     DATABASES = {
         "default": {
