@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import fsrs
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -25,7 +24,7 @@ from learning.models import (
     Question,
 )
 from learning.practice.bank import EXAM_LENGTHS, QuizError, answer_is_correct, live_questions
-from learning.practice.scheduling import card_review
+from learning.practice.scheduling import cards_lapse
 
 # The real exams ask only multiple choice (one answer) and multiple response
 # (two or more); a predict item is one multiple-choice question about a policy
@@ -280,9 +279,8 @@ def misses_to_review(
     missed = [
         pk for pk in attempt.question_ids if not (responses.get(pk) and responses[pk].correct)
     ]
-    for question in Question.objects.filter(pk__in=missed):
-        card_review(learner=learner, question=question, rating=fsrs.Rating.Again, now=now)
-    return len(missed)
+    live = list(Question.objects.filter(pk__in=missed).values_list("pk", flat=True))
+    return cards_lapse(learner=learner, question_ids=live, now=now)
 
 
 def _first_task_by_question(attempt: ExamAttempt) -> dict[int, str]:

@@ -123,6 +123,26 @@ def test_a_miss_on_a_known_card_is_a_lapse_that_brings_it_back_soon():
     assert card.logs.first().rating == fsrs.Rating.Again.value
 
 
+def _queries_to_submit(questions: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    bank = [QuestionFactory(topic="cross-account") for _ in range(questions)]
+    attempt = exams.exam_begin(
+        learner=ALICE, exam="SAA-C03", question_ids=[q.pk for q in bank], now=NOW
+    )
+    with CaptureQueriesContext(connection) as captured:
+        exams.exam_submit(attempt=attempt, now=NOW)
+    assert ReviewCard.objects.filter(question__in=bank).count() == questions
+    return len(captured)
+
+
+def test_scoring_an_exam_costs_the_same_queries_however_many_were_missed():
+    """A class ending a 65-question exam at once: the misses enter review in a
+    few queries, not several per question inside the scoring transaction."""
+    assert _queries_to_submit(65) == _queries_to_submit(5)
+
+
 def _submitted_exam_through_http(client) -> ExamAttempt:
     for _ in range(4):
         QuestionFactory()
