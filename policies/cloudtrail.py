@@ -140,7 +140,6 @@ def cloudtrail_records(
     role_account = role_match.group(1) if role_match else "111122223333"
     role_name = role_match.group(2) if role_match else "PlaygroundRole"
     api = _api_for(principal, action)
-    allowed = decision == "allowed"
     notes: list[str] = []
 
     if api != action.split(":", 1)[-1]:
@@ -152,30 +151,12 @@ def cloudtrail_records(
     identity, caller_arn, caller_account, default_session, web = _user_identity(
         principal, context, notes
     )
-    session = _context_value(context, "sts:RoleSessionName") or default_session
-    if _context_value(context, "sts:RoleSessionName"):
-        notes.append("roleSessionName is the sts:RoleSessionName value of your request.")
-    else:
-        notes.append(
-            f"roleSessionName '{session}' is an example of what this kind of caller sends; "
-            "add sts:RoleSessionName to the request to set it."
-        )
-
+    session = _session_name(context, default_session, notes)
     params = _request_parameters(
         api=api, role=role, session=session, principal=principal, context=context, notes=notes
     )
-
-    record: dict[str, Any] = {
-        "eventVersion": "1.08",
-        "userIdentity": identity,
-        "eventTime": _EVENT_TIME,
-        "eventSource": "sts.amazonaws.com",
-        "eventName": api,
-        "awsRegion": _REGION,
-        "sourceIPAddress": identity.get("invokedBy", _SOURCE_IP),
-        "userAgent": identity.get("invokedBy", "aws-cli/2.17.0"),
-    }
-    if allowed:
+    record = _base_record(api, identity)
+    if decision == "allowed":
         record["requestParameters"] = params
         record["responseElements"] = _response(api, role_account, role_name, session, web)
     else:
@@ -187,7 +168,41 @@ def cloudtrail_records(
             "The decision is a deny, so the record carries errorCode AccessDenied and an "
             "errorMessage, and no credentials (responseElements is null)."
         )
-    record |= {
+    record |= _record_tail(role, role_account)
+
+    if caller_account is None or caller_account == role_account:
+        return TrailView([TrailRecord(f"In account {role_account}", record)], notes)
+    return _cross_account_view(record, identity, caller_account, role_account, notes)
+
+
+def _session_name(context: dict[str, Any], default: str, notes: list[str]) -> str:
+    """The role session name the record shows, and a note on where it comes from."""
+    given = _context_value(context, "sts:RoleSessionName")
+    if given:
+        notes.append("roleSessionName is the sts:RoleSessionName value of your request.")
+        return given
+    notes.append(
+        f"roleSessionName '{default}' is an example of what this kind of caller sends; "
+        "add sts:RoleSessionName to the request to set it."
+    )
+    return default
+
+
+def _base_record(api: str, identity: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "eventVersion": "1.08",
+        "userIdentity": identity,
+        "eventTime": _EVENT_TIME,
+        "eventSource": "sts.amazonaws.com",
+        "eventName": api,
+        "awsRegion": _REGION,
+        "sourceIPAddress": identity.get("invokedBy", _SOURCE_IP),
+        "userAgent": identity.get("invokedBy", "aws-cli/2.17.0"),
+    }
+
+
+def _record_tail(role: str, role_account: str) -> dict[str, Any]:
+    return {
         "requestID": "4EXAMPLE-0e8d-11e4-96e4-e55c0EXAMPLE",
         "eventID": "dEXAMPLE-ac7f-466c-a608-4ac8dEXAMPLE",
         "readOnly": True,
@@ -198,12 +213,16 @@ def cloudtrail_records(
         "eventCategory": "Management",
     }
 
-    cross = caller_account is not None and caller_account != role_account
-    if not cross:
-        return TrailView([TrailRecord(f"In account {role_account}", record)], notes)
 
-    # Cross-account: both accounts log the call; the role's account sees only
-    # the calling account, not the user or role inside it.
+def _cross_account_view(
+    record: dict[str, Any],
+    identity: dict[str, Any],
+    caller_account: str,
+    role_account: str,
+    notes: list[str],
+) -> TrailView:
+    """Both accounts log a cross-account call; the role's account sees only the
+    calling account, not the user or role inside it."""
     shared = "bEXAMPLE-efea-4a70-b951-19a88EXAMPLE"
     caller_record = dict(record, recipientAccountId=caller_account, sharedEventID=shared)
     role_record = dict(
@@ -229,27 +248,15 @@ def cloudtrail_records(
     )
 
 
-def _user_identity(
-    principal: str, context: dict[str, Any], notes: list[str]
-) -> tuple[dict[str, Any], str | None, str | None, str, dict[str, str]]:
-    """userIdentity for the caller, its ARN, its account, a default session name,
-    and for federated callers the token's values (subject, audience, provider)."""
+#: userIdentity, the caller's ARN, its account, a default session name, and for
+#: federated callers the token's values (subject, audience, provider).
+_Identity = tuple[dict[str, Any], str | None, str | None, str, dict[str, str]]
+
+
+def _user_identity(principal: str, context: dict[str, Any], notes: list[str]) -> _Identity:
+    """userIdentity for the caller, and what the record needs to know about it."""
     if m := _IAM_ARN.match(principal):
-        account, kind, name = m.groups()
-        if kind == "user":
-            notes.append("userIdentity.type is IAMUser: an IAM user signed the call.")
-            ident = {
-                "type": "IAMUser",
-                "principalId": "AIDAQRSTUVWXYZEXAMPLE",
-                "arn": principal,
-                "accountId": account,
-                "accessKeyId": "AKIAIOSFODNN7EXAMPLE",
-                "userName": name,
-            }
-            return ident, principal, account, f"{name}-session", {}
-        session_arn = f"arn:aws:sts::{account}:assumed-role/{name}/caller-session"
-        ident = _assumed_role(account, name, "caller-session", principal, notes)
-        return ident, session_arn, account, f"{name}-chained", {}
+        return _iam_identity(principal, *m.groups(), notes=notes)
     if m := _SESSION_ARN.match(principal):
         account, role, session = m.groups()
         role_arn = f"arn:aws:iam::{account}:role/{role}"
@@ -263,61 +270,11 @@ def _user_identity(
         )
         ident = {"type": "Root", "principalId": account, "arn": principal, "accountId": account}
         return ident, principal, account, "root-session", {}
-    if m := _SAML_ARN.match(principal):
-        name_qualifier = "bdGOnTesti4+ExamplexL/jEvs="
-        subject = _context_value(context, "SAML:sub") or "alice@example.com"
-        notes.append(
-            "userIdentity.type is SAMLUser: the caller presented a SAML assertion, not AWS "
-            "credentials. identityProvider is the assertion's name qualifier (a hash), and "
-            "requestParameters.principalArn names your SAML provider."
-        )
-        ident = {
-            "type": "SAMLUser",
-            "principalId": f"{name_qualifier}:{subject}",
-            "userName": subject,
-            "identityProvider": name_qualifier,
-        }
-        web = {
-            "subject": subject,
-            "audience": _context_value(context, "SAML:aud") or "https://signin.aws.amazon.com/saml",
-            "issuer": _context_value(context, "SAML:iss") or "https://idp.example.com/saml",
-            "nameQualifier": name_qualifier,
-        }
-        return ident, None, None, subject, web
+    if _SAML_ARN.match(principal):
+        return _saml_identity(context, notes)
     oidc = _OIDC_ARN.match(principal)
     if oidc or principal in _WEB_PROVIDERS:
-        host = oidc.group(2) if oidc else principal
-        provider = principal
-        if principal == "cognito-identity.amazonaws.com":
-            # The CloudTrail guide lists Amazon Cognito's provider as cognito-identity.amazon.com.
-            provider = "cognito-identity.amazon.com"
-        subject = _context_value(context, f"{host}:sub") or "user-id"
-        audience = _context_value(context, f"{host}:aud") or "application-id"
-        notes.append(
-            "userIdentity.type is WebIdentityUser: the caller presented a token from "
-            f"{host}. userName is the token's subject ({host}:sub in your request) and "
-            "principalId joins the provider, the audience and the subject."
-        )
-        ident = {
-            "type": "WebIdentityUser",
-            "principalId": f"{provider}:{audience}:{subject}",
-            "userName": subject,
-            "identityProvider": provider,
-        }
-        session = "GitHubActions" if "githubusercontent" in host else "web-identity-session"
-        if principal == "cognito-identity.amazonaws.com":
-            session = "CognitoIdentityCredentials"
-        return (
-            ident,
-            None,
-            None,
-            session,
-            {
-                "subject": subject,
-                "audience": audience,
-                "provider": provider,
-            },
-        )
+        return _web_identity(principal, oidc.group(2) if oidc else principal, context, notes)
     # A service principal such as ec2.amazonaws.com.
     notes.append(
         f"userIdentity.type is AWSService and invokedBy is {principal}: the service called "
@@ -325,6 +282,75 @@ def _user_identity(
     )
     ident = {"type": "AWSService", "invokedBy": principal}
     return ident, None, None, _SERVICE_SESSIONS.get(principal, "service-session"), {}
+
+
+def _iam_identity(
+    principal: str, account: str, kind: str, name: str, *, notes: list[str]
+) -> _Identity:
+    if kind == "user":
+        notes.append("userIdentity.type is IAMUser: an IAM user signed the call.")
+        ident = {
+            "type": "IAMUser",
+            "principalId": "AIDAQRSTUVWXYZEXAMPLE",
+            "arn": principal,
+            "accountId": account,
+            "accessKeyId": "AKIAIOSFODNN7EXAMPLE",
+            "userName": name,
+        }
+        return ident, principal, account, f"{name}-session", {}
+    session_arn = f"arn:aws:sts::{account}:assumed-role/{name}/caller-session"
+    ident = _assumed_role(account, name, "caller-session", principal, notes)
+    return ident, session_arn, account, f"{name}-chained", {}
+
+
+def _saml_identity(context: dict[str, Any], notes: list[str]) -> _Identity:
+    name_qualifier = "bdGOnTesti4+ExamplexL/jEvs="
+    subject = _context_value(context, "SAML:sub") or "alice@example.com"
+    notes.append(
+        "userIdentity.type is SAMLUser: the caller presented a SAML assertion, not AWS "
+        "credentials. identityProvider is the assertion's name qualifier (a hash), and "
+        "requestParameters.principalArn names your SAML provider."
+    )
+    ident = {
+        "type": "SAMLUser",
+        "principalId": f"{name_qualifier}:{subject}",
+        "userName": subject,
+        "identityProvider": name_qualifier,
+    }
+    web = {
+        "subject": subject,
+        "audience": _context_value(context, "SAML:aud") or "https://signin.aws.amazon.com/saml",
+        "issuer": _context_value(context, "SAML:iss") or "https://idp.example.com/saml",
+        "nameQualifier": name_qualifier,
+    }
+    return ident, None, None, subject, web
+
+
+def _web_identity(
+    principal: str, host: str, context: dict[str, Any], notes: list[str]
+) -> _Identity:
+    provider = principal
+    if principal == "cognito-identity.amazonaws.com":
+        # The CloudTrail guide lists Amazon Cognito's provider as cognito-identity.amazon.com.
+        provider = "cognito-identity.amazon.com"
+    subject = _context_value(context, f"{host}:sub") or "user-id"
+    audience = _context_value(context, f"{host}:aud") or "application-id"
+    notes.append(
+        "userIdentity.type is WebIdentityUser: the caller presented a token from "
+        f"{host}. userName is the token's subject ({host}:sub in your request) and "
+        "principalId joins the provider, the audience and the subject."
+    )
+    ident = {
+        "type": "WebIdentityUser",
+        "principalId": f"{provider}:{audience}:{subject}",
+        "userName": subject,
+        "identityProvider": provider,
+    }
+    session = "GitHubActions" if "githubusercontent" in host else "web-identity-session"
+    if principal == "cognito-identity.amazonaws.com":
+        session = "CognitoIdentityCredentials"
+    web = {"subject": subject, "audience": audience, "provider": provider}
+    return ident, None, None, session, web
 
 
 def _assumed_role(
