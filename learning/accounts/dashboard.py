@@ -101,6 +101,24 @@ def streak_length(days: set[date], *, today: date) -> int:
     return length
 
 
+def _exam_progress(learner: Learner) -> list[ExamProgress]:
+    """Readiness for each of the three exams, as the dashboard's cards show it."""
+    progress = []
+    for code, info in EXAM_INFO.items():
+        result = mastery.readiness(learner=learner, exam=code)
+        progress.append(
+            ExamProgress(
+                code=code,
+                tasks_total=len(result.tasks),
+                tasks_familiar=sum(1 for t in result.tasks if t.level_index >= 2),
+                answered=result.answered,
+                estimate=result.estimate,
+                passing_score=info.passing_score,
+            )
+        )
+    return progress
+
+
 def dashboard_summary(*, user: User) -> Summary:
     learner = Learner(user_id=user.pk, session_key="")
     lessons = list(Lesson.objects.only("slug", "title", "track", "order", "minutes"))
@@ -124,19 +142,6 @@ def dashboard_summary(*, user: User) -> Summary:
         )
         for key, title in TRACKS.items()
     ]
-    exams = []
-    for code, info in EXAM_INFO.items():
-        result = mastery.readiness(learner=learner, exam=code)
-        exams.append(
-            ExamProgress(
-                code=code,
-                tasks_total=len(result.tasks),
-                tasks_familiar=sum(1 for t in result.tasks if t.level_index >= 2),
-                answered=result.answered,
-                estimate=result.estimate,
-                passing_score=info.passing_score,
-            )
-        )
     assignments = student_assignments(user=user)
     open_ = [pair for pair in assignments if pair[1].status != Status.DONE]
     today = timezone.localdate()
@@ -155,7 +160,7 @@ def dashboard_summary(*, user: User) -> Summary:
         assignment_due=open_[0] if open_ else None,
         assignments_open=len(open_),
         tracks=[t for t in tracks if t.total],
-        exams=exams,
+        exams=_exam_progress(learner),
         recent_exams=list(
             ExamAttempt.objects.filter(user=user, submitted__isnull=False).order_by("-submitted")[
                 :8
