@@ -140,9 +140,12 @@ def practice_question(request: HttpRequest) -> HttpResponse:
     """GET: the next question for the chosen filters. POST: grade an answer, show every why."""
     if request.method == "GET":
         learner = learner_for(request)
-        question = bank.question_next(learner=learner, **_filters(request))
+        filters = _filters(request)
+        question = bank.question_next(learner=learner, **filters)
         if question is None:
-            return render(request, "practice/practice_empty.html")
+            # Questions exist but open exams hold every one of them (exam_lock.py).
+            held = bank.questions_for(**filters).exists()
+            return render(request, "practice/practice_empty.html", {"held": held})
         context = {**question_context(question, request), "mode": "practice"}
         context["started"] = time.time()
         return render(request, "practice/question.html", context)

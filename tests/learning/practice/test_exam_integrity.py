@@ -68,6 +68,13 @@ def test_practice_offers_no_question_of_an_open_exam():
     assert not any(qid in page.content.decode() for qid in qids)
 
 
+def test_practice_says_why_when_open_exams_hold_every_question():
+    _exam_for(Client(), count=10)  # the whole bank is in this exam
+    page = Client().get(reverse("practice:question")).content.decode()
+    assert "These questions are in exams right now" in page
+    assert "No questions here" not in page
+
+
 def test_a_question_can_be_practised_again_once_its_exam_is_submitted(client):
     attempt = _exam_for(client)
     exams.exam_submit(attempt=attempt)
