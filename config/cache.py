@@ -22,6 +22,7 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
 from django.db import connections, router, transaction
+from django.utils.functional import cached_property
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -39,20 +40,36 @@ OUTAGE_ERRORS: tuple[type[Exception], ...] = (
 WARNING_INTERVAL_SECONDS = 30.0
 
 
+#: When this process last warned of an outage. Process-wide, as the clients are:
+#: under the ASGI worker Django builds a cache object per request.
+_LAST_WARNING = {"at": float("-inf")}
+_WARNING_LOCK = threading.Lock()
+#: One Redis client (and so one connection pool) per process and configuration.
+_CLIENTS: dict[str, Any] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
 class ResilientRedisCache(RedisCache):
     """``RedisCache`` that treats an unreachable Redis as an empty cache."""
 
-    def __init__(self, server: str, params: dict[str, Any]) -> None:
-        super().__init__(server, params)
-        self._last_warning = float("-inf")
-        self._warning_lock = threading.Lock()
+    @cached_property
+    def _cache(self) -> Any:
+        """The process's client for this configuration. Django makes a cache object
+        per thread, and the ASGI worker runs each request in a thread of its own: a
+        client per object would open a new Redis connection for every request."""
+        key = repr((self._servers, sorted(self._options.items())))
+        with _CLIENTS_LOCK:
+            client = _CLIENTS.get(key)
+            if client is None:
+                client = _CLIENTS[key] = self._class(self._servers, **self._options)
+        return client
 
     def _outage(self, operation: str, exc: Exception) -> None:
         now = time.monotonic()
-        with self._warning_lock:
-            if now - self._last_warning < WARNING_INTERVAL_SECONDS:
+        with _WARNING_LOCK:
+            if now - _LAST_WARNING["at"] < WARNING_INTERVAL_SECONDS:
                 return
-            self._last_warning = now
+            _LAST_WARNING["at"] = now
         logger.warning(
             "Redis is unreachable (%s failed: %s); serving without the cache, "
             "sessions from the database, rate limits not counted.",

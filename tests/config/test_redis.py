@@ -75,6 +75,7 @@ def test_without_redis_the_api_answers_and_rate_limits_fail_open(redis_down, cli
 def test_the_outage_warning_is_logged_once_per_interval(settings, caplog, monkeypatch):
     _redis_settings(settings, f"redis://127.0.0.1:{_closed_port()}/0")
     monkeypatch.setattr(resilient, "WARNING_INTERVAL_SECONDS", 3600.0)
+    monkeypatch.setitem(resilient._LAST_WARNING, "at", float("-inf"))
     cache = caches["default"]
     with caplog.at_level(logging.WARNING, logger="config.cache"):
         assert cache.get("missing", "fallback") == "fallback"
@@ -82,6 +83,24 @@ def test_the_outage_warning_is_logged_once_per_interval(settings, caplog, monkey
         assert cache.incr("k") == 1
         cache.set("k", 2)
         assert cache.get_many(["a", "b"]) == {}
+    assert len([r for r in caplog.records if r.name == "config.cache"]) == 1
+
+
+def test_every_request_shares_the_process_redis_client_and_warning_clock(
+    settings, caplog, monkeypatch
+):
+    """Under the ASGI worker each request gets its own cache object: they must share
+    one connection pool (not a new Redis connection per request), and an outage is
+    logged once per interval, not once per request (273 warnings in a 2 s outage)."""
+    _redis_settings(settings, f"redis://127.0.0.1:{_closed_port()}/0")
+    monkeypatch.setattr(resilient, "WARNING_INTERVAL_SECONDS", 3600.0)
+    monkeypatch.setitem(resilient._LAST_WARNING, "at", float("-inf"))
+    first, second = caches.create_connection("default"), caches.create_connection("default")
+    assert first is not second
+    assert first._cache is second._cache
+    with caplog.at_level(logging.WARNING, logger="config.cache"):
+        assert first.get("k", "miss") == "miss"
+        assert second.get("k", "miss") == "miss"
     assert len([r for r in caplog.records if r.name == "config.cache"]) == 1
 
 
