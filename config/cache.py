@@ -52,6 +52,11 @@ _CLIENTS_LOCK = threading.Lock()
 class ResilientRedisCache(RedisCache):
     """``RedisCache`` that treats an unreachable Redis as an empty cache."""
 
+    # Set by RedisCache.__init__; declared here for the type checker.
+    _servers: list[str]
+    _options: dict[str, Any]
+    _class: type[Any]
+
     @cached_property
     def _cache(self) -> Any:
         """The process's client for this configuration. Django makes a cache object
