@@ -106,9 +106,13 @@ def run(page: Page, url: str, screenshots: Path) -> None:
         "() => window.RoleCallEditor && document.querySelectorAll('.rc-editor .cm-editor').length"
     )
 
-    _check_mounting_and_typing(page, screenshots)
+    _check_mounting(page, screenshots)
+    _check_typing(page)
     _check_findings(page)
+    _check_findings_after_swap(page)
     _check_keyboard_and_format(page)
+    _check_format(page)
+    _check_label_reset_and_json_script(page)
     _check_copy_share_and_theme(page, screenshots)
 
     # --- Nothing went wrong ----------------------------------------------------------
@@ -117,8 +121,8 @@ def run(page: Page, url: str, screenshots: Path) -> None:
     check(errors == [], f"no console errors: {errors}")
 
 
-def _check_mounting_and_typing(page: Page, screenshots: Path) -> None:
-    """Mounting, labels, findings applied on load, typing and its debounced events."""
+def _check_mounting(page: Page, screenshots: Path) -> None:
+    """Mounting, labels, and the findings rendered into the page applied on load."""
     # --- Mounting and labels ---------------------------------------------------
     mounted = page.evaluate(
         """() => {
@@ -166,7 +170,9 @@ def _check_mounting_and_typing(page: Page, screenshots: Path) -> None:
     )
     page.screenshot(path=str(screenshots / "editor-light.png"), full_page=True)
 
-    # --- Typing syncs the textarea, events are debounced ------------------------
+
+def _check_typing(page: Page) -> None:
+    """Typing syncs the textarea; its events are debounced."""
     page.evaluate("window.__events.input = 0; window.__events.policyChange = 0")
     page.locator("#policy + .rc-editor .cm-content").click()
     page.keyboard.press("Control+End")
@@ -187,18 +193,9 @@ def _check_mounting_and_typing(page: Page, screenshots: Path) -> None:
     check(events["detail"]["value"].endswith("}\n  "), "policy-change carries the text")
 
 
-def _check_findings(page: Page) -> None:
-    """setFindings on exact spans, and findings after an htmx-style swap."""
-    # --- setFindings: the exact span, astral characters counted as Python does --
-    text = page.evaluate(f"{API}.getValue('policy')")
-    lines = text.split("\n")
-    sid_line = next(i for i, line in enumerate(lines, 1) if "GitHubDeploy" in line)
-    sid_text = lines[sid_line - 1]
-    # Python columns: code points, 1-based; the span is the comma after the emoji.
-    comma = sid_text.index('",') + 1
-    action_line = next(i for i, line in enumerate(lines, 1) if '"Action"' in line)
-    action_col = lines[action_line - 1].index('"sts:') + 1
-    findings = [
+def _demo_findings(sid_line: int, comma: int, action_line: int, action_col: int) -> list[dict]:
+    """A warning after an emoji, an error on the action, a suggestion on line 2."""
+    return [
         {
             "code": "SID_PUNCTUATION",
             "severity": "warning",
@@ -227,6 +224,20 @@ def _check_findings(page: Page) -> None:
             "end_column": 12,
         },
     ]
+
+
+def _check_findings(page: Page) -> None:
+    """setFindings on exact spans, and findings after an htmx-style swap."""
+    # --- setFindings: the exact span, astral characters counted as Python does --
+    text = page.evaluate(f"{API}.getValue('policy')")
+    lines = text.split("\n")
+    sid_line = next(i for i, line in enumerate(lines, 1) if "GitHubDeploy" in line)
+    sid_text = lines[sid_line - 1]
+    # Python columns: code points, 1-based; the span is the comma after the emoji.
+    comma = sid_text.index('",') + 1
+    action_line = next(i for i, line in enumerate(lines, 1) if '"Action"' in line)
+    action_col = lines[action_line - 1].index('"sts:') + 1
+    findings = _demo_findings(sid_line, comma, action_line, action_col)
     placed = page.evaluate(f"(f) => {API}.setFindings('policy', f)", findings)
     check(placed == 3, "setFindings places every finding")
     warnings = marked_spans(page, "policy", "rc-finding-warning")
@@ -263,7 +274,9 @@ def _check_findings(page: Page) -> None:
         "replacing the findings removes the old security mark",
     )
 
-    # --- An htmx-style swap: new findings data, and a new textarea -------------
+
+def _check_findings_after_swap(page: Page) -> None:
+    """An htmx-style swap: new findings data, and a new textarea."""
     page.evaluate(
         """() => {
             const target = document.getElementById('swap-target');
@@ -299,7 +312,7 @@ def _check_findings(page: Page) -> None:
 
 
 def _check_keyboard_and_format(page: Page) -> None:
-    """Go-to, Tab and Escape, Format, the label, reset and json_script findings."""
+    """Go to a finding; Tab indents, Escape then Tab leaves."""
     # --- Go to a finding ---------------------------------------------------------
     page.locator("a[data-goto-line]").click()
     cursor = page.evaluate(f"{API}.getCursor('policy')")
@@ -330,7 +343,9 @@ def _check_keyboard_and_format(page: Page) -> None:
     )
     check(page.evaluate(f"{API}.getValue('policy')") == before, "Shift+Tab undid the indent")
 
-    # --- Format ----------------------------------------------------------------
+
+def _check_format(page: Page) -> None:
+    """The format button and shortcut; invalid JSON left alone."""
     page.evaluate(f"""{API}.setValue('policy', '{{"a":1,"a":[ ]}}')""")
     page.locator("[data-editor-format]").click()
     check(
@@ -348,6 +363,9 @@ def _check_keyboard_and_format(page: Page) -> None:
     check(page.evaluate(f"{API}.format('policy')") is False, "format() refuses invalid JSON")
     check(page.evaluate(f"{API}.getValue('policy')") == '{"a": 1,}', "invalid JSON is left alone")
 
+
+def _check_label_reset_and_json_script(page: Page) -> None:
+    """Escape then Shift+Tab, the label, a form reset, findings from json_script."""
     # --- Escape then Shift+Tab also leaves; the label focuses the editor ----------
     page.locator("#policy + .rc-editor .cm-content").focus()
     page.keyboard.press("Escape")
