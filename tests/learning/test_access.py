@@ -87,6 +87,10 @@ class Rule:
 
 RULES: dict[str, Rule] = {
     "accounts:signup": Rule("get", everyone(REDIRECT, anonymous=200)),
+    # Nothing asked for in this session yet: back to the sign-up form.
+    "accounts:signup_sent": Rule("get", everyone(REDIRECT)),
+    # A made-up link: 400 with a way to start again; a signed-in person has an account.
+    "accounts:signup_finish": Rule("get", everyone(REDIRECT, anonymous=400)),
     "accounts:login": Rule("get", everyone(200)),
     "accounts:logout": Rule("post", everyone(REDIRECT)),
     "accounts:profile": Rule("get", signed_in(200)),
