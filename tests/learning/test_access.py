@@ -164,6 +164,7 @@ def world(db):
     c, a = classroom.public_id, practice.public_id
     kwargs = {
         "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-token"},
+        "signup_finish": {"token": "not-a-token"},
         "class_join_link": {"code": classroom.join_code},
         "student_detail": {"public_id": c, "member_id": membership.public_id},
         "member_remove": {"public_id": c, "member_id": membership.public_id},
