@@ -232,7 +232,7 @@ MAILERS = {
     "default": {
         "BACKEND": os.environ.get(
             "DJANGO_MAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
+            "config.mail.ReadableConsoleBackend"  # links printed whole (config/mail.py)
             if DEBUG
             else "django.core.mail.backends.smtp.EmailBackend",
         ),

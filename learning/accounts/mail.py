@@ -13,6 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.mail.backends import console
+from django.utils.module_loading import import_string
 
 
 def mail_off_request(send: Callable[..., Any], /, *args: Any, **kwargs: Any) -> None:
@@ -27,4 +29,4 @@ def mail_printed_in_console() -> bool:
     """True when debug is on and mail goes to the console backend (``make run``):
     a developer finds links we mail in the terminal, not in an inbox."""
     backend = settings.MAILERS.get("default", {}).get("BACKEND", "")
-    return bool(settings.DEBUG) and backend.endswith("console.EmailBackend")
+    return bool(settings.DEBUG) and issubclass(import_string(backend), console.EmailBackend)

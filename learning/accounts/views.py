@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -179,7 +180,9 @@ def sign_up_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup_sent.html", context)
 
 
-def _finish_problem(request: HttpRequest, *, problem: str, status: int, **extra) -> HttpResponse:
+def _finish_problem(
+    request: HttpRequest, *, problem: str, status: int, **extra: object
+) -> HttpResponse:
     """The finish page when the link cannot make an account: ``problem`` is
     "expired", "damaged" or "exists"."""
     context = {"problem": problem, "hours": signup.SIGNUP_LINK_HOURS, **extra}
@@ -217,7 +220,9 @@ def sign_up_finish(request: HttpRequest, token: str) -> HttpResponse:
     return _signed_up(request, user=user, session_key=session_key, next_url=link.next_url)
 
 
-def _signed_up(request: HttpRequest, *, user, session_key: str | None, next_url: str):
+def _signed_up(
+    request: HttpRequest, *, user: User, session_key: str | None, next_url: str
+) -> HttpResponse:
     """Sign the new account in, carry the visitor's progress in, and go on:
     into the class of a join link, to ``next_url``, or to the dashboard."""
     login(request, user, backend=BACKEND)
