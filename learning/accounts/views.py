@@ -1,7 +1,9 @@
 """Accounts and the learner's dashboard.
 
 Sign-in, sign-out, password reset and change are Django's own views with our
-templates; a form with bad input answers 400 (429 when sign-in is throttled)."""
+templates; a form with bad input answers 400 (429 when sign-in is throttled).
+Sign-up goes through a mailed link (``learning.accounts.signup``): the address
+is proven before the account exists, and the page never says whether it has one."""
 
 from __future__ import annotations
 
@@ -226,6 +228,7 @@ def _signed_up(
     """Sign the new account in, carry the visitor's progress in, and go on:
     into the class of a join link, to ``next_url``, or to the dashboard."""
     login(request, user, backend=BACKEND)
+    request.session.pop(SIGNUP_SENT_KEY, None)
     carried = accounts.progress_merge(session_key=session_key, user=user)
     note = " Your progress so far is in it." if carried else ""
     messages.success(request, f"Welcome to RoleCall: your account is ready.{note}")
