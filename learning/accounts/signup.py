@@ -78,13 +78,16 @@ def signup_link_read(*, token: str) -> SignUpLink:
         # Genuine but old: keep its return path, so starting again keeps the class.
         stale = _link_from(_signer().unsign_object(token))
         raise SignUpLinkError(
-            f"This link is more than {SIGNUP_LINK_HOURS} hours old.",
+            f"It is more than {SIGNUP_LINK_HOURS} hours old: sign-up links work for "
+            f"{SIGNUP_LINK_HOURS} hours.",
             expired=True,
             next_url=stale.next_url,
         ) from None
     except (signing.BadSignature, ValueError, UnicodeDecodeError):
         raise SignUpLinkError(
-            "This link is not one we sent, or part of it is missing.", expired=False
+            "It is not a link we sent, or part of it was lost: mail programs sometimes "
+            "cut long links.",
+            expired=False,
         ) from None
 
 

@@ -204,7 +204,9 @@ def sign_up_finish(request: HttpRequest, token: str) -> HttpResponse:
         link = signup.signup_link_read(token=token)
     except signup.SignUpLinkError as error:
         problem = "expired" if error.expired else "damaged"
-        return _finish_problem(request, problem=problem, status=400, next=error.next_url)
+        return _finish_problem(
+            request, problem=problem, status=400, message=str(error), next=error.next_url
+        )
     if signup.account_exists(email=link.email):
         return _finish_problem(request, problem="exists", status=409, email=link.email)
     form = SignUpFinishForm(request.POST if request.method == "POST" else None, email=link.email)
