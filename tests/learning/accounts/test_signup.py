@@ -240,7 +240,7 @@ def test_sign_up_mail_is_limited_per_address_quietly_and_per_client_with_a_429()
         assert response.status_code == 302  # the same answer: no hint of the limit
     assert len(mail.outbox) == SIGNUP_MAIL.per_address
     client = Client(REMOTE_ADDR="10.4.0.1")
-    for n in range(SIGNUP_MAIL.per_client - len(mail.outbox) + SIGNUP_MAIL.per_address):
+    for n in range(SIGNUP_MAIL.per_client):
         assert _ask(client, f"x{n}@example.com").status_code == 302
     UserFactory(email="known@example.com")
     for email in ("known@example.com", "unknown@example.com"):
