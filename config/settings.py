@@ -243,7 +243,7 @@ MAILERS = {
     "default": {
         "BACKEND": os.environ.get(
             "DJANGO_MAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
+            "config.mail.ReadableConsoleBackend"  # links printed whole (config/mail.py)
             if DEBUG
             else "django.core.mail.backends.smtp.EmailBackend",
         ),
@@ -257,8 +257,8 @@ if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
         "password": os.environ.get("DJANGO_SMTP_PASSWORD", ""),
         "use_tls": env_bool("DJANGO_SMTP_TLS", default=True),
     }
-# Password-reset mail leaves on a thread, so the reset page answers as fast for an
-# address with an account as for one without (learning/accounts/forms.py).
+# Password-reset and sign-up mail leave on a thread, so those pages answer as fast for
+# an address with an account as for one without (learning/accounts/mail.py).
 MAIL_IN_BACKGROUND = env_bool("DJANGO_MAIL_IN_BACKGROUND", default=True)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "RoleCall <noreply@localhost>")
 

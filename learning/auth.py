@@ -103,19 +103,31 @@ class Throttle:
         cache.delete(self.keys[0])
 
 
-# Password-reset mail: per target address and per client, an hour each.
-RESET_MAILS_PER_ADDRESS = 3
-RESET_REQUESTS_PER_CLIENT = 10
-RESET_WINDOW_SECONDS = 60 * 60
+@dataclass(frozen=True)
+class MailLimit:
+    """Mail anyone may ask us to send (a password reset, a sign-up link): at most
+    ``per_address`` mails to one address and ``per_client`` requests from one client
+    in each ``window`` seconds, counted in the shared cache."""
+
+    scope: str
+    per_address: int
+    per_client: int
+    window: int = 60 * 60
 
 
-def reset_client_allowed(*, address: str) -> bool:
-    """Count one reset request from this client; False once it asked too often."""
-    key = f"reset-client:{_digest(address)}"
-    return cache_count(key=key, window=RESET_WINDOW_SECONDS) <= RESET_REQUESTS_PER_CLIENT
+RESET_MAIL = MailLimit(scope="reset", per_address=3, per_client=10)
+# A class often signs up together from one school address, so one client may ask
+# for more sign-up mails than for reset mails; each address still gets at most 3.
+SIGNUP_MAIL = MailLimit(scope="signup", per_address=3, per_client=30)
 
 
-def reset_mail_allowed(*, email: str) -> bool:
-    """Count one reset mail to this address; False once it has had its share this hour."""
-    key = f"reset-mail:{_digest(normalise_email(email))}"
-    return cache_count(key=key, window=RESET_WINDOW_SECONDS) <= RESET_MAILS_PER_ADDRESS
+def mail_client_allowed(*, limit: MailLimit, address: str) -> bool:
+    """Count one request for mail from this client; False once it asked too often."""
+    key = f"{limit.scope}-client:{_digest(address)}"
+    return cache_count(key=key, window=limit.window) <= limit.per_client
+
+
+def mail_address_allowed(*, limit: MailLimit, email: str) -> bool:
+    """Count one mail to this address; False once it has had its share this window."""
+    key = f"{limit.scope}-mail:{_digest(normalise_email(email))}"
+    return cache_count(key=key, window=limit.window) <= limit.per_address

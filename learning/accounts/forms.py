@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.contrib.auth.models import User
 
 from config.web import client_address
+from learning.accounts.mail import mail_off_request
 from learning.accounts.time_zones import TIME_ZONES
 from learning.auth import Throttle, normalise_email
 from learning.content.exam_info import EXAM_CHOICES
@@ -81,18 +80,20 @@ def password_confirm_check(*, user, password: str, request) -> None:
     throttle.succeed()
 
 
-class SignUpForm(forms.Form):
-    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    # Filled by the browser; a zone we do not list (or none) means UTC, never an error.
-    time_zone = forms.CharField(
-        required=False,
-        max_length=64,
-        widget=forms.HiddenInput(attrs={"data-browser-time-zone": ""}),
+class SignUpStartForm(forms.Form):
+    """Sign-up, step 1: the address to mail the link to. Whether it has an
+    account is never said here: the mail says it, to the address's owner."""
+
+    email = forms.EmailField(
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
     )
 
-    def clean_time_zone(self) -> str:
-        zone = self.cleaned_data.get("time_zone", "")
-        return zone if zone in TIME_ZONES else ""
+    def clean_email(self) -> str:
+        return normalise_email(self.cleaned_data["email"])
+
+
+class SignUpFinishForm(forms.Form):
+    """Sign-up, step 2, opened from the mailed link: the name and the password."""
 
     display_name = forms.CharField(
         label="Name shown to your teachers (optional)", max_length=80, required=False
@@ -102,24 +103,25 @@ class SignUpForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
+    # Filled by the browser; a zone we do not list (or none) means UTC, never an error.
+    time_zone = forms.CharField(
+        required=False,
+        max_length=64,
+        widget=forms.HiddenInput(attrs={"data-browser-time-zone": ""}),
+    )
 
-    def clean_email(self) -> str:
-        email = normalise_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email already exists. Sign in.")
-        return email
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
 
-    def clean(self):
-        cleaned = super().clean()
-        password, email = cleaned.get("password"), cleaned.get("email")  # type: ignore[union-attr]
-        if password:
-            try:
-                password_validation.validate_password(
-                    password, User(username=email or "", email=email or "")
-                )
-            except forms.ValidationError as exc:
-                self.add_error("password", exc)
-        return cleaned
+    def clean_time_zone(self) -> str:
+        zone = self.cleaned_data.get("time_zone", "")
+        return zone if zone in TIME_ZONES else ""
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        password_validation.validate_password(password, User(username=self.email, email=self.email))
+        return password
 
 
 def time_zone_field() -> forms.ChoiceField:
@@ -197,12 +199,9 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
 
 
 class BackgroundPasswordResetForm(PasswordResetForm):
-    """Django's reset form, with the mail sent off the request.
-
-    The reset page answers the same for any address; if it also waited for
-    the mail server only when the address has an account, its answer time
-    would tell who is registered. With ``MAIL_IN_BACKGROUND`` (on, except in
-    tests) the mail leaves on a thread and the page answers at once."""
+    """Django's reset form, with the mail sent off the request
+    (``learning.accounts.mail``): the reset page answers the same for any
+    address, and as fast."""
 
     def send_mail(
         self,
@@ -213,21 +212,12 @@ class BackgroundPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        if not getattr(settings, "MAIL_IN_BACKGROUND", False):
-            return super().send_mail(
-                subject_template_name,
-                email_template_name,
-                context,
-                from_email,
-                to_email,
-                html_email_template_name,
-            )
-        send = super().send_mail
-        args = (subject_template_name, email_template_name, context, from_email, to_email)
-        threading.Thread(
-            target=send,
-            args=args,
-            kwargs={"html_email_template_name": html_email_template_name},
-            daemon=True,
-        ).start()
-        return None
+        mail_off_request(
+            super().send_mail,
+            subject_template_name,
+            email_template_name,
+            context,
+            from_email,
+            to_email,
+            html_email_template_name=html_email_template_name,
+        )

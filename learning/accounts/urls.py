@@ -9,6 +9,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("accounts/signup/", views.sign_up, name="signup"),
+    path("accounts/signup/sent/", views.sign_up_sent, name="signup_sent"),
+    path("accounts/signup/finish/<str:token>/", views.sign_up_finish, name="signup_finish"),
     path("accounts/login/", views.sign_in, name="login"),
     path("accounts/logout/", views.sign_out, name="logout"),
     path("accounts/profile/", views.profile, name="profile"),

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.learning.accounts.factories import PASSWORD
+from tests.learning.accounts.signing_up import mailed_link
 from tests.learning.content.factories import LessonFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -20,6 +21,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def _sign_up(page: Page, base: str, email: str, name: str) -> None:
     page.goto(base + "/accounts/signup/")
     page.get_by_label("Email").fill(email)
+    page.get_by_role("button", name="Email me the link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
+    page.goto(base + mailed_link(email))
     page.get_by_label("Name shown to your teachers (optional)").fill(name)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create my account").click()

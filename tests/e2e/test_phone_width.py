@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
+from learning.accounts.signup import signup_link_make
 from tests.learning.accounts.factories import UserFactory
 from tests.learning.classrooms.factories import (
     AssignmentFactory,
@@ -70,6 +71,11 @@ def _world() -> tuple[object, dict[str, str], str]:
         "qid": question.qid,
         "code": classroom.join_code,
         "index": "0",
+        # A sign-up link that works, so the finish form is measured too (a long address).
+        "token": signup_link_make(
+            email="a.rather.long.address.for.a.phone@students.example.com",
+            next_url=f"/classes/join/{classroom.join_code}",
+        ),
     }
     return teacher, samples, exercise.slug
 

@@ -87,6 +87,10 @@ class Rule:
 
 RULES: dict[str, Rule] = {
     "accounts:signup": Rule("get", everyone(REDIRECT, anonymous=200)),
+    # Nothing asked for in this session yet: back to the sign-up form.
+    "accounts:signup_sent": Rule("get", everyone(REDIRECT)),
+    # A made-up link: 400 with a way to start again; a signed-in person has an account.
+    "accounts:signup_finish": Rule("get", everyone(REDIRECT, anonymous=400)),
     "accounts:login": Rule("get", everyone(200)),
     "accounts:logout": Rule("post", everyone(REDIRECT)),
     "accounts:profile": Rule("get", signed_in(200)),
@@ -160,6 +164,7 @@ def world(db):
     c, a = classroom.public_id, practice.public_id
     kwargs = {
         "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-token"},
+        "signup_finish": {"token": "not-a-token"},
         "class_join_link": {"code": classroom.join_code},
         "student_detail": {"public_id": c, "member_id": membership.public_id},
         "member_remove": {"public_id": c, "member_id": membership.public_id},

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from learning.models import Assignment, Profile
-from tests.learning.accounts.factories import PASSWORD
+from tests.learning.accounts.signing_up import sign_up
 from tests.learning.classrooms.factories import ClassroomFactory, MembershipFactory
 from tests.learning.content.factories import LessonFactory
 
@@ -61,10 +61,7 @@ def test_a_student_without_a_zone_sees_utc():
 
 def test_sign_up_and_profile_keep_the_time_zone():
     client = Client()
-    client.post(
-        reverse("accounts:signup"),
-        {"email": "tz@example.com", "password": PASSWORD, "time_zone": "Asia/Tokyo"},
-    )
+    sign_up(client, "tz@example.com", time_zone="Asia/Tokyo")
     assert Profile.objects.get(user__email="tz@example.com").time_zone == "Asia/Tokyo"
     client.post(reverse("accounts:profile"), {"time_zone": "Europe/Lisbon"})
     assert Profile.objects.get(user__email="tz@example.com").time_zone == "Europe/Lisbon"
@@ -73,9 +70,6 @@ def test_sign_up_and_profile_keep_the_time_zone():
 
 
 def test_an_unknown_browser_zone_at_sign_up_means_utc():
-    response = Client().post(
-        reverse("accounts:signup"),
-        {"email": "utc@example.com", "password": PASSWORD, "time_zone": "Etc/Unknown"},
-    )
+    response = sign_up(Client(), "utc@example.com", time_zone="Etc/Unknown")
     assert response.status_code == 302
     assert Profile.objects.get(user__email="utc@example.com").time_zone == ""
