@@ -59,6 +59,8 @@ def test_a_new_and_a_registered_address_get_the_same_answer():
     assert "EMAIL</strong> to finish creating your account" in body
     assert "It works for 24 hours." in body
     assert "already" not in body and "errorlist" not in body
+    # The menu still says where the visitor is: in sign-up.
+    assert re.search(r'href="/accounts/signup/"\s+aria-current="page"', body)
 
 
 def test_a_new_address_is_mailed_a_link_and_no_account_is_made():
