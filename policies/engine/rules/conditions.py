@@ -11,7 +11,7 @@ from ..findings import Finding
 from ..parser import JMember, JNode, Span
 from .common import Checked, check_unique_keys, close, finding
 from .registry import RuleInput, statement_rule
-from .values import check_private_ranges, check_value
+from .values import check_private_ranges, check_value, plain_string
 
 
 @statement_rule
@@ -201,7 +201,8 @@ def check_key_values(
         text = (
             item.text if item.kind == "string" else text_of[item.span.offset : item.span.end_offset]
         )
-        yield from check_value(ctx, base, key, text, item.span)
+        if not plain_string(base, text):  # a generator less for the common case
+            yield from check_value(ctx, base, key, text, item.span)
 
 
 def _key_fits_operator(
