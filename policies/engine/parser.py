@@ -10,10 +10,9 @@ It is driven by one compiled regular expression that matches a whole token at
 a time, with an explicit stack instead of recursion, so that a deeply nested or
 huge input cannot exhaust the Python stack and every input is read once.
 
-Positions count Unicode code points, 1-based; a span's end is exclusive. A
-:class:`Span` (:mod:`.spans`) keeps the 0-based offsets of the first character
-and of the character after the last one, and works out line and column from
-them only when a finding or a result asks.
+Positions count Unicode code points, 1-based; a span's end is exclusive. Besides
+line and column, a :class:`Span` carries the 0-based offsets of its first
+character and of the character after its last one.
 """
 
 from __future__ import annotations
@@ -26,9 +25,19 @@ from typing import Any, NamedTuple
 
 from .errors import PolicyParseError, UsageError
 from .limits import MAX_ARRAY_ITEMS, MAX_DEPTH, MAX_STRING_CHARS
-from .spans import Lines, Span
 
 __all__ = ["JMember", "JNode", "Span", "dump_policy", "parse_json", "tree_from_python"]
+
+
+class Span(NamedTuple):
+    """Where an element is: 1-based line and column, end exclusive, plus offsets."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    offset: int = 0
+    end_offset: int = 0
 
 
 class JNode(NamedTuple):
@@ -301,16 +310,15 @@ def _build(  # one pass per token: timed by bench/engine.py
     """Run the grammar over ``tokens``; return the root and the offset after it.
 
     This loop runs for every token of every keystroke in the editor, so it is
-    written for speed: locals only, tuples built with ``tuple.__new__``, spans
-    holding offsets only (lines and columns come on demand). Strings and separators stay
+    written for speed: locals only, tuples built with ``tuple.__new__``, the
+    column computed only where a span needs it. Strings and separators stay
     inline; brackets, scalars and errors go to helpers (a call per bracket).
     """
     new = tuple.__new__
     span_type, node_type, member_type = Span, JNode, JMember
-    lines = Lines(text)
-    pos, state = 0, _VALUE
+    pos, line, line_start, state = 0, 1, 0, _VALUE
     # The open containers; each frame keeps the parent's context and where the
-    # container starts: (items, is_object, key, key span, offset).
+    # container starts: (items, is_object, key, key span, line, column, offset).
     stack: list[tuple[Any, ...]] = []
     items: list[Any] | None = None  # the innermost open container's items
     is_object = False
@@ -320,6 +328,10 @@ def _build(  # one pass per token: timed by bench/engine.py
     node: JNode
     for prefix, separator, string, number, punct, literal in tokens:
         if prefix:
+            newlines = prefix.count("\n")
+            if newlines:
+                line += newlines
+                line_start = pos + prefix.rfind("\n") + 1
             if separator:
                 comma = separator == ","
                 if state != (_COMMA_OR_CLOSE if comma else _COLON):
@@ -330,7 +342,8 @@ def _build(  # one pass per token: timed by bench/engine.py
         start = pos
         if string:
             pos = start + len(string)
-            span = new(span_type, (start, pos, lines))
+            column = start - line_start + 1
+            span = new(span_type, (line, column, line, column + pos - start, start, pos))
             value: str = scanstring(text, start + 1, True)[0] if "\\" in string else string[1:-1]
             if len(value) > max_string:
                 raise _string_too_long(text, start, max_string)
@@ -349,20 +362,21 @@ def _build(  # one pass per token: timed by bench/engine.py
             if punct == "," or punct == ":":  # rare: a separator usually rides in a prefix
                 state = _bare_separator(text, start, punct, state, is_object)
                 continue
+            column = start - line_start + 1
             if punct == "{" or punct == "[":
                 _check_open(text, start, state, is_object, len(stack), max_depth)
-                stack.append((items, is_object, key, key_span, start))
+                stack.append((items, is_object, key, key_span, line, column, start))
                 items = []
                 is_object = punct == "{"
                 state = _KEY_OR_CLOSE if is_object else _VALUE_OR_CLOSE
                 continue
             # '}' or ']': the parent's context comes back with the node.
             node, items, is_object, key, key_span = _close(
-                text, punct, state, is_object, stack, items, lines, pos
+                text, punct, state, is_object, stack, items, line, column, pos
             )
         else:
             # Numbers and literals are rare in a policy: built out of the loop.
-            node = _scalar(text, number, literal, start, lines)
+            node = _scalar(number, literal, line, start - line_start + 1, start)
             pos = node.span.end_offset
             if state > _VALUE_OR_CLOSE and state != _ITEM:
                 raise _misplaced_scalar(text, start, state, is_object)
@@ -412,7 +426,8 @@ def _close(
     is_object: bool,
     stack: list[tuple[Any, ...]],
     items: list[Any] | None,
-    lines: Lines,
+    line: int,
+    column: int,
     pos: int,
 ) -> tuple[JNode, list[Any] | None, bool, str | None, Span | None]:
     """Close the innermost container at ``pos - 1`` with ``punct``.
@@ -431,9 +446,14 @@ def _close(
         )
     ):
         raise _bad_close(text, pos - 1, punct, state, is_object if stack else None)
-    parent_items, parent_is_object, key, key_span, open_at = stack.pop()
+    parent_items, parent_is_object, key, key_span, open_line, open_column, open_at = stack.pop()
     node = tuple.__new__(
-        JNode, ("object" if closes_object else "array", items, Span.at(open_at, pos, lines))
+        JNode,
+        (
+            "object" if closes_object else "array",
+            items,
+            tuple.__new__(Span, (open_line, open_column, line, column + 1, open_at, pos)),
+        ),
     )
     return node, parent_items, parent_is_object, key, key_span
 
@@ -443,12 +463,11 @@ def _close(
 MAX_NUMBER_CHARS = 4_300
 
 
-def _scalar(text: str, number: str, literal: str, start: int, lines: Lines) -> JNode:
+def _scalar(number: str, literal: str, line: int, column: int, start: int) -> JNode:
     """A number or ``true``/``false``/``null`` token as a node."""
     if number:
         end = start + len(number)
         if len(number) > MAX_NUMBER_CHARS:
-            line, column = _line_col(text, start)
             raise PolicyParseError(
                 f"This number has {len(number):,} characters; no IAM policy holds a number "
                 f"longer than {MAX_NUMBER_CHARS:,}.",
@@ -463,7 +482,7 @@ def _scalar(text: str, number: str, literal: str, start: int, lines: Lines) -> J
     else:
         end = start + len(literal)
         kind, value = _LITERALS[literal]
-    return JNode(kind, value, Span.at(start, end, lines))
+    return JNode(kind, value, Span(line, column, line, column + end - start, start, end))
 
 
 def _misplaced_scalar(text: str, start: int, state: int, is_object: bool) -> PolicyParseError:
