@@ -39,4 +39,6 @@ def validate_policy(
 
 def validate_loaded(policy: Policy, *, role_account: str | None = None) -> list[Finding]:
     """Check a policy already read by :func:`model.load_policy`."""
-    return sorted(run_rules(policy, role_account), key=Finding.sort_key)
+    found = run_rules(policy, role_account)
+    found.sort(key=Finding.sort_key)
+    return found

@@ -54,22 +54,30 @@ def strip_variables(text: str) -> str:
     return _VARIABLE.sub("", text)
 
 
-def check_unique_keys(ctx: Checked, node: JNode) -> Iterator[Finding]:
-    """Warn about a key written twice in one object (only the last one counts)."""
+def check_unique_keys(ctx: Checked, node: JNode) -> list[Finding]:
+    """Warn about a key written twice in one object (only the last one counts).
+
+    A list, not a generator: this runs for every object of every statement, and
+    almost always finds nothing.
+    """
     members = node.members
     if len({member.key for member in members}) == len(members):
-        return
+        return []
+    out: list[Finding] = []
     seen: set[str] = set()
     for member in members:
         if member.key in seen:
-            yield finding(
-                "DUPLICATE_KEY",
-                f'"{member.key}" appears twice in the same object. Only the last one '
-                "counts (the earlier one is silently ignored), which hides what the "
-                "policy really does. Merge them into one.",
-                member.key_span,
+            out.append(
+                finding(
+                    "DUPLICATE_KEY",
+                    f'"{member.key}" appears twice in the same object. Only the last one '
+                    "counts (the earlier one is silently ignored), which hides what the "
+                    "policy really does. Merge them into one.",
+                    member.key_span,
+                )
             )
         seen.add(member.key)
+    return out
 
 
 def unknown_element(

@@ -10,6 +10,7 @@ role, for one) use ``"Sid": ""``, and the editor promises no finding on them.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Hashable, Iterator
 
 from ..aws.arns import ROLE_ARN, SESSION_ARN
@@ -73,14 +74,33 @@ def _fingerprint(statement: Statement) -> Hashable:
     )
 
 
+def _outline(statement: Statement) -> Hashable:
+    """A cheap summary that :func:`_fingerprint` determines: statements with
+    different outlines cannot repeat each other."""
+    principal = statement.principal
+    actions = statement.actions
+    return (
+        statement.effect,
+        len(statement.conditions),
+        None if principal is None else len(principal.entries),
+        None if actions is None else sum(len(action.text) for action in actions),
+    )
+
+
 @document_rule
 def redundant_statement(given: PolicyInput) -> Iterator[Finding]:
     """A statement that repeats an earlier one (Sid aside)."""
     statements = given.policy.statements
     if len(statements) < 2:
         return
+    # Only statements of the same outline can repeat each other: the full
+    # fingerprint (sorted values) is taken of those only.
+    outlines = [_outline(statement) for statement in statements]
+    alike = Counter(outlines)
     seen: dict[Hashable, int] = {}
-    for statement in statements:
+    for statement, outline in zip(statements, outlines, strict=True):
+        if alike[outline] < 2:
+            continue
         mine = _fingerprint(statement)
         earlier = seen.setdefault(mine, statement.index)
         if earlier == statement.index:

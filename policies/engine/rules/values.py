@@ -68,12 +68,23 @@ def check_private_ranges(
     )
 
 
+def plain_string(base: str, text: str) -> bool:
+    """Whether ``text`` is a plain string (no variable, no wildcard) compared by a
+    String operator: the common case, which :func:`check_value` has nothing to say about."""
+    return (
+        "${" not in text
+        and OPERATORS[base].family == "String"
+        and "*" not in text
+        and "?" not in text
+    )
+
+
 def check_value(ctx: Checked, base: str, key: str, text: str, span: Span) -> Iterator[Finding]:
     """One condition value, read as the operator ``base`` will read it."""
+    if plain_string(base, text):
+        return
     op = OPERATORS[base]
     has_variable = "${" in text
-    if not has_variable and op.family == "String" and "*" not in text and "?" not in text:
-        return  # the common case: a plain string compared by a String operator
     if has_variable:
         usable = yield from _variables_replaced(ctx, base, text, span)
         if usable is None:
