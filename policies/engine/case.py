@@ -95,13 +95,11 @@ def load_cached(source: str | Mapping[str, Any]) -> Policy | None:
 
 def clear_caches() -> None:
     """Forget every cached policy and pattern (for benchmarks of the cold path)."""
-    from .conditions import parse_operator
     from .matching import compile_pieces
 
     for cache in (_load_small, _load_large, _validate_small, _validate_large):
         cache.cache_clear()
     compile_pieces.cache_clear()
-    parse_operator.cache_clear()
 
 
 def validate_cached(source: str | Mapping[str, Any]) -> list[Finding]:

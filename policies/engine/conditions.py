@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Literal, Protocol
 
 from .aws.operators import OPERATORS, OPERATORS_BY_LOWER, Family, Operator
@@ -85,14 +84,7 @@ class OperatorSpec:
         return prefix + self.name + ("IfExists" if self.if_exists else "")
 
 
-@lru_cache(maxsize=512)
-def parse_operator(operator: str) -> OperatorSpec | None:
-    """Take an operator such as ``ForAnyValue:StringLikeIfExists`` apart.
-
-    Returns ``None`` for a name AWS does not know. Operator names are compared
-    without regard to case, so a typo in case is judged by validation rather
-    than silently ignored here.
-    """
+def _take_apart(operator: str) -> OperatorSpec | None:
     rest = operator
     set_op: Literal["ForAllValues", "ForAnyValue"] | None = None
     head, sep, tail = operator.partition(":")
@@ -112,6 +104,31 @@ def parse_operator(operator: str) -> OperatorSpec | None:
     if op is None:
         return None
     return OperatorSpec(op.name, op.family, op.negated, op.relation, set_op, if_exists)
+
+
+#: Every operator spelling AWS accepts, in lower case, taken apart once at import:
+#: a fixed table of AWS facts (27 operators, 3 set prefixes, with and without
+#: IfExists), not a cache of anything a policy brought in.
+_SPECS: dict[str, OperatorSpec] = {
+    name: spec
+    for name in (
+        prefix + base + suffix
+        for prefix in ("", "forallvalues:", "foranyvalue:")
+        for base in OPERATORS_BY_LOWER
+        for suffix in ("", "ifexists")
+    )
+    if (spec := _take_apart(name)) is not None
+}
+
+
+def parse_operator(operator: str) -> OperatorSpec | None:
+    """Take an operator such as ``ForAnyValue:StringLikeIfExists`` apart.
+
+    Returns ``None`` for a name AWS does not know. Operator names are compared
+    without regard to case, so a typo in case is judged by validation rather
+    than silently ignored here.
+    """
+    return _SPECS.get(operator.lower())
 
 
 # ---------------------------------------------------------------------------
