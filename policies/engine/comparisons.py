@@ -215,18 +215,114 @@ def _binary_matcher(usable: list[Substituted]) -> Test:
     return test
 
 
+# IP addresses as integers. ``ipaddress`` objects cost microseconds each to build,
+# more than the rest of a condition, so the usual forms (a dotted IPv4 address, an
+# IPv6 address of hex groups, a decimal prefix length) are read here by the same
+# rules ``ipaddress`` applies; anything else (a scope id, an IPv4 tail in IPv6, a
+# netmask written as an address) goes to ``ipaddress`` itself. Either way an address
+# is (version, integer) and a range (version, network, mask), which is exactly what
+# ``address in network`` compares.
+
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+
+
+def _ipv4_int(text: str) -> int | None:
+    """A dotted IPv4 address: four decimal octets, no leading zeros, each <= 255."""
+    octets = text.split(".")
+    if len(octets) != 4:
+        return None
+    value = 0
+    for octet in octets:
+        if not (0 < len(octet) <= 3 and octet.isascii() and octet.isdigit()):
+            return None
+        if octet[0] == "0" and octet != "0":
+            return None
+        number = int(octet)
+        if number > 255:
+            return None
+        value = value << 8 | number
+    return value
+
+
+def _ipv6_groups(groups: list[str]) -> int | None:
+    value = 0
+    for group in groups:
+        if not 0 < len(group) <= 4 or not _HEX_DIGITS.issuperset(group):
+            return None
+        value = value << 16 | int(group, 16)
+    return value
+
+
+def _ipv6_int(text: str) -> int | None:
+    """An IPv6 address made of hex groups only (at most one ``::``)."""
+    head, gap, tail = text.partition("::")
+    before = head.split(":") if head else []
+    after = tail.split(":") if tail else []
+    if (len(before) + len(after) > 7) if gap else len(before) != 8:
+        return None
+    high = _ipv6_groups(before)
+    low = _ipv6_groups(after)
+    if high is None or low is None:
+        return None
+    return (high << 16 * (8 - len(before)) if gap else high) | low
+
+
+def ip_value(text: str) -> tuple[int, int] | None:
+    """An IP address as (version, integer), or ``None`` when it is not one."""
+    t = text.strip()
+    if ":" not in t:
+        number = _ipv4_int(t)
+        return None if number is None else (4, number)
+    if "." not in t and "%" not in t:
+        number = _ipv6_int(t)
+        return None if number is None else (6, number)
+    ip = parse_ip(t)
+    return None if ip is None else (ip.version, int(ip))
+
+
+def network_value(text: str) -> tuple[int, int, int] | None:
+    """An IP address or CIDR range as (version, network, mask), host bits cleared
+    (``ip_network(text, strict=False)``), or ``None`` when it is neither."""
+    t = text.strip()
+    address, slash, prefix = t.partition("/")
+    if "/" in prefix or (":" in address and ("." in address or "%" in address)):
+        return _network_from_ipaddress(t)
+    if ":" in address:
+        version, bits, number = 6, 128, _ipv6_int(address)
+    else:
+        version, bits, number = 4, 32, _ipv4_int(address)
+    if number is None:
+        return None
+    if not slash:
+        length = bits
+    elif 0 < len(prefix) <= 3 and prefix.isascii() and prefix.isdigit() and int(prefix) <= bits:
+        length = int(prefix)
+    else:
+        return _network_from_ipaddress(t)  # a netmask such as 255.255.255.0, or an error
+    mask = ((1 << length) - 1) << (bits - length)
+    return version, number & mask, mask
+
+
+def _network_from_ipaddress(text: str) -> tuple[int, int, int] | None:
+    network = parse_network(text)
+    if network is None:
+        return None
+    return network.version, int(network.network_address), int(network.netmask)
+
+
 def _ip_matcher(usable: list[Substituted]) -> Test:
     networks = []
     for s in usable:
-        network = parse_network(s.text)
+        network = network_value(s.text)
         if network is None:
             raise Incomparable(f"the policy value {_q(s.text)} is not an IP address or range")
         networks.append(network)
 
     def test(r: str) -> bool:
-        ip = parse_ip(r)
+        ip = ip_value(r)
         if ip is None:
             raise Incomparable(f"the request value {_q(r)} is not an IP address")
-        return any(ip.version == n.version and ip in n for n in networks)
+        version, number = ip
+        return any(v == version and number & mask == net for v, net, mask in networks)
 
     return test
