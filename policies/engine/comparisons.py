@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import ipaddress
+import operator
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -19,10 +20,11 @@ from typing import Any
 from .aws.operators import Operator
 from .aws.wildcard import compile_pieces
 from .matching import arn_like_pieces
-from .variables import Substituted
+from .variables import PolicyValues
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _EPOCH = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def parse_number(text: str) -> Decimal | None:
@@ -55,14 +57,13 @@ def parse_date(text: str) -> Decimal | None:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     try:
-        delta = dt - datetime(1970, 1, 1, tzinfo=UTC)
+        delta = dt - _UNIX_EPOCH
     except OverflowError:
         return None
-    return (
-        Decimal(delta.days) * 86400
-        + Decimal(delta.seconds)
-        + Decimal(delta.microseconds) / Decimal(1_000_000)
-    )
+    seconds = Decimal(delta.days * 86400 + delta.seconds)
+    if not delta.microseconds:
+        return seconds
+    return seconds + Decimal(delta.microseconds) / Decimal(1_000_000)
 
 
 def parse_bool(text: str) -> bool | None:
@@ -96,11 +97,11 @@ def parse_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | 
 
 
 _ORDER: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": lambda a, b: a == b,
-    "lt": lambda a, b: a < b,
-    "le": lambda a, b: a <= b,
-    "gt": lambda a, b: a > b,
-    "ge": lambda a, b: a >= b,
+    "eq": operator.eq,
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
 }
 
 
@@ -130,45 +131,43 @@ def _q(text: str, limit: int = 120) -> str:
 Test = Callable[[str], bool]
 
 
-def positive_matcher(op: Operator, policy: list[Substituted]) -> Test:
+def positive_matcher(op: Operator, policy: PolicyValues) -> Test:
     """A test "does request value r match at least one policy value" for the positive
     twin of ``op``. Raises :class:`Incomparable` for a policy value that is not of the
     operator's type (and the test raises it for such a request value)."""
-    usable = [s for s in policy if s.pieces is not None]
-    if op.family == "String":
-        return _string_matcher(op, usable)
-    if op.family == "Arn":
-        patterns = [s.pieces for s in usable if s.pieces is not None]
+    family = op.family
+    if family == "String":
+        return _string_matcher(op, policy)
+    if family == "Arn":
+        patterns = policy.patterns()
         return lambda r: any(arn_like_pieces(p, r) for p in patterns)
-    if op.family in ("Numeric", "Date"):
-        return _ordered_matcher(op, usable)
-    if op.family == "Bool":
-        return _bool_matcher(usable)
-    if op.family == "Binary":
-        return _binary_matcher(usable)
-    return _ip_matcher(usable)
+    if family in ("Numeric", "Date"):
+        return _ordered_matcher(op, policy.texts)
+    if family == "Bool":
+        return _bool_matcher(policy.texts)
+    if family == "Binary":
+        return _binary_matcher(policy.texts)
+    return _ip_matcher(policy.texts)
 
 
-def _string_matcher(op: Operator, usable: list[Substituted]) -> Test:
+def _string_matcher(op: Operator, policy: PolicyValues) -> Test:
     if op.compare == "like":
-        matchers = [compile_pieces(s.pieces) for s in usable if s.pieces is not None]
+        matchers = [compile_pieces(p) for p in policy.patterns()]
         return lambda r: any(m.matches(r) for m in matchers)
-    texts = ["".join(p for p, _ in s.pieces) for s in usable if s.pieces is not None]
     if op.compare == "eqi":
-        lowered = {t.lower() for t in texts}
+        lowered = {t.lower() for t in policy.texts}
         return lambda r: r.lower() in lowered
-    exact = set(texts)
-    return lambda r: r in exact
+    return set(policy.texts).__contains__
 
 
-def _ordered_matcher(op: Operator, usable: list[Substituted]) -> Test:
+def _ordered_matcher(op: Operator, texts: list[str]) -> Test:
     family = op.family
     parse = parse_number if family == "Numeric" else parse_date
     numbers = []
-    for s in usable:
-        n = parse(s.text)
+    for text in texts:
+        n = parse(text)
         if n is None:
-            raise Incomparable(f"the policy value {_q(s.text)} is not {_TYPE_NAME[family]}")
+            raise Incomparable(f"the policy value {_q(text)} is not {_TYPE_NAME[family]}")
         numbers.append(n)
     compare = _ORDER[op.compare]
 
@@ -181,12 +180,12 @@ def _ordered_matcher(op: Operator, usable: list[Substituted]) -> Test:
     return test
 
 
-def _bool_matcher(usable: list[Substituted]) -> Test:
+def _bool_matcher(texts: list[str]) -> Test:
     wanted = []
-    for s in usable:
-        b = parse_bool(s.text)
+    for text in texts:
+        b = parse_bool(text)
         if b is None:
-            raise Incomparable(f"the policy value {_q(s.text)} is not true or false")
+            raise Incomparable(f"the policy value {_q(text)} is not true or false")
         wanted.append(b)
 
     def test(r: str) -> bool:
@@ -198,12 +197,12 @@ def _bool_matcher(usable: list[Substituted]) -> Test:
     return test
 
 
-def _binary_matcher(usable: list[Substituted]) -> Test:
+def _binary_matcher(texts: list[str]) -> Test:
     blobs: list[bytes] = []
-    for s in usable:
-        blob = parse_binary(s.text)
+    for text in texts:
+        blob = parse_binary(text)
         if blob is None:
-            raise Incomparable(f"the policy value {_q(s.text)} is not base64")
+            raise Incomparable(f"the policy value {_q(text)} is not base64")
         blobs.append(blob)
 
     def test(r: str) -> bool:
@@ -310,12 +309,12 @@ def _network_from_ipaddress(text: str) -> tuple[int, int, int] | None:
     return network.version, int(network.network_address), int(network.netmask)
 
 
-def _ip_matcher(usable: list[Substituted]) -> Test:
+def _ip_matcher(texts: list[str]) -> Test:
     networks = []
-    for s in usable:
-        network = network_value(s.text)
+    for text in texts:
+        network = network_value(text)
         if network is None:
-            raise Incomparable(f"the policy value {_q(s.text)} is not an IP address or range")
+            raise Incomparable(f"the policy value {_q(text)} is not an IP address or range")
         networks.append(network)
 
     def test(r: str) -> bool:

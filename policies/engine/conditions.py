@@ -23,7 +23,7 @@ from .aws.wildcard import compile_pieces
 from .comparisons import Incomparable, parse_bool, parse_date, positive_matcher
 from .context import RequestContext
 from .errors import InputTooLargeError
-from .variables import Substituted, substitute
+from .variables import PolicyValues, Substituted, policy_values, substitute
 
 __all__ = [
     "MAX_MATCH_WORK",
@@ -224,17 +224,17 @@ class MatchBudget:
             )
 
 
-def _work(spec: OperatorSpec, subs: list[Substituted], request_values: list[str]) -> int:
+def _work(spec: OperatorSpec, values: PolicyValues, request_values: list[str]) -> int:
     """An upper bound of the comparing work of one condition, in work units."""
-    usable = [s.pieces for s in subs if s.pieces is not None]
-    if spec.family == "String" and spec.operator.compare == "like":
-        matchers = [compile_pieces(p) for p in usable]
+    family = spec.family
+    if family == "String" and spec.operator.compare == "like":
+        matchers = [compile_pieces(p) for p in values.patterns()]
         return sum(m.cost(len(r)) for m in matchers for r in request_values)
-    if spec.family == "Arn":
-        return sum(6 + len(r) for r in request_values) * max(1, len(usable))
-    if spec.family == "String":
-        return len(request_values) + len(usable)
-    return len(request_values) * max(1, len(usable))
+    if family == "Arn":
+        return sum(6 + len(r) for r in request_values) * max(1, len(values.texts))
+    if family == "String":
+        return len(request_values) + len(values.texts)
+    return len(request_values) * max(1, len(values.texts))
 
 
 #: Writes the reason of a verdict; called only when the reason is read.
@@ -378,15 +378,14 @@ def _missing_verdict(spec: OperatorSpec, key: str) -> Verdict:
     )
 
 
-def _variable_note(spec: OperatorSpec, subs: list[Substituted]) -> str:
+def _variable_note(spec: OperatorSpec, unresolved: str | None) -> str:
     """A variable with no value is effectively null: nothing equals or is like it, so
     a positive operator does not match it and a negated one does
     (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-no-value)."""
-    unresolved = [s.unresolved for s in subs if s.unresolved is not None]
-    if not unresolved:
+    if unresolved is None:
         return ""
     return (
-        f" The policy variable ${{{unresolved[0]}}} has no value in the request and no "
+        f" The policy variable ${{{unresolved}}} has no value in the request and no "
         "default, so the value that uses it is effectively null: no request value equals "
         "it" + (", which a negated operator counts as a match." if spec.negated else ".")
     )
@@ -402,25 +401,30 @@ def _compare_verdict(
     budget: MatchBudget | None,
 ) -> Verdict:
     var_ok = spec.family in ("String", "Arn")
-    subs = [substitute(t, ctx, variables_enabled and var_ok) for t in policy_texts]
-    effective = [s.text for s in subs]
+    values = policy_values(policy_texts, ctx, variables_enabled and var_ok)
+    effective = policy_texts if values.effective is None else values.effective
     if budget is not None:
-        budget.spend(_work(spec, subs, request_values))
+        budget.spend(_work(spec, values, request_values))
     try:
-        positive = positive_matcher(spec.operator, subs)
+        positive = positive_matcher(spec.operator, values)
     except Incomparable as exc:
-        return _incomparable(spec, key, exc, effective)
+        return _incomparable(spec, key, exc, values.effective)
     try:
         if spec.set_operator is None:
             ok, reason = _plain_verdict(spec, key, request_values, effective, positive)
         else:
             ok, reason = _set_verdict(spec, key, request_values, effective, positive)
     except Incomparable as exc:
-        return _incomparable(spec, key, exc, effective)
-    return ok, lambda: reason() + _variable_note(spec, subs), effective
+        return _incomparable(spec, key, exc, values.effective)
+    unresolved = values.unresolved
+    if unresolved is None:
+        return ok, reason, values.effective
+    return ok, lambda: reason() + _variable_note(spec, unresolved), values.effective
 
 
-def _incomparable(spec: OperatorSpec, key: str, exc: Incomparable, effective: list[str]) -> Verdict:
+def _incomparable(
+    spec: OperatorSpec, key: str, exc: Incomparable, effective: list[str] | None
+) -> Verdict:
     return (
         False,
         lambda: (
