@@ -407,15 +407,15 @@ def _compare_verdict(
         budget.spend(_work(spec, values, request_values))
     try:
         positive = positive_matcher(spec.operator, values)
+        # Every value is read, as AWS reads them all: a value of the wrong type makes
+        # the condition false even after a match.
+        hits = [positive(r) for r in request_values]
     except Incomparable as exc:
         return _incomparable(spec, key, exc, values.effective)
-    try:
-        if spec.set_operator is None:
-            ok, reason = _plain_verdict(spec, key, request_values, effective, positive)
-        else:
-            ok, reason = _set_verdict(spec, key, request_values, effective, positive)
-    except Incomparable as exc:
-        return _incomparable(spec, key, exc, values.effective)
+    if spec.set_operator is None:
+        ok, reason = _plain_verdict(spec, key, request_values, effective, hits)
+    else:
+        ok, reason = _set_verdict(spec, key, request_values, effective, hits)
     unresolved = values.unresolved
     if unresolved is None:
         return ok, reason, values.effective
@@ -440,13 +440,10 @@ def _plain_verdict(
     key: str,
     request_values: list[str],
     effective: list[str],
-    positive: Callable[[str], bool],
+    hits: list[bool],
 ) -> tuple[bool, Why]:
     """No set operator: several request values are OR'ed (negated: none may match)."""
-    # Every value is read, as AWS reads them all: a value of the wrong type makes the
-    # condition false even after a match.
-    hits = [positive(r) for r in request_values]
-    any_hit = any(hits)
+    any_hit = True in hits
     ok = (not any_hit) if spec.negated else any_hit
     verdict = "true" if ok else "false"
     if len(request_values) == 1:
@@ -475,10 +472,10 @@ def _set_verdict(
     key: str,
     request_values: list[str],
     effective: list[str],
-    positive: Callable[[str], bool],
+    hits: list[bool],
 ) -> tuple[bool, Why]:
     """ForAllValues: every request value must match; ForAnyValue: at least one."""
-    per_value = [(not positive(r)) if spec.negated else positive(r) for r in request_values]
+    per_value = [not hit for hit in hits] if spec.negated else hits
     base = ("not " if spec.negated else "") + spec.relation
     if spec.set_operator == "ForAllValues":
         failing = [r for r, good in zip(request_values, per_value, strict=True) if not good]

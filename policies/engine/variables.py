@@ -89,7 +89,12 @@ def policy_values(texts: list[str], ctx: RequestContext, enabled: bool) -> Polic
     A value whose variable has no value and no default drops out of the comparison
     (it is effectively null) and is named by ``unresolved``.
     """
-    if not enabled or not any("${" in text for text in texts):
+    if not enabled:
+        return PolicyValues(None, texts, None, None)
+    for text in texts:
+        if "${" in text:
+            break
+    else:
         return PolicyValues(None, texts, None, None)
     subs = [substitute(text, ctx, True) for text in texts]
     usable = [s for s in subs if s.pieces is not None]
