@@ -254,18 +254,22 @@ def evaluate_condition(
 
     Raises :class:`InputTooLargeError` when ``budget`` runs out.
     """
+    operator, key = cond.operator, cond.key
     policy_texts = [v.text for v in cond.values]
-    entry = ctx.entry(cond.key)
-    request_values = None if entry is None else entry.values
+    entry = ctx.entry(key)
+    if entry is None:
+        request_values, multivalued = None, False
+    else:
+        request_values, multivalued = entry.values, entry.multivalued
     matched, reason, effective = _verdict(
-        cond, policy_texts, request_values, ctx, variables_enabled, budget
+        operator, key, policy_texts, request_values, ctx, variables_enabled, budget
     )
     span = getattr(cond, "key_span", None)
     return ConditionResult(
-        cond.operator,
-        cond.key,
+        operator,
+        key,
         None if request_values is None else list(request_values),
-        entry is not None and entry.multivalued,
+        multivalued,
         policy_texts,
         policy_texts if effective is None else effective,
         matched,
@@ -276,15 +280,15 @@ def evaluate_condition(
 
 
 def _verdict(
-    cond: ConditionLike,
+    operator: str,
+    key: str,
     policy_texts: list[str],
     request_values: list[str] | None,
     ctx: RequestContext,
     variables_enabled: bool,
     budget: MatchBudget | None,
 ) -> Verdict:
-    operator, key = cond.operator, cond.key
-    spec = parse_operator(operator)
+    spec = _SPECS.get(operator.lower())
     if spec is None:
         return (
             False,
@@ -299,9 +303,7 @@ def _verdict(
     # Absent, or present with no values. For a set operator, a key whose values are
     # only empty strings is the "null data set" of the multivalued-keys page
     # (reference_policies_condition-single-vs-multi-valued-context-keys.html).
-    missing = not request_values or (
-        spec.set_operator is not None and all(v == "" for v in request_values)
-    )
+    missing = not request_values or (spec.set_operator is not None and not any(request_values))
     if spec.family == "Null":
         return _null_verdict(key, policy_texts, missing)
     if missing or request_values is None:
@@ -523,4 +525,7 @@ def evaluate_conditions(
 ) -> tuple[bool, list[ConditionResult]]:
     """Evaluate a statement's conditions: all must be true (AND)."""
     results = [evaluate_condition(c, ctx, variables_enabled, budget) for c in conds]
-    return all(r.matched for r in results), results
+    for result in results:
+        if not result.matched:
+            return False, results
+    return True, results
