@@ -30,7 +30,11 @@ _UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 def parse_number(text: str) -> Decimal | None:
     """A number as AWS's numeric operators read it (integer or decimal)."""
     t = text.strip()
-    if len(t) > 64 or not _NUMBER.fullmatch(t):
+    if len(t) > 64:
+        return None
+    if t.isdigit() and t.isascii():
+        return Decimal(t)  # the usual case: a whole number, which the pattern accepts
+    if not _NUMBER.fullmatch(t):
         return None
     try:
         n = Decimal(t)
