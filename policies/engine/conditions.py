@@ -256,7 +256,7 @@ def evaluate_condition(
     """
     operator, key = cond.operator, cond.key
     policy_texts = [v.text for v in cond.values]
-    entry = ctx.entry(key)
+    entry = ctx.entries.get(key.lower())
     if entry is None:
         request_values, multivalued = None, False
     else:
