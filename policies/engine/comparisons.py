@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import ipaddress
+import operator
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -19,16 +20,21 @@ from typing import Any
 from .aws.operators import Operator
 from .aws.wildcard import compile_pieces
 from .matching import arn_like_pieces
-from .variables import Substituted
+from .variables import PolicyValues
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _EPOCH = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def parse_number(text: str) -> Decimal | None:
     """A number as AWS's numeric operators read it (integer or decimal)."""
     t = text.strip()
-    if len(t) > 64 or not _NUMBER.fullmatch(t):
+    if len(t) > 64:
+        return None
+    if t.isdigit() and t.isascii():
+        return Decimal(t)  # the usual case: a whole number, which the pattern accepts
+    if not _NUMBER.fullmatch(t):
         return None
     try:
         n = Decimal(t)
@@ -55,14 +61,13 @@ def parse_date(text: str) -> Decimal | None:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     try:
-        delta = dt - datetime(1970, 1, 1, tzinfo=UTC)
+        delta = dt - _UNIX_EPOCH
     except OverflowError:
         return None
-    return (
-        Decimal(delta.days) * 86400
-        + Decimal(delta.seconds)
-        + Decimal(delta.microseconds) / Decimal(1_000_000)
-    )
+    seconds = Decimal(delta.days * 86400 + delta.seconds)
+    if not delta.microseconds:
+        return seconds
+    return seconds + Decimal(delta.microseconds) / Decimal(1_000_000)
 
 
 def parse_bool(text: str) -> bool | None:
@@ -96,11 +101,11 @@ def parse_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | 
 
 
 _ORDER: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": lambda a, b: a == b,
-    "lt": lambda a, b: a < b,
-    "le": lambda a, b: a <= b,
-    "gt": lambda a, b: a > b,
-    "ge": lambda a, b: a >= b,
+    "eq": operator.eq,
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
 }
 
 
@@ -130,45 +135,43 @@ def _q(text: str, limit: int = 120) -> str:
 Test = Callable[[str], bool]
 
 
-def positive_matcher(op: Operator, policy: list[Substituted]) -> Test:
+def positive_matcher(op: Operator, policy: PolicyValues) -> Test:
     """A test "does request value r match at least one policy value" for the positive
     twin of ``op``. Raises :class:`Incomparable` for a policy value that is not of the
     operator's type (and the test raises it for such a request value)."""
-    usable = [s for s in policy if s.pieces is not None]
-    if op.family == "String":
-        return _string_matcher(op, usable)
-    if op.family == "Arn":
-        patterns = [s.pieces for s in usable if s.pieces is not None]
+    family = op.family
+    if family == "String":
+        return _string_matcher(op, policy)
+    if family == "Arn":
+        patterns = policy.patterns()
         return lambda r: any(arn_like_pieces(p, r) for p in patterns)
-    if op.family in ("Numeric", "Date"):
-        return _ordered_matcher(op, usable)
-    if op.family == "Bool":
-        return _bool_matcher(usable)
-    if op.family == "Binary":
-        return _binary_matcher(usable)
-    return _ip_matcher(usable)
+    if family in ("Numeric", "Date"):
+        return _ordered_matcher(op, policy.texts)
+    if family == "Bool":
+        return _bool_matcher(policy.texts)
+    if family == "Binary":
+        return _binary_matcher(policy.texts)
+    return _ip_matcher(policy.texts)
 
 
-def _string_matcher(op: Operator, usable: list[Substituted]) -> Test:
+def _string_matcher(op: Operator, policy: PolicyValues) -> Test:
     if op.compare == "like":
-        matchers = [compile_pieces(s.pieces) for s in usable if s.pieces is not None]
+        matchers = [compile_pieces(p) for p in policy.patterns()]
         return lambda r: any(m.matches(r) for m in matchers)
-    texts = ["".join(p for p, _ in s.pieces) for s in usable if s.pieces is not None]
     if op.compare == "eqi":
-        lowered = {t.lower() for t in texts}
+        lowered = {t.lower() for t in policy.texts}
         return lambda r: r.lower() in lowered
-    exact = set(texts)
-    return lambda r: r in exact
+    return set(policy.texts).__contains__
 
 
-def _ordered_matcher(op: Operator, usable: list[Substituted]) -> Test:
+def _ordered_matcher(op: Operator, texts: list[str]) -> Test:
     family = op.family
     parse = parse_number if family == "Numeric" else parse_date
     numbers = []
-    for s in usable:
-        n = parse(s.text)
+    for text in texts:
+        n = parse(text)
         if n is None:
-            raise Incomparable(f"the policy value {_q(s.text)} is not {_TYPE_NAME[family]}")
+            raise Incomparable(f"the policy value {_q(text)} is not {_TYPE_NAME[family]}")
         numbers.append(n)
     compare = _ORDER[op.compare]
 
@@ -181,12 +184,12 @@ def _ordered_matcher(op: Operator, usable: list[Substituted]) -> Test:
     return test
 
 
-def _bool_matcher(usable: list[Substituted]) -> Test:
+def _bool_matcher(texts: list[str]) -> Test:
     wanted = []
-    for s in usable:
-        b = parse_bool(s.text)
+    for text in texts:
+        b = parse_bool(text)
         if b is None:
-            raise Incomparable(f"the policy value {_q(s.text)} is not true or false")
+            raise Incomparable(f"the policy value {_q(text)} is not true or false")
         wanted.append(b)
 
     def test(r: str) -> bool:
@@ -198,12 +201,12 @@ def _bool_matcher(usable: list[Substituted]) -> Test:
     return test
 
 
-def _binary_matcher(usable: list[Substituted]) -> Test:
+def _binary_matcher(texts: list[str]) -> Test:
     blobs: list[bytes] = []
-    for s in usable:
-        blob = parse_binary(s.text)
+    for text in texts:
+        blob = parse_binary(text)
         if blob is None:
-            raise Incomparable(f"the policy value {_q(s.text)} is not base64")
+            raise Incomparable(f"the policy value {_q(text)} is not base64")
         blobs.append(blob)
 
     def test(r: str) -> bool:
@@ -215,18 +218,114 @@ def _binary_matcher(usable: list[Substituted]) -> Test:
     return test
 
 
-def _ip_matcher(usable: list[Substituted]) -> Test:
+# IP addresses as integers. ``ipaddress`` objects cost microseconds each to build,
+# more than the rest of a condition, so the usual forms (a dotted IPv4 address, an
+# IPv6 address of hex groups, a decimal prefix length) are read here by the same
+# rules ``ipaddress`` applies; anything else (a scope id, an IPv4 tail in IPv6, a
+# netmask written as an address) goes to ``ipaddress`` itself. Either way an address
+# is (version, integer) and a range (version, network, mask), which is exactly what
+# ``address in network`` compares.
+
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+
+
+def _ipv4_int(text: str) -> int | None:
+    """A dotted IPv4 address: four decimal octets, no leading zeros, each <= 255."""
+    octets = text.split(".")
+    if len(octets) != 4:
+        return None
+    value = 0
+    for octet in octets:
+        if not (0 < len(octet) <= 3 and octet.isascii() and octet.isdigit()):
+            return None
+        if octet[0] == "0" and octet != "0":
+            return None
+        number = int(octet)
+        if number > 255:
+            return None
+        value = value << 8 | number
+    return value
+
+
+def _ipv6_groups(groups: list[str]) -> int | None:
+    value = 0
+    for group in groups:
+        if not 0 < len(group) <= 4 or not _HEX_DIGITS.issuperset(group):
+            return None
+        value = value << 16 | int(group, 16)
+    return value
+
+
+def _ipv6_int(text: str) -> int | None:
+    """An IPv6 address made of hex groups only (at most one ``::``)."""
+    head, gap, tail = text.partition("::")
+    before = head.split(":") if head else []
+    after = tail.split(":") if tail else []
+    if (len(before) + len(after) > 7) if gap else len(before) != 8:
+        return None
+    high = _ipv6_groups(before)
+    low = _ipv6_groups(after)
+    if high is None or low is None:
+        return None
+    return (high << 16 * (8 - len(before)) if gap else high) | low
+
+
+def ip_value(text: str) -> tuple[int, int] | None:
+    """An IP address as (version, integer), or ``None`` when it is not one."""
+    t = text.strip()
+    if ":" not in t:
+        number = _ipv4_int(t)
+        return None if number is None else (4, number)
+    if "." not in t and "%" not in t:
+        number = _ipv6_int(t)
+        return None if number is None else (6, number)
+    ip = parse_ip(t)
+    return None if ip is None else (ip.version, int(ip))
+
+
+def network_value(text: str) -> tuple[int, int, int] | None:
+    """An IP address or CIDR range as (version, network, mask), host bits cleared
+    (``ip_network(text, strict=False)``), or ``None`` when it is neither."""
+    t = text.strip()
+    address, slash, prefix = t.partition("/")
+    if "/" in prefix or (":" in address and ("." in address or "%" in address)):
+        return _network_from_ipaddress(t)
+    if ":" in address:
+        version, bits, number = 6, 128, _ipv6_int(address)
+    else:
+        version, bits, number = 4, 32, _ipv4_int(address)
+    if number is None:
+        return None
+    if not slash:
+        length = bits
+    elif 0 < len(prefix) <= 3 and prefix.isascii() and prefix.isdigit() and int(prefix) <= bits:
+        length = int(prefix)
+    else:
+        return _network_from_ipaddress(t)  # a netmask such as 255.255.255.0, or an error
+    mask = ((1 << length) - 1) << (bits - length)
+    return version, number & mask, mask
+
+
+def _network_from_ipaddress(text: str) -> tuple[int, int, int] | None:
+    network = parse_network(text)
+    if network is None:
+        return None
+    return network.version, int(network.network_address), int(network.netmask)
+
+
+def _ip_matcher(texts: list[str]) -> Test:
     networks = []
-    for s in usable:
-        network = parse_network(s.text)
+    for text in texts:
+        network = network_value(text)
         if network is None:
-            raise Incomparable(f"the policy value {_q(s.text)} is not an IP address or range")
+            raise Incomparable(f"the policy value {_q(text)} is not an IP address or range")
         networks.append(network)
 
     def test(r: str) -> bool:
-        ip = parse_ip(r)
+        ip = ip_value(r)
         if ip is None:
             raise Incomparable(f"the request value {_q(r)} is not an IP address")
-        return any(ip.version == n.version and ip in n for n in networks)
+        version, number = ip
+        return any(v == version and number & mask == net for v, net, mask in networks)
 
     return test

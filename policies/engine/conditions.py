@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Literal, Protocol
 
 from .aws.operators import OPERATORS, OPERATORS_BY_LOWER, Family, Operator
@@ -24,7 +23,7 @@ from .aws.wildcard import compile_pieces
 from .comparisons import Incomparable, parse_bool, parse_date, positive_matcher
 from .context import RequestContext
 from .errors import InputTooLargeError
-from .variables import Substituted, substitute
+from .variables import PolicyValues, Substituted, policy_values, substitute
 
 __all__ = [
     "MAX_MATCH_WORK",
@@ -85,14 +84,7 @@ class OperatorSpec:
         return prefix + self.name + ("IfExists" if self.if_exists else "")
 
 
-@lru_cache(maxsize=512)
-def parse_operator(operator: str) -> OperatorSpec | None:
-    """Take an operator such as ``ForAnyValue:StringLikeIfExists`` apart.
-
-    Returns ``None`` for a name AWS does not know. Operator names are compared
-    without regard to case, so a typo in case is judged by validation rather
-    than silently ignored here.
-    """
+def _take_apart(operator: str) -> OperatorSpec | None:
     rest = operator
     set_op: Literal["ForAllValues", "ForAnyValue"] | None = None
     head, sep, tail = operator.partition(":")
@@ -112,6 +104,31 @@ def parse_operator(operator: str) -> OperatorSpec | None:
     if op is None:
         return None
     return OperatorSpec(op.name, op.family, op.negated, op.relation, set_op, if_exists)
+
+
+#: Every operator spelling AWS accepts, in lower case, taken apart once at import:
+#: a fixed table of AWS facts (27 operators, 3 set prefixes, with and without
+#: IfExists), not a cache of anything a policy brought in.
+_SPECS: dict[str, OperatorSpec] = {
+    name: spec
+    for name in (
+        prefix + base + suffix
+        for prefix in ("", "forallvalues:", "foranyvalue:")
+        for base in OPERATORS_BY_LOWER
+        for suffix in ("", "ifexists")
+    )
+    if (spec := _take_apart(name)) is not None
+}
+
+
+def parse_operator(operator: str) -> OperatorSpec | None:
+    """Take an operator such as ``ForAnyValue:StringLikeIfExists`` apart.
+
+    Returns ``None`` for a name AWS does not know. Operator names are compared
+    without regard to case, so a typo in case is judged by validation rather
+    than silently ignored here.
+    """
+    return _SPECS.get(operator.lower())
 
 
 # ---------------------------------------------------------------------------
@@ -207,17 +224,17 @@ class MatchBudget:
             )
 
 
-def _work(spec: OperatorSpec, subs: list[Substituted], request_values: list[str]) -> int:
+def _work(spec: OperatorSpec, values: PolicyValues, request_values: list[str]) -> int:
     """An upper bound of the comparing work of one condition, in work units."""
-    usable = [s.pieces for s in subs if s.pieces is not None]
-    if spec.family == "String" and spec.operator.compare == "like":
-        matchers = [compile_pieces(p) for p in usable]
+    family = spec.family
+    if family == "String" and spec.operator.compare == "like":
+        matchers = [compile_pieces(p) for p in values.patterns()]
         return sum(m.cost(len(r)) for m in matchers for r in request_values)
-    if spec.family == "Arn":
-        return sum(6 + len(r) for r in request_values) * max(1, len(usable))
-    if spec.family == "String":
-        return len(request_values) + len(usable)
-    return len(request_values) * max(1, len(usable))
+    if family == "Arn":
+        return sum(6 + len(r) for r in request_values) * max(1, len(values.texts))
+    if family == "String":
+        return len(request_values) + len(values.texts)
+    return len(request_values) * max(1, len(values.texts))
 
 
 #: Writes the reason of a verdict; called only when the reason is read.
@@ -237,18 +254,22 @@ def evaluate_condition(
 
     Raises :class:`InputTooLargeError` when ``budget`` runs out.
     """
+    operator, key = cond.operator, cond.key
     policy_texts = [v.text for v in cond.values]
-    entry = ctx.entry(cond.key)
-    request_values = None if entry is None else entry.values
+    entry = ctx.entries.get(key.lower())
+    if entry is None:
+        request_values, multivalued = None, False
+    else:
+        request_values, multivalued = entry.values, entry.multivalued
     matched, reason, effective = _verdict(
-        cond, policy_texts, request_values, ctx, variables_enabled, budget
+        operator, key, policy_texts, request_values, ctx, variables_enabled, budget
     )
     span = getattr(cond, "key_span", None)
     return ConditionResult(
-        cond.operator,
-        cond.key,
+        operator,
+        key,
         None if request_values is None else list(request_values),
-        entry is not None and entry.multivalued,
+        multivalued,
         policy_texts,
         policy_texts if effective is None else effective,
         matched,
@@ -259,15 +280,15 @@ def evaluate_condition(
 
 
 def _verdict(
-    cond: ConditionLike,
+    operator: str,
+    key: str,
     policy_texts: list[str],
     request_values: list[str] | None,
     ctx: RequestContext,
     variables_enabled: bool,
     budget: MatchBudget | None,
 ) -> Verdict:
-    operator, key = cond.operator, cond.key
-    spec = parse_operator(operator)
+    spec = _SPECS.get(operator.lower())
     if spec is None:
         return (
             False,
@@ -282,9 +303,7 @@ def _verdict(
     # Absent, or present with no values. For a set operator, a key whose values are
     # only empty strings is the "null data set" of the multivalued-keys page
     # (reference_policies_condition-single-vs-multi-valued-context-keys.html).
-    missing = not request_values or (
-        spec.set_operator is not None and all(v == "" for v in request_values)
-    )
+    missing = not request_values or (spec.set_operator is not None and not any(request_values))
     if spec.family == "Null":
         return _null_verdict(key, policy_texts, missing)
     if missing or request_values is None:
@@ -361,15 +380,14 @@ def _missing_verdict(spec: OperatorSpec, key: str) -> Verdict:
     )
 
 
-def _variable_note(spec: OperatorSpec, subs: list[Substituted]) -> str:
+def _variable_note(spec: OperatorSpec, unresolved: str | None) -> str:
     """A variable with no value is effectively null: nothing equals or is like it, so
     a positive operator does not match it and a negated one does
     (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-no-value)."""
-    unresolved = [s.unresolved for s in subs if s.unresolved is not None]
-    if not unresolved:
+    if unresolved is None:
         return ""
     return (
-        f" The policy variable ${{{unresolved[0]}}} has no value in the request and no "
+        f" The policy variable ${{{unresolved}}} has no value in the request and no "
         "default, so the value that uses it is effectively null: no request value equals "
         "it" + (", which a negated operator counts as a match." if spec.negated else ".")
     )
@@ -385,25 +403,30 @@ def _compare_verdict(
     budget: MatchBudget | None,
 ) -> Verdict:
     var_ok = spec.family in ("String", "Arn")
-    subs = [substitute(t, ctx, variables_enabled and var_ok) for t in policy_texts]
-    effective = [s.text for s in subs]
+    values = policy_values(policy_texts, ctx, variables_enabled and var_ok)
+    effective = policy_texts if values.effective is None else values.effective
     if budget is not None:
-        budget.spend(_work(spec, subs, request_values))
+        budget.spend(_work(spec, values, request_values))
     try:
-        positive = positive_matcher(spec.operator, subs)
+        positive = positive_matcher(spec.operator, values)
+        # Every value is read, as AWS reads them all: a value of the wrong type makes
+        # the condition false even after a match.
+        hits = [positive(r) for r in request_values]
     except Incomparable as exc:
-        return _incomparable(spec, key, exc, effective)
-    try:
-        if spec.set_operator is None:
-            ok, reason = _plain_verdict(spec, key, request_values, effective, positive)
-        else:
-            ok, reason = _set_verdict(spec, key, request_values, effective, positive)
-    except Incomparable as exc:
-        return _incomparable(spec, key, exc, effective)
-    return ok, lambda: reason() + _variable_note(spec, subs), effective
+        return _incomparable(spec, key, exc, values.effective)
+    if spec.set_operator is None:
+        ok, reason = _plain_verdict(spec, key, request_values, effective, hits)
+    else:
+        ok, reason = _set_verdict(spec, key, request_values, effective, hits)
+    unresolved = values.unresolved
+    if unresolved is None:
+        return ok, reason, values.effective
+    return ok, lambda: reason() + _variable_note(spec, unresolved), values.effective
 
 
-def _incomparable(spec: OperatorSpec, key: str, exc: Incomparable, effective: list[str]) -> Verdict:
+def _incomparable(
+    spec: OperatorSpec, key: str, exc: Incomparable, effective: list[str] | None
+) -> Verdict:
     return (
         False,
         lambda: (
@@ -419,13 +442,10 @@ def _plain_verdict(
     key: str,
     request_values: list[str],
     effective: list[str],
-    positive: Callable[[str], bool],
+    hits: list[bool],
 ) -> tuple[bool, Why]:
     """No set operator: several request values are OR'ed (negated: none may match)."""
-    # Every value is read, as AWS reads them all: a value of the wrong type makes the
-    # condition false even after a match.
-    hits = [positive(r) for r in request_values]
-    any_hit = any(hits)
+    any_hit = True in hits
     ok = (not any_hit) if spec.negated else any_hit
     verdict = "true" if ok else "false"
     if len(request_values) == 1:
@@ -454,10 +474,10 @@ def _set_verdict(
     key: str,
     request_values: list[str],
     effective: list[str],
-    positive: Callable[[str], bool],
+    hits: list[bool],
 ) -> tuple[bool, Why]:
     """ForAllValues: every request value must match; ForAnyValue: at least one."""
-    per_value = [(not positive(r)) if spec.negated else positive(r) for r in request_values]
+    per_value = [not hit for hit in hits] if spec.negated else hits
     base = ("not " if spec.negated else "") + spec.relation
     if spec.set_operator == "ForAllValues":
         failing = [r for r, good in zip(request_values, per_value, strict=True) if not good]
@@ -505,4 +525,7 @@ def evaluate_conditions(
 ) -> tuple[bool, list[ConditionResult]]:
     """Evaluate a statement's conditions: all must be true (AND)."""
     results = [evaluate_condition(c, ctx, variables_enabled, budget) for c in conds]
-    return all(r.matched for r in results), results
+    for result in results:
+        if not result.matched:
+            return False, results
+    return True, results

@@ -156,6 +156,7 @@ def parse_context(raw: Any) -> RequestContext:
         raise InputTooLargeError.about(
             "request.context", f"has more than {MAX_CONTEXT_VALUES} keys"
         )
+    entries = ctx.entries
     for key, value in raw.items():
         if not isinstance(key, str) or not key.strip():
             raise UsageError.about("request.context", "has an empty key name")
@@ -173,47 +174,61 @@ def parse_context(raw: Any) -> RequestContext:
         else:
             values = [_context_value(key, value)]
             multivalued = False
-        if key.lower() in ctx.entries:
+        lower = key.lower()
+        if lower in entries:
             raise UsageError.about(
                 "request.context", f"names the key {key!r} twice (keys ignore case)"
             )
-        ctx.set(key, values, multivalued=multivalued, derived=False)
+        entries[lower] = ContextEntry(key, values, multivalued)
     return ctx
+
+
+#: aws:PrincipalType by the kind of IAM caller.
+_PRINCIPAL_TYPES = {
+    "user": "User",
+    "role": "AssumedRole",
+    "session": "AssumedRole",
+    "root": "Account",
+}
+
+
+def _principal_keys(caller: Caller) -> list[tuple[str, str]]:
+    """The keys the principal itself gives (name as AWS spells it, value)."""
+    if caller.is_iam:
+        # For a role session, aws:PrincipalArn is the role's ARN, not the session's.
+        arn = caller.role_arn if caller.kind == "session" else caller.arn
+        keys = [
+            ("aws:PrincipalArn", arn or ""),
+            ("aws:PrincipalAccount", caller.account or ""),
+            ("aws:PrincipalType", _PRINCIPAL_TYPES[caller.kind]),
+            ("aws:PrincipalIsAWSService", "false"),
+        ]
+        if caller.kind == "user" and caller.name:
+            keys.append(("aws:username", caller.name))
+        if caller.kind == "root" and caller.account:
+            keys.append(("aws:userid", caller.account))
+        return keys
+    if caller.kind == "service":
+        return [
+            ("aws:PrincipalIsAWSService", "true"),
+            ("aws:PrincipalServiceName", caller.service or caller.text),
+        ]
+    return []
 
 
 def derive_keys(ctx: RequestContext, caller: Caller) -> None:
     """Fill in the principal's keys that the case did not give."""
-    derived: dict[str, str] = {}
-    if caller.is_iam:
-        if caller.kind == "session":
-            # For a role session, aws:PrincipalArn is the role's ARN, not the session's.
-            derived["aws:PrincipalArn"] = caller.role_arn or ""
-        else:
-            derived["aws:PrincipalArn"] = caller.arn or ""
-        derived["aws:PrincipalAccount"] = caller.account or ""
-        derived["aws:PrincipalType"] = {
-            "user": "User",
-            "role": "AssumedRole",
-            "session": "AssumedRole",
-            "root": "Account",
-        }[caller.kind]
-        derived["aws:PrincipalIsAWSService"] = "false"
-        if caller.kind == "user" and caller.name:
-            derived["aws:username"] = caller.name
-        if caller.kind == "root" and caller.account:
-            derived["aws:userid"] = caller.account
-    elif caller.kind == "service":
-        derived["aws:PrincipalIsAWSService"] = "true"
-        derived["aws:PrincipalServiceName"] = caller.service or caller.text
-    for key, value in derived.items():
-        if key not in ctx:
-            ctx.set(key, [value], multivalued=False, derived=True)
+    entries = ctx.entries
+    for key, value in _principal_keys(caller):
+        lower = key.lower()
+        if lower not in entries:
+            entries[lower] = ContextEntry(key, [value], False, True)
     # The tag keys of a request that passes tags (aws:TagKeys, multivalued).
-    if "aws:TagKeys" not in ctx:
+    if "aws:tagkeys" not in entries:
         prefix = "aws:requesttag/"
-        tag_keys = [e.name[len(prefix) :] for k, e in ctx.entries.items() if k.startswith(prefix)]
+        tag_keys = [e.name[len(prefix) :] for k, e in entries.items() if k.startswith(prefix)]
         if tag_keys:
-            ctx.set("aws:TagKeys", tag_keys, multivalued=True, derived=True)
+            entries["aws:tagkeys"] = ContextEntry("aws:TagKeys", tag_keys, True, True)
 
 
 def parse_request(raw: Any) -> Request:

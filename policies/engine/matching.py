@@ -207,9 +207,13 @@ def parse_caller(text: str) -> Caller | None:
 How = Literal["account", "user", "role", "session", "wildcard", "service", "federated", "exact"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PrincipalMatch:
-    """Whether one principal entry names the caller, how, and why."""
+    """Whether one principal entry names the caller, how, and why.
+
+    Not frozen: a frozen dataclass costs three times as much to build, and the cold
+    path builds one per principal entry; nothing changes it after it is returned.
+    """
 
     matched: bool
     how: How | None

@@ -148,7 +148,7 @@ def _action_part(statement: Statement, action: str) -> PartResult:
     if statement.actions is not None:
         patterns = [v.text for v in statement.actions]
         for p in patterns:
-            if action_matches(p, action):
+            if p == action or action_matches(p, action):
                 if p == action:
                     reason = f"Action lists {action}."
                 elif p.lower() == action.lower():

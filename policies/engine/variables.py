@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .aws.wildcard import Piece
 from .context import RequestContext
 
-__all__ = ["Substituted", "substitute"]
+__all__ = ["PolicyValues", "Substituted", "policy_values", "substitute"]
 
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _VAR_BODY = re.compile(r"\s*([^,\s][^,]*?)\s*(?:,\s*'([^']*)'\s*)?")
@@ -65,3 +66,42 @@ def substitute(text: str, ctx: RequestContext, enabled: bool) -> Substituted:
         pieces.append((text[pos:], False))
     shown = "".join(p for p, _ in pieces)
     return Substituted(tuple(pieces), shown)
+
+
+class PolicyValues(NamedTuple):
+    """A condition's values after policy variables, as the comparison needs them."""
+
+    effective: list[str] | None  # every value as the trace shows it; None: as written
+    texts: list[str]  # the values a request value is compared with
+    pieces: list[tuple[Piece, ...]] | None  # the same as pieces; None: each text literal
+    unresolved: str | None  # the first variable with no value and no default
+
+    def patterns(self) -> list[tuple[Piece, ...]]:
+        """The compared values as wildcard patterns (pieces)."""
+        if self.pieces is not None:
+            return self.pieces
+        return [((text, False),) for text in self.texts]
+
+
+def policy_values(texts: list[str], ctx: RequestContext, enabled: bool) -> PolicyValues:
+    """``texts`` after policy variables (``enabled``: the operator and version take them).
+
+    A value whose variable has no value and no default drops out of the comparison
+    (it is effectively null) and is named by ``unresolved``.
+    """
+    if not enabled:
+        return PolicyValues(None, texts, None, None)
+    for text in texts:
+        if "${" in text:
+            break
+    else:
+        return PolicyValues(None, texts, None, None)
+    subs = [substitute(text, ctx, True) for text in texts]
+    usable = [s for s in subs if s.pieces is not None]
+    unresolved = next((s.unresolved for s in subs if s.unresolved is not None), None)
+    return PolicyValues(
+        [s.text for s in subs],
+        [s.text for s in usable],
+        [s.pieces for s in usable if s.pieces is not None],
+        unresolved,
+    )

@@ -21,8 +21,8 @@ and forbids partial wildcards in ``Principal``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 #: One piece of a pattern: its text and whether ``*``/``?`` in it are literal
 #: characters (text that came from a policy variable, or ``${*}``) rather than
@@ -30,8 +30,7 @@ from functools import lru_cache
 Piece = tuple[str, bool]
 
 
-@dataclass(frozen=True, slots=True)
-class _Segment:
+class _Segment(NamedTuple):
     """The text between two stars: fixed length, ``?`` wildcards at known places."""
 
     length: int
@@ -47,9 +46,12 @@ class _Segment:
 _SCAN_BUDGET = 20_000
 
 
-@dataclass(frozen=True, slots=True)
-class WildcardMatcher:
-    """A compiled wildcard pattern. Call :meth:`matches` with a value."""
+class WildcardMatcher(NamedTuple):
+    """A compiled wildcard pattern. Call :meth:`matches` with a value.
+
+    A named tuple rather than a frozen dataclass: just as immutable, and several
+    times cheaper to build, which the cold path does for every pattern it meets.
+    """
 
     segments: tuple[_Segment, ...]
     anchored_start: bool
@@ -195,6 +197,8 @@ def compile_pieces(pieces: tuple[Piece, ...], ignore_case: bool = False) -> Wild
 
     With ``ignore_case`` the pattern and every value are compared in lower case.
     """
+    if len(pieces) == 1 and not pieces[0][1] and "?" not in pieces[0][0]:
+        return _compile_stars(pieces[0][0].lower() if ignore_case else pieces[0][0], ignore_case)
     if ignore_case:
         pieces = tuple((text.lower(), literal) for text, literal in pieces)
     segments: list[tuple[str, frozenset[int]]]
@@ -225,6 +229,16 @@ def compile_pieces(pieces: tuple[Piece, ...], ignore_case: bool = False) -> Wild
         return WildcardMatcher((_compile_segment(text, wild),), True, True, ignore_case)
     compiled = tuple(_compile_segment(t, w) for t, w in segments if t)
     return WildcardMatcher(compiled, bool(segments[0][0]), bool(segments[-1][0]), ignore_case)
+
+
+def _compile_stars(text: str, ignore_case: bool) -> WildcardMatcher:
+    """The usual pattern: one text whose only wildcards are stars (the same
+    matcher the general path builds, without its bookkeeping)."""
+    parts = text.split("*")
+    if len(parts) == 1:
+        return WildcardMatcher((_Segment(len(text), text),), True, True, ignore_case)
+    segments = tuple(_Segment(len(part), part) for part in parts if part)
+    return WildcardMatcher(segments, bool(parts[0]), bool(parts[-1]), ignore_case)
 
 
 def compile_wildcard(pattern: str, ignore_case: bool = False) -> WildcardMatcher:

@@ -71,6 +71,16 @@ def test_parse_operator() -> None:
     assert parse_operator("Bool").family == "Bool"  # type: ignore[union-attr]
 
 
+def test_parse_operator_ignores_case_of_every_part() -> None:
+    spec = parse_operator("forallvalues:STRINGequalsIfexists")
+    assert spec is not None
+    assert spec.full_name == "ForAllValues:StringEqualsIfExists"
+    assert parse_operator("NullIfExists") is not None  # taken apart; validation judges it
+    assert parse_operator("StringEqualsIfExistsIfExists") is None
+    assert parse_operator("ForAnyValue:ForAllValues:StringEquals") is None
+    assert parse_operator(" StringEquals") is None
+
+
 # ------------------------------------------------------------------ string
 
 

@@ -520,3 +520,38 @@ def test_a_note_when_the_action_does_not_fit_the_caller() -> None:
         .explanation[1]
         .startswith("Note: AssumeRoleWithSAML")
     )
+
+
+def test_clear_caches_empties_every_engine_cache() -> None:
+    """The cold-path benchmark (bench/engine.py) reuses nothing between calls: after
+    clear_caches, no functools cache of any loaded engine module holds an entry."""
+    import functools
+    import sys
+
+    from policies.engine import validate
+    from policies.engine.evaluate import clear_caches
+
+    trust = policy(
+        deny(
+            {"AWS": "*"},
+            Condition={
+                "NotIpAddress": {"aws:SourceIp": ["203.0.113.0/24", "10.0.0.0/8"]},
+                "StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/deploy-*"},
+            },
+        )
+    )
+    validate(trust)
+    run(trust, ALICE, context={"aws:SourceIp": "203.0.113.9"})
+
+    def caches() -> dict[str, int]:
+        return {
+            f"{name}.{attr}": value.cache_info().currsize
+            for name, module in list(sys.modules.items())
+            if name.startswith("policies.engine") and module is not None
+            for attr, value in vars(module).items()
+            if isinstance(value, functools._lru_cache_wrapper)
+        }
+
+    assert any(caches().values())  # the calls above filled some
+    clear_caches()
+    assert {k: n for k, n in caches().items() if n} == {}
