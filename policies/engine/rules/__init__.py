@@ -38,6 +38,7 @@ def run_rules(policy: Policy, role_account: str | None) -> Iterator[Finding]:
 # Importing the rule modules registers their rules.
 from . import (  # noqa: E402, F401
     actions,
+    analyzer,
     conditions,
     document,
     elements,

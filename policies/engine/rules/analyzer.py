@@ -1,0 +1,274 @@
+"""Access Analyzer's checks on condition keys and service principals.
+
+These are the checks of Access Analyzer's policy check reference
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html)
+that can fire on a role trust policy and that the other rule modules do not make.
+The AWS facts they rely on live in :mod:`policies.engine.aws.analyzer`.
+
+Two rules, each returning at once when the statement lacks what it reads (they run
+on every keystroke of the editor): :func:`analyzer_condition_keys` reads the
+``Condition`` element, :func:`analyzer_service_principals` the service principals.
+
+One problem, one finding:
+
+- ``aws:ARN`` gets ``UNSUPPORTED_GLOBAL_CONDITION_KEY`` (a trust policy is a
+  resource-based policy, and both replacements AWS names, aws:PrincipalArn and
+  aws:SourceArn, apply to it), not also ``INVALID_GLOBAL_CONDITION_KEY`` nor
+  Access Analyzer's ``DEPRECATED_GLOBAL_CONDITION_KEY``, which says the same
+  thing with one replacement.
+- A service principal narrowed by a key such as aws:SourceIp instead of a source
+  key gets ``RECOMMENDED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL`` on that key; the
+  project's ``MISSING_SOURCE_CONDITION_FOR_SERVICE_PRINCIPAL`` is kept for the
+  confused-deputy services narrowed by nothing, and stays quiet here.
+- An audience claim gets one of: ``CONFIRM_AUDIENCE_CLAIM_TYPE`` (no set
+  operator), ``FORANYVALUE_WITH_AUDIENCE_CLAIM_TYPE`` (ForAnyValue), or
+  ``FORALLVALUES_WITH_SINGLE_VALUED_KEY`` from :mod:`.conditions` (ForAllValues).
+
+Where Access Analyzer reports an error for a policy that IAM accepts, the code is
+a warning here (``CodeInfo.deviates``), as the module docstring of
+:mod:`policies.engine.codes` explains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..aws.analyzer import (
+    AUDIENCE_CLAIM,
+    KEYS_ABSENT_FOR_SERVICE_PRINCIPALS,
+    NOT_SERVICE_SOURCE_KEYS,
+    PAIRED_KEYS,
+    ROLES_ANYWHERE_ACTIONS,
+    ROLES_ANYWHERE_SERVICE,
+    SERVICE_SOURCE_KEYS,
+    SPOOFABLE_KEYS,
+    UNSUPPORTED_GLOBAL_KEYS,
+    VPC_ID_FORMATS,
+    audience_type_is_documented,
+)
+from ..aws.keys import is_web_identity_key, lookup
+from ..aws.operators import OPERATORS, SET_PREFIXES
+from ..findings import Finding
+from ..model import Condition, Statement
+from ..parser import Span
+from .common import finding
+from .registry import RuleInput, statement_rule
+from .security import _limiting_conditions
+from .session import _allows
+
+
+def _parts(operator: str) -> tuple[str | None, str]:
+    """The set operator (``ForAnyValue``, ``ForAllValues`` or ``None``) and the base
+    operator without ``IfExists``."""
+    prefix = None
+    for candidate in SET_PREFIXES:
+        if operator.startswith(candidate):
+            prefix, operator = candidate[:-1], operator[len(candidate) :]
+            break
+    return prefix, operator.removesuffix("IfExists")
+
+
+# --- Condition keys ------------------------------------------------------------------
+
+
+@statement_rule
+def analyzer_condition_keys(given: RuleInput) -> Iterator[Finding]:
+    """Access Analyzer's checks on each condition key of a statement."""
+    conditions = given.statement.conditions
+    if not conditions:
+        return
+    present = {condition.key.lower() for condition in conditions}
+    for condition in conditions:
+        key = condition.key.lower()
+        prefix, base = _parts(condition.operator)
+        if key.endswith(":" + AUDIENCE_CLAIM):
+            yield from _audience(condition, prefix)
+        if key in PAIRED_KEYS:
+            yield from _paired(condition, key, present)
+        if key in UNSUPPORTED_GLOBAL_KEYS:
+            yield from _unsupported_global(condition, key)
+        if key in SPOOFABLE_KEYS:
+            yield from _spoofable(condition, key)
+        if key in VPC_ID_FORMATS:
+            yield from _vpc_format(condition, key, base)
+        yield from _key_type_checks(condition, prefix, base)
+
+
+def _audience(condition: Condition, prefix: str | None) -> Iterator[Finding]:
+    """The audience claim of a web identity token: single-valued, so no set operator."""
+    if not is_web_identity_key(condition.key):
+        return  # SAML:aud is the SAML audience, not a token claim
+    if prefix == "ForAnyValue":
+        yield finding(
+            "FORANYVALUE_WITH_AUDIENCE_CLAIM_TYPE",
+            f"{condition.key} holds one value, the application the token was issued to. "
+            "Set operators are meant for keys that hold several values; on this claim "
+            "ForAnyValue can admit more tokens than you intend (any token whose audiences "
+            "include one of yours), and it reads as if the claim were a list. Drop "
+            '"ForAnyValue:" and write '
+            f"{condition.operator.split(':', 1)[1]}.",
+            condition.key_span,
+        )
+    elif prefix is None and not audience_type_is_documented(condition.key.rpartition(":")[0]):
+        yield finding(
+            "CONFIRM_AUDIENCE_CLAIM_TYPE",
+            f"{condition.key} is the token's audience (aud): the application it was issued "
+            "to. A provider may send it as one value or as a list. If your provider sends "
+            "one value, this plain operator is right; if it sends a list, the key is "
+            "multivalued and takes a set operator (ForAnyValue: before the operator). Look "
+            "at the aud claim of a token from your provider to know which.",
+            condition.key_span,
+        )
+
+
+def _paired(condition: Condition, key: str, present: set[str]) -> Iterator[Finding]:
+    partners = PAIRED_KEYS[key]
+    if any(partner.lower() in present for partner in partners):
+        return
+    names = " or ".join(partners)
+    yield finding(
+        "MISSING_PAIRED_CONDITION_KEYS",
+        f"{condition.key} is a private address, and the same private address exists in "
+        "every VPC, including VPCs of other accounts. On its own it admits a request from "
+        f"that address in any VPC. Add {names} to this Condition so that the request must "
+        "come from your VPC and from that address.",
+        condition.key_span,
+    )
+
+
+def _unsupported_global(condition: Condition, key: str) -> Iterator[Finding]:
+    instead = " or ".join(UNSUPPORTED_GLOBAL_KEYS[key])
+    yield finding(
+        "UNSUPPORTED_GLOBAL_CONDITION_KEY",
+        f"{condition.key} is not a condition key AWS supports, so no request carries it "
+        "and the condition tests a missing key. Use aws:PrincipalArn to test who calls, "
+        f"or aws:SourceArn to test the resource a service acts for ({instead}).",
+        condition.key_span,
+    )
+
+
+def _spoofable(condition: Condition, key: str) -> Iterator[Finding]:
+    yield finding(
+        "UNTRUSTWORTHY_CONDITION_KEY",
+        f"{condition.key} is {SPOOFABLE_KEYS[key]}, which the caller writes itself: anyone "
+        "calling AWS STS directly can send whatever value this condition expects. Do not "
+        "use it to decide who may assume the role; test who calls instead (the Principal, "
+        "aws:PrincipalArn, aws:PrincipalOrgID or sts:ExternalId).",
+        condition.key_span,
+    )
+
+
+def _vpc_format(condition: Condition, key: str, base: str) -> Iterator[Finding]:
+    prefix, pattern = VPC_ID_FORMATS[key]
+    wildcards = OPERATORS[base].takes_wildcards if base in OPERATORS else False
+    code = "INVALID_VPCE_FORMAT" if prefix == "vpce-" else "INVALID_VPC_FORMAT"
+    for value in condition.values:
+        text = value.text
+        if "${" in text or (wildcards and ("*" in text or "?" in text)):
+            continue
+        if pattern.fullmatch(text):
+            continue
+        yield finding(
+            code,
+            f'"{text}" is not a {"VPC endpoint" if prefix == "vpce-" else "VPC"} ID, so '
+            f"{condition.key} never equals it. An ID is {prefix} followed by 8 or 17 "
+            f'letters or digits, such as "{prefix}1a2b3c4d" or "{prefix}0123456789abcdef0".',
+            value.span,
+        )
+
+
+def _key_type_checks(condition: Condition, prefix: str | None, base: str) -> Iterator[Finding]:
+    """A multivalued key without a set operator; an ARN key under StringLike."""
+    info = lookup(condition.key)
+    if info is None:
+        return
+    if prefix is None and info.multivalued is True and base != "Null":
+        yield finding(
+            "MISSING_QUALIFIER",
+            f"{condition.key} can hold several values, and {condition.operator} without "
+            "a set operator does not say how to compare a list. Write ForAnyValue: (at "
+            "least one value matches) or ForAllValues: (every value matches, also true "
+            f'when the key is missing) before it, as in "ForAnyValue:{condition.operator}".',
+            condition.key_span,
+        )
+    if base in ("StringLike", "StringNotLike") and info.type == "ARN":
+        arn_operator = condition.operator.replace("StringNotLike", "ArnNotLike").replace(
+            "StringLike", "ArnLike"
+        )
+        yield finding(
+            "STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS",
+            f"{condition.key} is an ARN, and {base} reads it as plain text, so a * can "
+            "run across the colons into the partition, service or account. ArnLike "
+            "matches each of the six fields of the ARN on its own. Write "
+            f"{arn_operator} instead.",
+            condition.key_span,
+        )
+
+
+# --- Service principals ----------------------------------------------------------------
+
+
+@statement_rule
+def analyzer_service_principals(given: RuleInput) -> Iterator[Finding]:
+    """Access Analyzer's checks on a statement that names an AWS service."""
+    statement = given.statement
+    if statement.principal is None:
+        return
+    services = [entry for entry in statement.principal.entries if entry.kind == "Service"]
+    if not services:
+        return
+    for entry in services:
+        if entry.value == ROLES_ANYWHERE_SERVICE and statement.effect == "Allow":
+            yield from _roles_anywhere(statement, entry.span)
+    if not statement.conditions:
+        return
+    names = ", ".join(entry.value for entry in services)
+    yield from _keys_absent_for_services(statement, names)
+    if statement.effect == "Allow":
+        yield from _recommended_keys(statement, names)
+
+
+def _roles_anywhere(statement: Statement, span: Span) -> Iterator[Finding]:
+    missing = [action for action in ROLES_ANYWHERE_ACTIONS if not _allows(statement, action)]
+    if not missing:
+        return
+    yield finding(
+        "MISSING_ACTION_FOR_ROLES_ANYWHERE_TRUST_POLICY",
+        "IAM Roles Anywhere assumes the role with sts:AssumeRole, and also sets the "
+        "session's source identity and tags from the certificate, so the trust policy "
+        f"must allow all three. This statement does not allow {' and '.join(missing)}. "
+        'Write "Action": ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"].',
+        span,
+    )
+
+
+def _keys_absent_for_services(statement: Statement, names: str) -> Iterator[Finding]:
+    for condition in statement.conditions:
+        if condition.key.lower() not in KEYS_ABSENT_FOR_SERVICE_PRINCIPALS:
+            continue
+        yield finding(
+            "UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL",
+            f"{condition.key} is in a request only when the caller belongs to an "
+            f"organization, and an AWS service ({names}) belongs to none, so this condition "
+            "never holds for the service. To limit the service to your organization, use "
+            "aws:SourceOrgID; to keep this key for other principals, give the service its "
+            "own statement.",
+            condition.key_span,
+        )
+
+
+def _recommended_keys(statement: Statement, names: str) -> Iterator[Finding]:
+    """A service narrowed by a key that does not say whom it acts for, and no source key."""
+    limits = _limiting_conditions(statement.conditions, key_always_present=False)
+    if limits.keys() & SERVICE_SOURCE_KEYS:
+        return
+    for key in sorted(limits.keys() & NOT_SERVICE_SOURCE_KEYS):
+        for condition in limits[key]:
+            yield finding(
+                "RECOMMENDED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL",
+                f"{condition.key} does not say on whose behalf {names} acts, so it does not "
+                "stop the service from assuming this role for someone else's request (the "
+                "confused deputy problem). Narrow the service with aws:SourceAccount or "
+                "aws:SourceArn (or aws:SourceOrgID, aws:SourceOrgPaths) instead.",
+                condition.key_span,
+            )
