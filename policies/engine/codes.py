@@ -594,6 +594,30 @@ _ALL: tuple[CodeInfo, ...] = (
     ),
     # --- Suggestions --------------------------------------------------------------------
     _aa(
+        "EQUIVALENT_TO_NULL_FALSE",
+        "suggestion",
+        'A Like test against "*" only says the key is present: Null false says it plainly',
+        "equivalent-to-null-false",
+    ),
+    _aa(
+        "EQUIVALENT_TO_NULL_TRUE",
+        "suggestion",
+        'A NotLike test against "*" only says the key is missing: Null true says it plainly',
+        "equivalent-to-null-true",
+    ),
+    _aa(
+        "REDUNDANT_KEY_DUE_TO_WILDCARD_IN_CONDITION",
+        "suggestion",
+        'A condition key tested against "*" in a way that always matches',
+        "redundant-key-due-to-wildcard-in-condition",
+    ),
+    _aa(
+        "REDUNDANT_STATEMENT_DUE_TO_WILDCARD_IN_CONDITION",
+        "suggestion",
+        'A condition key tested against "*" in a way that never matches',
+        "redundant-statement-due-to-wildcard-in-condition",
+    ),
+    _aa(
         "CONFIRM_AUDIENCE_CLAIM_TYPE",
         "suggestion",
         "The audience claim is single-valued: test it without a set operator",

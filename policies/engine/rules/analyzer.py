@@ -92,6 +92,8 @@ def analyzer_condition_keys(given: RuleInput) -> Iterator[Finding]:
         if key in VPC_ID_FORMATS:
             yield from _vpc_format(condition, key, base)
         yield from _key_type_checks(condition, prefix, base)
+        if any(value.text == "*" for value in condition.values):
+            yield from _wildcard_only(condition, prefix, base)
 
 
 def _audience(condition: Condition, prefix: str | None) -> Iterator[Finding]:
@@ -203,6 +205,64 @@ def _key_type_checks(condition: Condition, prefix: str | None, base: str) -> Ite
             f"{arn_operator} instead.",
             condition.key_span,
         )
+
+
+def _wildcard_outcome(condition: Condition, prefix: str | None, base: str) -> str | None:
+    """What a Like test with the value "*" comes to: "present", "missing", "always",
+    "never", or ``None`` when it depends on the other values. "*" matches every value,
+    so a positive Like holds whenever the key is there, a negated one never does
+    (reference_policies_elements_condition_operators.html, ...IfExists and set operators
+    as in reference_policies_condition-single-vs-multi-valued-context-keys.html)."""
+    operator = OPERATORS.get(base)
+    if operator is None or not operator.takes_wildcards:
+        return None
+    if condition.operator.endswith("IfExists"):
+        # A missing key makes the test true; a present one makes it "*"'s answer.
+        if prefix is not None:
+            return None
+        return "missing" if operator.negated else "always"
+    if prefix == "ForAnyValue":  # false when the key is missing
+        return "never" if operator.negated else "present"
+    if prefix == "ForAllValues":  # true when the key is missing
+        return None if operator.negated else "always"
+    return "missing" if operator.negated else "present"
+
+
+_WILDCARD_FINDINGS = {
+    "present": (
+        "EQUIVALENT_TO_NULL_FALSE",
+        "matches every value, so {op} only tests that {key} is in the request. Write "
+        '"Null": {{"{key}": "false"}}, which says so plainly, or test the values you expect.',
+    ),
+    "missing": (
+        "EQUIVALENT_TO_NULL_TRUE",
+        "matches every value, so {op} only holds when {key} is missing from the request. "
+        'Write "Null": {{"{key}": "true"}}, which says so plainly.',
+    ),
+    "always": (
+        "REDUNDANT_KEY_DUE_TO_WILDCARD_IN_CONDITION",
+        "matches every value, and {op} also holds when {key} is missing, so this test "
+        "always holds and narrows nothing. Remove it, or test the values you expect.",
+    ),
+    "never": (
+        "REDUNDANT_STATEMENT_DUE_TO_WILDCARD_IN_CONDITION",
+        "matches every value, so {op} never holds and the statement never applies. "
+        "Remove the key (or the statement), or test the values you mean.",
+    ),
+}
+
+
+def _wildcard_only(condition: Condition, prefix: str | None, base: str) -> Iterator[Finding]:
+    outcome = _wildcard_outcome(condition, prefix, base)
+    if outcome is None:
+        return
+    code, text = _WILDCARD_FINDINGS[outcome]
+    star = next(value for value in condition.values if value.text == "*")
+    yield finding(
+        code,
+        '"*" ' + text.format(op=condition.operator, key=condition.key),
+        star.span,
+    )
 
 
 # --- Service principals ----------------------------------------------------------------
