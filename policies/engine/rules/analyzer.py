@@ -46,7 +46,7 @@ from ..aws.analyzer import (
     VPC_ID_FORMATS,
     audience_type_is_documented,
 )
-from ..aws.keys import is_web_identity_key, lookup
+from ..aws.keys import KeyInfo, is_web_identity_key, lookup
 from ..aws.operators import OPERATORS, SET_PREFIXES
 from ..findings import Finding
 from ..model import Condition, Statement
@@ -71,35 +71,48 @@ def _parts(operator: str) -> tuple[str | None, str]:
 # --- Condition keys ------------------------------------------------------------------
 
 
+#: Keys that have a check of their own; every other key skips straight past them.
+_NAMED_KEYS = frozenset([*PAIRED_KEYS, *UNSUPPORTED_GLOBAL_KEYS, *SPOOFABLE_KEYS, *VPC_ID_FORMATS])
+_AUDIENCE_SUFFIX = ":" + AUDIENCE_CLAIM
+
+
 @statement_rule
 def analyzer_condition_keys(given: RuleInput) -> Iterator[Finding]:
     """Access Analyzer's checks on each condition key of a statement."""
     conditions = given.statement.conditions
     if not conditions:
         return
-    present = {condition.key.lower() for condition in conditions}
     for condition in conditions:
         key = condition.key.lower()
-        prefix, base = _parts(condition.operator)
-        if key.endswith(":" + AUDIENCE_CLAIM):
-            yield from _audience(condition, prefix)
-        if key in PAIRED_KEYS:
-            yield from _paired(condition, key, present)
-        if key in UNSUPPORTED_GLOBAL_KEYS:
-            yield from _unsupported_global(condition, key)
-        if key in SPOOFABLE_KEYS:
-            yield from _spoofable(condition, key)
-        if key in VPC_ID_FORMATS:
-            yield from _vpc_format(condition, key, base)
-        yield from _key_type_checks(condition, prefix, base)
-        if any(value.text == "*" for value in condition.values):
-            yield from _wildcard_only(condition, prefix, base)
+        if key in _NAMED_KEYS:
+            yield from _named_key(condition, key, conditions)
+        if key.endswith(_AUDIENCE_SUFFIX):
+            yield from _audience(condition)
+        info = lookup(condition.key)
+        if info is not None and (info.multivalued is True or info.types[0] == "ARN"):
+            yield from _key_type_checks(condition, info)
+        for value in condition.values:
+            if value.text == "*":
+                yield from _wildcard_only(condition)
+                break
 
 
-def _audience(condition: Condition, prefix: str | None) -> Iterator[Finding]:
+def _named_key(condition: Condition, key: str, conditions: list[Condition]) -> Iterator[Finding]:
+    if key in PAIRED_KEYS:
+        yield from _paired(condition, key, {other.key.lower() for other in conditions})
+    elif key in UNSUPPORTED_GLOBAL_KEYS:
+        yield from _unsupported_global(condition, key)
+    elif key in SPOOFABLE_KEYS:
+        yield from _spoofable(condition, key)
+    else:
+        yield from _vpc_format(condition, key)
+
+
+def _audience(condition: Condition) -> Iterator[Finding]:
     """The audience claim of a web identity token: single-valued, so no set operator."""
     if not is_web_identity_key(condition.key):
         return  # SAML:aud is the SAML audience, not a token claim
+    prefix, _ = _parts(condition.operator)
     if prefix == "ForAnyValue":
         yield finding(
             "FORANYVALUE_WITH_AUDIENCE_CLAIM_TYPE",
@@ -160,8 +173,9 @@ def _spoofable(condition: Condition, key: str) -> Iterator[Finding]:
     )
 
 
-def _vpc_format(condition: Condition, key: str, base: str) -> Iterator[Finding]:
+def _vpc_format(condition: Condition, key: str) -> Iterator[Finding]:
     prefix, pattern = VPC_ID_FORMATS[key]
+    base = _parts(condition.operator)[1]
     wildcards = OPERATORS[base].takes_wildcards if base in OPERATORS else False
     code = "INVALID_VPCE_FORMAT" if prefix == "vpce-" else "INVALID_VPC_FORMAT"
     for value in condition.values:
@@ -179,11 +193,9 @@ def _vpc_format(condition: Condition, key: str, base: str) -> Iterator[Finding]:
         )
 
 
-def _key_type_checks(condition: Condition, prefix: str | None, base: str) -> Iterator[Finding]:
+def _key_type_checks(condition: Condition, info: KeyInfo) -> Iterator[Finding]:
     """A multivalued key without a set operator; an ARN key under StringLike."""
-    info = lookup(condition.key)
-    if info is None:
-        return
+    prefix, base = _parts(condition.operator)
     if prefix is None and info.multivalued is True and base != "Null":
         yield finding(
             "MISSING_QUALIFIER",
@@ -252,8 +264,8 @@ _WILDCARD_FINDINGS = {
 }
 
 
-def _wildcard_only(condition: Condition, prefix: str | None, base: str) -> Iterator[Finding]:
-    outcome = _wildcard_outcome(condition, prefix, base)
+def _wildcard_only(condition: Condition) -> Iterator[Finding]:
+    outcome = _wildcard_outcome(condition, *_parts(condition.operator))
     if outcome is None:
         return
     code, text = _WILDCARD_FINDINGS[outcome]
@@ -282,9 +294,11 @@ def analyzer_service_principals(given: RuleInput) -> Iterator[Finding]:
             yield from _roles_anywhere(statement, entry.span)
     if not statement.conditions:
         return
+    keys = {condition.key.lower() for condition in statement.conditions}
     names = ", ".join(entry.value for entry in services)
-    yield from _keys_absent_for_services(statement, names)
-    if statement.effect == "Allow":
+    if keys & KEYS_ABSENT_FOR_SERVICE_PRINCIPALS:
+        yield from _keys_absent_for_services(statement, names)
+    if statement.effect == "Allow" and keys & NOT_SERVICE_SOURCE_KEYS:
         yield from _recommended_keys(statement, names)
 
 
