@@ -165,10 +165,10 @@ def _unsupported_global(condition: Condition, key: str) -> Iterator[Finding]:
 def _spoofable(condition: Condition, key: str) -> Iterator[Finding]:
     yield finding(
         "UNTRUSTWORTHY_CONDITION_KEY",
-        f"{condition.key} is {SPOOFABLE_KEYS[key]}, which the caller writes itself: anyone "
-        "calling AWS STS directly can send whatever value this condition expects. Do not "
-        "use it to decide who may assume the role; test who calls instead (the Principal, "
-        "aws:PrincipalArn, aws:PrincipalOrgID or sts:ExternalId).",
+        f"{condition.key} is {SPOOFABLE_KEYS[key]}, which the caller writes itself: any "
+        "caller the Principal admits can send the value this condition expects, from any "
+        "client. Do not use it to decide who may assume the role; test who calls instead "
+        "(the Principal, aws:PrincipalArn, aws:PrincipalOrgID or sts:ExternalId).",
         condition.key_span,
     )
 
@@ -211,9 +211,10 @@ def _key_type_checks(condition: Condition, info: KeyInfo) -> Iterator[Finding]:
         )
         yield finding(
             "STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS",
-            f"{condition.key} is an ARN, and {base} reads it as plain text, so a * can "
-            "run across the colons into the partition, service or account. ArnLike "
-            "matches each of the six fields of the ARN on its own. Write "
+            f"{condition.key} is an ARN, and {base} reads it as plain text, so a * or ? "
+            "can match across the colons that separate the partition, service, Region, "
+            "account and resource. ArnLike matches each of the six fields of the ARN on "
+            "its own. Write "
             f"{arn_operator} instead.",
             condition.key_span,
         )
