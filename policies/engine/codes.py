@@ -586,6 +586,13 @@ _ALL: tuple[CodeInfo, ...] = (
         deviates=True,
     ),
     _aa(
+        "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
+        "warning",
+        "A condition key that some of the statement's assume actions never send",
+        "unsupported-action-for-condition-key",
+        deviates=True,
+    ),
+    _aa(
         "MISSING_ACTION_FOR_ROLES_ANYWHERE_TRUST_POLICY",
         "warning",
         "IAM Roles Anywhere needs sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession",

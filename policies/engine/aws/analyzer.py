@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from .keys import is_web_identity_key
 from .principals import GITHUB_HOST
 
 #: Global keys AWS does not support, with the keys to use instead ("Unsupported global
@@ -122,3 +123,23 @@ def audience_type_is_documented(issuer: str) -> bool:
     """Whether AWS documents ``issuer``'s audience claim as one value (case-insensitive)."""
     issuer = issuer.lower()
     return issuer in SINGLE_AUDIENCE_ISSUERS or EKS_ISSUER.fullmatch(issuer) is not None
+
+
+def assume_action_for_key(key: str) -> str | None:
+    """The one way of assuming a role whose requests carry ``key``, if only one does.
+
+    sts:ExternalId is a parameter of AssumeRole alone
+    (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html); SAML keys
+    come with AssumeRoleWithSAML and token claims with AssumeRoleWithWebIdentity
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html).
+    Access Analyzer's "Unsupported action for condition key" names the other actions of a
+    statement that tests such a key.
+    """
+    lowered = key.lower()
+    if lowered == "sts:externalid":
+        return "sts:AssumeRole"
+    if lowered.startswith("saml:"):
+        return "sts:AssumeRoleWithSAML"
+    if is_web_identity_key(key):
+        return "sts:AssumeRoleWithWebIdentity"
+    return None

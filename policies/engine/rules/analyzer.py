@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..aws.actions import ASSUME_BY_LOWER
 from ..aws.analyzer import (
     AUDIENCE_CLAIM,
     KEYS_ABSENT_FOR_SERVICE_PRINCIPALS,
@@ -44,12 +45,13 @@ from ..aws.analyzer import (
     SPOOFABLE_KEYS,
     UNSUPPORTED_GLOBAL_KEYS,
     VPC_ID_FORMATS,
+    assume_action_for_key,
     audience_type_is_documented,
 )
 from ..aws.keys import KeyInfo, is_web_identity_key, lookup
 from ..aws.operators import OPERATORS, SET_PREFIXES
 from ..findings import Finding
-from ..model import Condition, Statement
+from ..model import Condition, Statement, Value
 from ..parser import Span
 from .common import finding
 from .registry import RuleInput, statement_rule
@@ -95,6 +97,8 @@ def analyzer_condition_keys(given: RuleInput) -> Iterator[Finding]:
             if value.text == "*":
                 yield from _wildcard_only(condition)
                 break
+    if given.statement.actions is not None:
+        yield from _actions_without_key(given.statement.actions, conditions)
 
 
 def _named_key(condition: Condition, key: str, conditions: list[Condition]) -> Iterator[Finding]:
@@ -276,6 +280,28 @@ def _wildcard_only(condition: Condition) -> Iterator[Finding]:
         '"*" ' + text.format(op=condition.operator, key=condition.key),
         star.span,
     )
+
+
+def _actions_without_key(actions: list[Value], conditions: list[Condition]) -> Iterator[Finding]:
+    """A key that only one way of assuming a role sends, next to the other ways. Actions
+    with wildcards are not judged, as Access Analyzer does not judge them."""
+    assume = {ASSUME_BY_LOWER[a.text.lower()] for a in actions if a.text.lower() in ASSUME_BY_LOWER}
+    if not assume:
+        return
+    for condition in conditions:
+        needed = assume_action_for_key(condition.key)
+        others = sorted(assume - {needed}) if needed is not None else []
+        if not others:
+            continue
+        names = " and ".join(others)
+        yield finding(
+            "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
+            f"{condition.key} comes only with {needed} requests, and this statement also "
+            f"covers {names}. Those requests never carry the key, so for them this "
+            "condition tests a missing key (a positive operator is false, a negated one "
+            f"true). Give {names} a statement of its own without this condition.",
+            condition.key_span,
+        )
 
 
 # --- Service principals ----------------------------------------------------------------

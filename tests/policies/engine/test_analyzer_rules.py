@@ -121,6 +121,16 @@ RULES = [
         '"aws:SourceArn"',
     ),
     (
+        "external ID in a web identity statement",
+        when(
+            {"StringEquals": {"sts:ExternalId": "partner-7731"}, **GH_SUB},
+            {"Federated": GITHUB},
+            WEB,
+        ),
+        "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
+        '"sts:ExternalId"',
+    ),
+    (
         "Like against a lone star",
         when({"StringLike": {"sts:ExternalId": ["*"]}}),
         "EQUIVALENT_TO_NULL_FALSE",
@@ -174,6 +184,7 @@ def test_access_analyzer_errors_that_iam_accepts_are_warnings_that_link_to_the_e
         "INVALID_VPC_FORMAT",
         "INVALID_VPCE_FORMAT",
         "MISSING_ACTION_FOR_ROLES_ANYWHERE_TRUST_POLICY",
+        "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
         "TYPE_MISMATCH_IP_RANGE",
     ):
         info = CODES[code]
@@ -291,3 +302,17 @@ def test_a_lone_star_next_to_other_values_is_judged_and_a_pattern_is_not():
     assert not {c for c in codes_of(pattern) if "WILDCARD" in c or "NULL" in c}
     _, literal = check(when({"StringEquals": {"sts:ExternalId": "*"}}))
     assert "EQUIVALENT_TO_NULL_FALSE" not in codes_of(literal)
+
+
+def test_keys_of_one_assume_action_name_the_other_actions_and_skip_wildcards():
+    mixed = when(
+        {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}},
+        {"Federated": SAML, "AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+        ["sts:AssumeRoleWithSAML", "sts:AssumeRole", "sts:TagSession"],
+    )
+    _, findings = check(mixed)
+    (found,) = [f for f in findings if f.code == "UNSUPPORTED_ACTION_FOR_CONDITION_KEY"]
+    assert "covers sts:AssumeRole." in found.message
+    assert "sts:TagSession" not in found.message
+    wildcard = when({"StringEquals": {"sts:ExternalId": "partner-7731"}}, action="sts:AssumeRole*")
+    assert "UNSUPPORTED_ACTION_FOR_CONDITION_KEY" not in codes_of(check(wildcard)[1])
