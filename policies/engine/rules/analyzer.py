@@ -84,6 +84,7 @@ def analyzer_condition_keys(given: RuleInput) -> Iterator[Finding]:
     conditions = given.statement.conditions
     if not conditions:
         return
+    keyed: list[tuple[Condition, str]] = []
     for condition in conditions:
         key = condition.key.lower()
         if key in _NAMED_KEYS:
@@ -97,8 +98,11 @@ def analyzer_condition_keys(given: RuleInput) -> Iterator[Finding]:
             if value.text == "*":
                 yield from _wildcard_only(condition)
                 break
-    if given.statement.actions is not None:
-        yield from _actions_without_key(given.statement.actions, conditions)
+        needed = assume_action_for_key(condition.key)
+        if needed is not None:
+            keyed.append((condition, needed))
+    if keyed and given.statement.actions is not None:
+        yield from _actions_without_key(given.statement.actions, keyed)
 
 
 def _named_key(condition: Condition, key: str, conditions: list[Condition]) -> Iterator[Finding]:
@@ -282,15 +286,15 @@ def _wildcard_only(condition: Condition) -> Iterator[Finding]:
     )
 
 
-def _actions_without_key(actions: list[Value], conditions: list[Condition]) -> Iterator[Finding]:
-    """A key that only one way of assuming a role sends, next to the other ways. Actions
-    with wildcards are not judged, as Access Analyzer does not judge them."""
+def _actions_without_key(
+    actions: list[Value], keyed: list[tuple[Condition, str]]
+) -> Iterator[Finding]:
+    """A key that only one way of assuming a role sends (``keyed``: each condition with
+    that action), next to the other ways. Actions with wildcards are not judged, as
+    Access Analyzer does not judge them."""
     assume = {ASSUME_BY_LOWER[a.text.lower()] for a in actions if a.text.lower() in ASSUME_BY_LOWER}
-    if not assume:
-        return
-    for condition in conditions:
-        needed = assume_action_for_key(condition.key)
-        others = sorted(assume - {needed}) if needed is not None else []
+    for condition, needed in keyed:
+        others = sorted(assume - {needed})
         if not others:
             continue
         names = " and ".join(others)
