@@ -24,9 +24,19 @@ One problem, one finding:
   operator), ``FORANYVALUE_WITH_AUDIENCE_CLAIM_TYPE`` (ForAnyValue), or
   ``FORALLVALUES_WITH_SINGLE_VALUED_KEY`` from :mod:`.conditions` (ForAllValues).
 
+- ``CONFIRM_AUDIENCE_CLAIM_TYPE`` is left out for the issuers whose audience the
+  AWS pages test as one value (GitHub, Amazon EKS, Cognito, Google): Access
+  Analyzer asks to confirm the claim's type on every audience, and those are the
+  idioms this engine promises to leave without findings.
+
 Where Access Analyzer reports an error for a policy that IAM accepts, the code is
 a warning here (``CodeInfo.deviates``), as the module docstring of
 :mod:`policies.engine.codes` explains.
+
+Not here, for want of the AWS facts they need: ``VARIABLE_USAGE_TOO_PERMISSIVE`` and
+``WILDCARD_USAGE_TOO_PERMISSIVE`` (the list of "sensitive" keys), ``INVALID_REGION``
+(the Region list), ``USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES`` (which
+services send aws:VpceAccount and its kin).
 """
 
 from __future__ import annotations
