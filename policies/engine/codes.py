@@ -579,6 +579,13 @@ _ALL: tuple[CodeInfo, ...] = (
         deviates=True,
     ),
     _aa(
+        "INVALID_REGION",
+        "warning",
+        "An aws:RequestedRegion value is not written like a Region code (us-east-1)",
+        "invalid-region",
+        deviates=True,
+    ),
+    _aa(
         "INVALID_VPCE_FORMAT",
         "warning",
         "An aws:SourceVpce value is not a VPC endpoint ID (vpce- and 8 or 17 letters or digits)",

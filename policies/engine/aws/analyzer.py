@@ -82,12 +82,31 @@ SPOOFABLE_KEYS: dict[str, str] = {
     "aws:useragent": "the HTTP User-Agent header",
 }
 
-#: The formats of VPC and VPC endpoint identifiers in aws:SourceVpc and aws:SourceVpce:
-#: the prefix, then 8 or 17 letters or digits ("Invalid vpc format", "Invalid vpce
-#: format", access-analyzer-reference-policy-checks.html).
-VPC_ID_FORMATS: dict[str, tuple[str, re.Pattern[str]]] = {
-    "aws:sourcevpc": ("vpc-", re.compile(r"vpc-(?:[0-9A-Za-z]{8}|[0-9A-Za-z]{17})")),
-    "aws:sourcevpce": ("vpce-", re.compile(r"vpce-(?:[0-9A-Za-z]{8}|[0-9A-Za-z]{17})")),
+#: Condition values with a fixed format: for each key, what the value is, how it is
+#: written, and its pattern.
+#:
+#: - aws:SourceVpc and aws:SourceVpce: the prefix, then 8 or 17 letters or digits ("Invalid
+#:   vpc format", "Invalid vpce format", access-analyzer-reference-policy-checks.html);
+#: - aws:RequestedRegion: a Region code ("Invalid Region"), lower case, as
+#:   ``us-east-1``, ``us-gov-west-1`` or ``cn-north-1``
+#:   (https://docs.aws.amazon.com/general/latest/gr/rande.html#region-names-codes). Only
+#:   the shape is checked, so that a Region newer than this list is never called invalid.
+VALUE_FORMATS: dict[str, tuple[str, str, re.Pattern[str]]] = {
+    "aws:sourcevpc": (
+        "VPC ID",
+        'vpc- followed by 8 or 17 letters or digits, such as "vpc-1a2b3c4d"',
+        re.compile(r"vpc-(?:[0-9A-Za-z]{8}|[0-9A-Za-z]{17})"),
+    ),
+    "aws:sourcevpce": (
+        "VPC endpoint ID",
+        'vpce- followed by 8 or 17 letters or digits, such as "vpce-0123456789abcdef0"',
+        re.compile(r"vpce-(?:[0-9A-Za-z]{8}|[0-9A-Za-z]{17})"),
+    ),
+    "aws:requestedregion": (
+        "Region code",
+        'lower case, area-direction-number, such as "us-east-1" or "eu-central-2"',
+        re.compile(r"[a-z]{2}(?:-(?:gov|iso[a-z]?))?-[a-z]+-[0-9]{1,2}"),
+    ),
 }
 
 #: IAM Roles Anywhere's service principal and the actions its trust policy must allow

@@ -54,7 +54,7 @@ from ..aws.analyzer import (
     SERVICE_SOURCE_KEYS,
     SPOOFABLE_KEYS,
     UNSUPPORTED_GLOBAL_KEYS,
-    VPC_ID_FORMATS,
+    VALUE_FORMATS,
     assume_action_for_key,
     audience_type_is_documented,
 )
@@ -84,7 +84,7 @@ def _parts(operator: str) -> tuple[str | None, str]:
 
 
 #: Keys that have a check of their own; every other key skips straight past them.
-_NAMED_KEYS = frozenset([*PAIRED_KEYS, *UNSUPPORTED_GLOBAL_KEYS, *SPOOFABLE_KEYS, *VPC_ID_FORMATS])
+_NAMED_KEYS = frozenset([*PAIRED_KEYS, *UNSUPPORTED_GLOBAL_KEYS, *SPOOFABLE_KEYS, *VALUE_FORMATS])
 _AUDIENCE_SUFFIX = ":" + AUDIENCE_CLAIM
 
 
@@ -123,7 +123,7 @@ def _named_key(condition: Condition, key: str, conditions: list[Condition]) -> I
     elif key in SPOOFABLE_KEYS:
         yield from _spoofable(condition, key)
     else:
-        yield from _vpc_format(condition, key)
+        yield from _value_format(condition, key)
 
 
 def _audience(condition: Condition) -> Iterator[Finding]:
@@ -191,22 +191,30 @@ def _spoofable(condition: Condition, key: str) -> Iterator[Finding]:
     )
 
 
-def _vpc_format(condition: Condition, key: str) -> Iterator[Finding]:
-    prefix, pattern = VPC_ID_FORMATS[key]
-    base = _parts(condition.operator)[1]
-    wildcards = OPERATORS[base].takes_wildcards if base in OPERATORS else False
-    code = "INVALID_VPCE_FORMAT" if prefix == "vpce-" else "INVALID_VPC_FORMAT"
+#: The finding code for a value of the wrong format, by key.
+_FORMAT_CODES = {
+    "aws:sourcevpc": "INVALID_VPC_FORMAT",
+    "aws:sourcevpce": "INVALID_VPCE_FORMAT",
+    "aws:requestedregion": "INVALID_REGION",
+}
+
+
+def _value_format(condition: Condition, key: str) -> Iterator[Finding]:
+    what, written, pattern = VALUE_FORMATS[key]
+    operator = OPERATORS.get(_parts(condition.operator)[1])
+    ignore_case = operator is not None and operator.compare == "eqi"
     for value in condition.values:
         text = value.text
-        if "${" in text or (wildcards and ("*" in text or "?" in text)):
+        # A pattern is judged by its matches, a * under StringEquals by
+        # WILDCARD_WITHOUT_LIKE_OPERATOR, a variable when the request fills it in.
+        if "${" in text or "*" in text or "?" in text:
             continue
-        if pattern.fullmatch(text):
+        if pattern.fullmatch(text.lower() if ignore_case else text):
             continue
         yield finding(
-            code,
-            f'"{text}" is not a {"VPC endpoint" if prefix == "vpce-" else "VPC"} ID, so '
-            f"{condition.key} never equals it. An ID is {prefix} followed by 8 or 17 "
-            f'letters or digits, such as "{prefix}1a2b3c4d" or "{prefix}0123456789abcdef0".',
+            _FORMAT_CODES[key],
+            f'"{text}" is not a {what}, so {condition.key} never equals it. A {what} is '
+            f"written {written}.",
             value.span,
         )
 

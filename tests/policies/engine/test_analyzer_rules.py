@@ -109,6 +109,12 @@ RULES = [
         '"vpce-1a2b3c4_"',
     ),
     (
+        "Region code without its dash",
+        when({"StringEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west1"]}}),
+        "INVALID_REGION",
+        '"eu-west1"',
+    ),
+    (
         "user agent",
         when({"StringEquals": {"aws:UserAgent": "deploy-tool/1.0"}}),
         "UNTRUSTWORTHY_CONDITION_KEY",
@@ -183,6 +189,7 @@ def test_access_analyzer_errors_that_iam_accepts_are_warnings_that_link_to_the_e
         "MISSING_QUALIFIER",
         "INVALID_VPC_FORMAT",
         "INVALID_VPCE_FORMAT",
+        "INVALID_REGION",
         "MISSING_ACTION_FOR_ROLES_ANYWHERE_TRUST_POLICY",
         "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
         "TYPE_MISMATCH_IP_RANGE",
@@ -316,3 +323,19 @@ def test_keys_of_one_assume_action_name_the_other_actions_and_skip_wildcards():
     assert "sts:TagSession" not in found.message
     wildcard = when({"StringEquals": {"sts:ExternalId": "partner-7731"}}, action="sts:AssumeRole*")
     assert "UNSUPPORTED_ACTION_FOR_CONDITION_KEY" not in codes_of(check(wildcard)[1])
+
+
+@pytest.mark.parametrize(
+    ("operator", "value"),
+    [
+        ("StringEquals", "us-gov-west-1"),
+        ("StringEquals", "cn-northwest-1"),
+        ("StringEquals", "ap-southeast-7"),
+        ("StringEqualsIgnoreCase", "EU-CENTRAL-2"),
+        ("StringLike", "eu-*"),
+        ("StringEquals", "${aws:PrincipalTag/home-region}"),
+    ],
+)
+def test_region_codes_of_any_shape_aws_uses_and_patterns_are_quiet(operator, value):
+    _, findings = check(when({operator: {"aws:RequestedRegion": value}}))
+    assert "INVALID_REGION" not in codes_of(findings)
