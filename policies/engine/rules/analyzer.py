@@ -60,6 +60,7 @@ from ..aws.analyzer import (
 )
 from ..aws.keys import KeyInfo, is_web_identity_key, lookup
 from ..aws.operators import OPERATORS, SET_PREFIXES
+from ..aws.principals import assume_action_for_principal
 from ..findings import Finding
 from ..model import Condition, Statement, Value
 from ..parser import Span
@@ -112,7 +113,7 @@ def analyzer_condition_keys(given: RuleInput) -> Iterator[Finding]:
         if needed is not None:
             keyed.append((condition, needed))
     if keyed and given.statement.actions is not None:
-        yield from _actions_without_key(given.statement.actions, keyed)
+        yield from _actions_without_key(given.statement, given.statement.actions, keyed)
 
 
 def _named_key(condition: Condition, key: str, conditions: list[Condition]) -> Iterator[Finding]:
@@ -305,12 +306,16 @@ def _wildcard_only(condition: Condition) -> Iterator[Finding]:
 
 
 def _actions_without_key(
-    actions: list[Value], keyed: list[tuple[Condition, str]]
+    statement: Statement, actions: list[Value], keyed: list[tuple[Condition, str]]
 ) -> Iterator[Finding]:
     """A key that only one way of assuming a role sends (``keyed``: each condition with
     that action), next to the other ways. Actions with wildcards are not judged, as
-    Access Analyzer does not judge them."""
+    Access Analyzer does not judge them, nor actions that fit no principal of the
+    statement: MISMATCHED_ACTION_FOR_PRINCIPAL reports those."""
     assume = {ASSUME_BY_LOWER[a.text.lower()] for a in actions if a.text.lower() in ASSUME_BY_LOWER}
+    principal = statement.principal
+    if principal is not None and principal.entries:
+        assume &= {assume_action_for_principal(e.kind, e.value) for e in principal.entries}
     for condition, needed in keyed:
         others = sorted(assume - {needed})
         if not others:
