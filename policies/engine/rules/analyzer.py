@@ -20,6 +20,10 @@ One problem, one finding:
   key gets ``RECOMMENDED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL`` on that key; the
   project's ``MISSING_SOURCE_CONDITION_FOR_SERVICE_PRINCIPAL`` is kept for the
   confused-deputy services narrowed by nothing, and stays quiet here.
+- A key that one assume action sends (sts:ExternalId, SAML keys, token claims)
+  next to an action that fits no principal of the statement is left to
+  ``MISMATCHED_ACTION_FOR_PRINCIPAL``; ``UNSUPPORTED_ACTION_FOR_CONDITION_KEY``
+  names only the actions some principal of the statement could use.
 - An audience claim gets one of: ``CONFIRM_AUDIENCE_CLAIM_TYPE`` (no set
   operator), ``FORANYVALUE_WITH_AUDIENCE_CLAIM_TYPE`` (ForAnyValue), or
   ``FORALLVALUES_WITH_SINGLE_VALUED_KEY`` from :mod:`.conditions` (ForAllValues).
@@ -34,9 +38,10 @@ a warning here (``CodeInfo.deviates``), as the module docstring of
 :mod:`policies.engine.codes` explains.
 
 Not here, for want of the AWS facts they need: ``VARIABLE_USAGE_TOO_PERMISSIVE`` and
-``WILDCARD_USAGE_TOO_PERMISSIVE`` (the list of "sensitive" keys), ``INVALID_REGION``
-(the Region list), ``USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES`` (which
-services send aws:VpceAccount and its kin).
+``WILDCARD_USAGE_TOO_PERMISSIVE`` (the list of "sensitive" keys),
+``USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES`` (which services send
+aws:VpceAccount and its kin). ``INVALID_REGION`` checks the shape of a Region code,
+not a list of Regions.
 """
 
 from __future__ import annotations
