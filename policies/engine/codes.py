@@ -608,6 +608,12 @@ _ALL: tuple[CodeInfo, ...] = (
     ),
     # --- Suggestions --------------------------------------------------------------------
     _aa(
+        "REDUNDANT_CONDITION_VALUE_NUM",
+        "suggestion",
+        "Several bounds for one Numeric test: only the widest one counts",
+        "redundant-condition-value-num",
+    ),
+    _aa(
         "EQUIVALENT_TO_NULL_FALSE",
         "suggestion",
         'A Like test against "*" only says the key is present: Null false says it plainly',

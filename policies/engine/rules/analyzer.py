@@ -114,6 +114,8 @@ def analyzer_condition_keys(given: RuleInput) -> Iterator[Finding]:
             if value.text == "*":
                 yield from _wildcard_only(condition)
                 break
+        if len(condition.values) > 1 and condition.operator.startswith("Numeric"):
+            yield from _numeric_bounds(condition)
         needed = assume_action_for_key(condition.key)
         if needed is not None:
             keyed.append((condition, needed))
@@ -307,6 +309,31 @@ def _wildcard_only(condition: Condition) -> Iterator[Finding]:
         code,
         '"*" ' + text.format(op=condition.operator, key=condition.key),
         star.span,
+    )
+
+
+def _numeric_bounds(condition: Condition) -> Iterator[Finding]:
+    """Several values of a bound: the values of one key are ORed
+    (reference_policies_condition-logic-multiple-context-keys-or-values.html), so "less
+    than any of them" is "less than the greatest"."""
+    base = condition.operator.removesuffix("IfExists")
+    keep = {"lt": max, "le": max, "gt": min, "ge": min}.get(OPERATORS[base].compare)
+    if keep is None:
+        return  # equality: each value counts
+    numbers: list[tuple[float, Value]] = []
+    for value in condition.values:
+        try:
+            numbers.append((float(value.text), value))
+        except ValueError:
+            return  # TYPE_MISMATCH_NUMBER or a variable; nothing to compare
+    widest = keep(numbers, key=lambda pair: pair[0])[1]
+    extreme = "greatest" if keep is max else "least"
+    yield finding(
+        "REDUNDANT_CONDITION_VALUE_NUM",
+        f"The values of {condition.key} under {condition.operator} are alternatives, and "
+        f"a request that passes any of them passes the {extreme}, {widest.text}; the "
+        f'others change nothing. Write "{condition.key}": "{widest.text}" alone.',
+        condition.key_span,
     )
 
 

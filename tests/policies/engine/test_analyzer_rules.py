@@ -137,6 +137,12 @@ RULES = [
         '"sts:ExternalId"',
     ),
     (
+        "two upper bounds",
+        when({"NumericLessThanEquals": {"aws:MultiFactorAuthAge": ["900", "3600"]}}),
+        "REDUNDANT_CONDITION_VALUE_NUM",
+        '"aws:MultiFactorAuthAge"',
+    ),
+    (
         "Like against a lone star",
         when({"StringLike": {"sts:ExternalId": ["*"]}}),
         "EQUIVALENT_TO_NULL_FALSE",
@@ -339,3 +345,11 @@ def test_keys_of_one_assume_action_name_the_other_actions_and_skip_wildcards():
 def test_region_codes_of_any_shape_aws_uses_and_patterns_are_quiet(operator, value):
     _, findings = check(when({operator: {"aws:RequestedRegion": value}}))
     assert "INVALID_REGION" not in codes_of(findings)
+
+
+def test_numeric_bounds_name_the_one_that_counts_and_equalities_are_quiet():
+    _, lower = check(when({"NumericGreaterThan": {"sts:DurationSeconds": ["3600", "900"]}}))
+    (found,) = [f for f in lower if f.code == "REDUNDANT_CONDITION_VALUE_NUM"]
+    assert "the least, 900" in found.message
+    _, equal = check(when({"NumericEquals": {"sts:DurationSeconds": ["3600", "900"]}}))
+    assert "REDUNDANT_CONDITION_VALUE_NUM" not in codes_of(equal)
