@@ -224,11 +224,11 @@ _ALL: tuple[CodeInfo, ...] = (
         "The principal is not an account, user, role, session or root ARN",
         "invalid-principal-format",
     ),
-    _own(
+    _aa(
         "INVALID_SERVICE_PRINCIPAL_FORMAT",
         "error",
         "A service principal looks like service.amazonaws.com",
-        _PRINCIPAL + "#principal-services",
+        "invalid-service-principal-format",
     ),
     _aa(
         "INVALID_FEDERATED_PRINCIPAL_SYNTAX_IN_ROLE_TRUST_POLICY",
@@ -312,6 +312,7 @@ _ALL: tuple[CodeInfo, ...] = (
         "warning",
         "An IP address operator has a value that is not an IP address or CIDR range",
         "type-mismatch-ip-range",
+        deviates=True,
     ),
     _aa(
         "TYPE_MISMATCH_STRING",
@@ -523,7 +524,125 @@ _ALL: tuple[CodeInfo, ...] = (
         '{"AWS": "*"} without a condition lets every AWS account in',
         _PRINCIPAL + "#principal-anonymous",
     ),
+    _aa(
+        "FORANYVALUE_WITH_AUDIENCE_CLAIM_TYPE",
+        "security_warning",
+        "ForAnyValue on the single-valued audience claim of a web identity token",
+        "foranyvalue-with-audience-claim-type",
+    ),
+    _aa(
+        "MISSING_PAIRED_CONDITION_KEYS",
+        "security_warning",
+        "A condition key that is only safe next to a related key (aws:VpcSourceIp without "
+        "aws:SourceVpc)",
+        "missing-paired-condition-keys",
+    ),
+    _aa(
+        "UNTRUSTWORTHY_CONDITION_KEY",
+        "security_warning",
+        "A condition key whose value the caller writes itself (aws:UserAgent, aws:referer)",
+        "untrustworthy-condition-key",
+    ),
+    _aa(
+        "STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS",
+        "security_warning",
+        "StringLike compares an ARN key as plain text; ArnLike compares it field by field",
+        "string-like-operator-with-arn-condition-keys",
+    ),
+    # --- Access Analyzer errors that IAM accepts (kept as warnings) ----------------------
+    _aa(
+        "UNSUPPORTED_GLOBAL_CONDITION_KEY",
+        "warning",
+        "aws:ARN is not a supported key: use aws:PrincipalArn or aws:SourceArn",
+        "unsupported-global-condition-key",
+        deviates=True,
+    ),
+    _aa(
+        "UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL",
+        "warning",
+        "A condition key that a service principal's request never carries",
+        "unsupported-condition-key-for-service-principal",
+        deviates=True,
+    ),
+    _aa(
+        "MISSING_QUALIFIER",
+        "warning",
+        "A multivalued key is tested without ForAnyValue or ForAllValues",
+        "missing-qualifier",
+        deviates=True,
+    ),
+    _aa(
+        "INVALID_VPC_FORMAT",
+        "warning",
+        "An aws:SourceVpc value is not a VPC ID (vpc- and 8 or 17 letters or digits)",
+        "invalid-vpc-format",
+        deviates=True,
+    ),
+    _aa(
+        "INVALID_REGION",
+        "warning",
+        "An aws:RequestedRegion value is not written like a Region code (us-east-1)",
+        "invalid-region",
+        deviates=True,
+    ),
+    _aa(
+        "INVALID_VPCE_FORMAT",
+        "warning",
+        "An aws:SourceVpce value is not a VPC endpoint ID (vpce- and 8 or 17 letters or digits)",
+        "invalid-vpce-format",
+        deviates=True,
+    ),
+    _aa(
+        "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
+        "warning",
+        "A condition key that some of the statement's assume actions never send",
+        "unsupported-action-for-condition-key",
+        deviates=True,
+    ),
+    _aa(
+        "MISSING_ACTION_FOR_ROLES_ANYWHERE_TRUST_POLICY",
+        "warning",
+        "IAM Roles Anywhere needs sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession",
+        "missing-action-for-roles-anywhere-trust-policy",
+        deviates=True,
+    ),
     # --- Suggestions --------------------------------------------------------------------
+    _aa(
+        "REDUNDANT_CONDITION_VALUE_NUM",
+        "suggestion",
+        "Several bounds for one Numeric test: only the widest one counts",
+        "redundant-condition-value-num",
+    ),
+    _aa(
+        "EQUIVALENT_TO_NULL_FALSE",
+        "suggestion",
+        'A Like test against "*" only says the key is present: Null false says it plainly',
+        "equivalent-to-null-false",
+    ),
+    _aa(
+        "EQUIVALENT_TO_NULL_TRUE",
+        "suggestion",
+        'A NotLike test against "*" only says the key is missing: Null true says it plainly',
+        "equivalent-to-null-true",
+    ),
+    _aa(
+        "REDUNDANT_KEY_DUE_TO_WILDCARD_IN_CONDITION",
+        "suggestion",
+        'A condition key tested against "*" in a way that always matches',
+        "redundant-key-due-to-wildcard-in-condition",
+    ),
+    _aa(
+        "REDUNDANT_STATEMENT_DUE_TO_WILDCARD_IN_CONDITION",
+        "suggestion",
+        'A condition key tested against "*" in a way that never matches',
+        "redundant-statement-due-to-wildcard-in-condition",
+    ),
+    _aa(
+        "CONFIRM_AUDIENCE_CLAIM_TYPE",
+        "suggestion",
+        "The audience claim is single-valued: test it without a set operator",
+        "confirm-audience-claim-type",
+    ),
     _aa(
         "REDUNDANT_PRINCIPAL_IN_ROLE_TRUST_POLICY",
         "suggestion",
@@ -541,6 +660,12 @@ _ALL: tuple[CodeInfo, ...] = (
         "suggestion",
         "A whole other account is trusted without sts:ExternalId",
         _GUIDE + "id_roles_common-scenarios_third-party.html",
+    ),
+    _aa(
+        "RECOMMENDED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL",
+        "suggestion",
+        "A service principal is narrowed by a key that does not say whom the service acts for",
+        "recommended-condition-key-for-service-principal",
     ),
     _own(
         "MISSING_SOURCE_CONDITION_FOR_SERVICE_PRINCIPAL",

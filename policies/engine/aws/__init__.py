@@ -7,6 +7,8 @@
 - :mod:`.operators`: condition operators, their families and key types;
 - :mod:`.keys`: condition keys, their types and whether they hold several values;
 - :mod:`.wildcard`: the one ``*``/``?`` matcher.
+- :mod:`.analyzer`: the facts behind Access Analyzer's checks on condition keys and
+  service principals (paired keys, keys a service never sends, spoofable keys, ...).
 
 The rest of the engine imports these facts from here and never spells them again.
 """

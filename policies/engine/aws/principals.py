@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import re
 
+from .actions import ASSUME, ASSUME_SAML, ASSUME_WEB
+from .arns import OIDC_PROVIDER_ARN, SAML_PROVIDER_ARN
+
 #: A service principal: lowercase DNS labels ending in an AWS service domain.
 SERVICE_PRINCIPAL = re.compile(
     r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
@@ -60,3 +63,20 @@ CONFUSED_DEPUTY_SERVICES = {
 
 #: The kinds of principal a ``Principal`` element names.
 PRINCIPAL_KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
+
+
+def assume_action_for_principal(kind: str, value: str) -> str | None:
+    """The action a principal assumes a role with: sts:AssumeRole for an AWS or Service
+    principal, sts:AssumeRoleWithSAML for a SAML provider, sts:AssumeRoleWithWebIdentity
+    for an OIDC provider or a web identity provider AWS names
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html);
+    ``None`` for anything else."""
+    if kind in ("AWS", "Service"):
+        return ASSUME
+    if kind != "Federated":
+        return None
+    if SAML_PROVIDER_ARN.fullmatch(value):
+        return ASSUME_SAML
+    if value in WEB_IDENTITY_PROVIDERS or OIDC_PROVIDER_ARN.fullmatch(value):
+        return ASSUME_WEB
+    return None

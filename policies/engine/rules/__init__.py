@@ -40,6 +40,7 @@ def run_rules(policy: Policy, role_account: str | None) -> list[Finding]:
 # Importing the rule modules registers their rules.
 from . import (  # noqa: E402, F401
     actions,
+    analyzer,
     conditions,
     document,
     elements,

@@ -14,8 +14,7 @@ from ..aws.actions import (
     STS_BY_LOWER,
     TRUST_ACTIONS,
 )
-from ..aws.arns import OIDC_PROVIDER_ARN, SAML_PROVIDER_ARN
-from ..aws.principals import WEB_IDENTITY_PROVIDERS
+from ..aws.principals import assume_action_for_principal
 from ..aws.wildcard import wildcard_match
 from ..codes import PAGES
 from ..findings import Finding
@@ -146,13 +145,9 @@ def check_mismatched_actions(ctx: Checked, statement: Statement) -> Iterator[Fin
         return
     needed: dict[str, str] = {}
     for entry in principal.entries:
-        if entry.kind == "Federated":
-            if SAML_PROVIDER_ARN.fullmatch(entry.value):
-                needed.setdefault(ASSUME_SAML, entry.value)
-            elif entry.value in WEB_IDENTITY_PROVIDERS or OIDC_PROVIDER_ARN.fullmatch(entry.value):
-                needed.setdefault(ASSUME_WEB, entry.value)
-        elif entry.kind in ("AWS", "Service"):
-            needed.setdefault(ASSUME, entry.value)
+        assumed = assume_action_for_principal(entry.kind, entry.value)
+        if assumed is not None:
+            needed.setdefault(assumed, entry.value)
     if not needed:
         return
     for action in statement.actions:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterator
 
+from ..aws.analyzer import UNSUPPORTED_GLOBAL_KEYS
 from ..aws.keys import KeyInfo, global_key_names, lookup
 from ..aws.operators import OPERATOR_NAMES, OPERATORS, OPERATORS_BY_LOWER, SET_PREFIXES
 from ..codes import PAGES
@@ -161,6 +162,8 @@ def check_key(ctx: Checked, key: str, span: Span) -> Generator[Finding, None, Ke
     if key.lower().rstrip("/") in ("aws:principaltag", "aws:requesttag", "aws:resourcetag"):
         return None  # MISSING_TAG_KEY_IN_CONDITION (rules.session)
     if info is None and service.lower() == "aws":
+        if key.lower() in UNSUPPORTED_GLOBAL_KEYS:
+            return None  # UNSUPPORTED_GLOBAL_CONDITION_KEY (rules.analyzer)
         guess = close(key, global_key_names())
         hint = f' Did you mean "{guess}"?' if guess else ""
         yield finding(

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..aws.analyzer import (
+    KEYS_ABSENT_FOR_SERVICE_PRINCIPALS,
+    NOT_SERVICE_SOURCE_KEYS,
+    SERVICE_SOURCE_KEYS,
+)
 from ..aws.arns import ACCOUNT_ID, OIDC_PROVIDER_ARN, PRINCIPAL_ARN
 from ..aws.operators import OPERATORS
 from ..aws.principals import CONFUSED_DEPUTY_SERVICES, GITHUB_HOST, WEB_IDENTITY_PROVIDERS
@@ -17,9 +22,9 @@ from .registry import RuleInput, statement_rule
 Limits = dict[str, list[Condition]]
 
 #: Keys that tie a service's request to the account or resource it acts for.
-SOURCE_KEYS = frozenset(
-    {"aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths"}
-)
+SOURCE_KEYS = SERVICE_SOURCE_KEYS
+#: Keys whose presence means a service principal is narrowed, rightly or not.
+_NARROWING_KEYS = SOURCE_KEYS | NOT_SERVICE_SOURCE_KEYS | KEYS_ABSENT_FOR_SERVICE_PRINCIPALS
 #: Keys that narrow {"AWS": "*"} to known accounts, organizations or principals.
 LIMITING_KEYS = frozenset(
     {
@@ -97,7 +102,10 @@ def _wildcard_principal(span: Span, strict: Limits) -> Iterator[Finding]:
 
 def _service_source(service: str, span: Span, strict: Limits) -> Iterator[Finding]:
     url = CONFUSED_DEPUTY_SERVICES.get(service)
-    if url and not strict.keys() & SOURCE_KEYS:
+    # Narrowed by a key that is not a source key: rules.analyzer says so on that key
+    # (RECOMMENDED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL, or UNSUPPORTED_CONDITION_KEY_FOR_
+    # SERVICE_PRINCIPAL for a key the service never sends), one finding for one problem.
+    if url and not strict.keys() & _NARROWING_KEYS:
         yield finding(
             "MISSING_SOURCE_CONDITION_FOR_SERVICE_PRINCIPAL",
             f"{service} acts on behalf of many AWS accounts. Its "
