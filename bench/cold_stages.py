@@ -2,20 +2,25 @@
 
 Run from the repository root::
 
-    .venv/bin/python bench/cold_stages.py [--calls N] [--rules]
+    .venv/bin/python bench/cold_stages.py [--calls N] [--rules] [--profile]
 
 Each stage is timed on its own by this thread's CPU time, every engine cache
 emptied before each call (as the cold benchmark does), and the median printed:
 parsing the text, building the policy model, running the validation rules, reading
 the case and deciding the request's action, then the whole ``evaluate`` call.
-``--rules`` adds every registered rule on its own (statement rules summed over the
-policy's statements). The stages overlap a little with the whole call's own work
-(companion actions, the result), so they do not add up to it exactly.
+``--profile`` adds a cProfile table of the evaluation side (``parse_case`` and
+``decide_action``) by module and by function; cProfile inflates call-heavy code
+about 2.5x, so read it for proportions. ``--rules`` adds every registered rule on
+its own (statement rules summed over the policy's statements). The stages overlap
+a little with the whole call's own work (companion actions, the result), so they
+do not add up to it exactly.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import pstats
 import statistics
 import sys
 import time
@@ -101,10 +106,45 @@ def rules(calls: int) -> list[tuple[str, float]]:
     return sorted(rows, key=lambda row: -row[1])
 
 
+def profile(calls: int, rows: int) -> None:
+    """cProfile of the evaluation side (the trust policy parsed outside the profile)."""
+    case = two_kb_case()
+    # Parsed once, outside the profile: decide_action takes the parsed policy, and the
+    # caches emptied before each call (compiled patterns) are the evaluation's own.
+    text = case["trust_policy"]
+    policy = build_policy(parse_json(text), text)
+
+    def run() -> None:
+        for _ in range(calls):
+            clear_caches()
+            parsed = parse_case(case)
+            decide_action(parsed.request.action, parsed.request, policy, parsed)
+
+    profiler = cProfile.Profile()
+    profiler.runcall(run)
+    stats = pstats.Stats(profiler)
+    by_module: dict[str, float] = {}
+    for (filename, _, function), row in stats.stats.items():  # type: ignore[attr-defined]
+        where = filename.rsplit("/policies/", 1)[-1] if "/policies/" in filename else function
+        if not where.startswith("engine/"):
+            where = "built-ins and the standard library"
+        by_module[where] = by_module.get(where, 0.0) + row[2]
+    total = sum(by_module.values())
+    print("\nShare of the evaluation side's own time, by module (cProfile tottime):")
+    for where, spent in sorted(by_module.items(), key=lambda item: -item[1]):
+        print(f"  {spent / total:6.1%}  {where}")
+    print()
+    stats.sort_stats("tottime").print_stats(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=2000, help="timed calls per stage")
     parser.add_argument("--rules", action="store_true", help="time every rule on its own")
+    parser.add_argument(
+        "--profile", action="store_true", help="add a cProfile of the evaluation side"
+    )
+    parser.add_argument("--rows", type=int, default=30, help="rows of the profile table")
     args = parser.parse_args(argv)
     calls = max(1, args.calls)
     print(f"Python {sys.version.split()[0]}; CPU ms per call, median of {calls}, caches emptied")
@@ -113,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.rules:
         for name, ms in rules(calls):
             print(f"  {name:<50} {ms:7.3f}")
+    if args.profile:
+        profile(calls, args.rows)
     return 0
 
 
