@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -58,9 +59,39 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
+#: Seconds a client is asked to wait when every database connection is busy.
+BUSY_RETRY_SECONDS = 5
+
+
+def _database_busy(exc: BaseException | None) -> bool:
+    """Whether ``exc`` comes from waiting too long for a pooled database connection."""
+    from psycopg_pool import PoolTimeout
+
+    seen = 0
+    while exc is not None and seen < 10:  # Django wraps it once or twice
+        if isinstance(exc, PoolTimeout):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    """500, or 503 with Retry-After when the error is only a crowd: every pooled
+    database connection stayed busy for the pool's whole timeout."""
+    busy = _database_busy(sys.exc_info()[1])
+    status = 503 if busy else 500
     if _api(request):
-        return JsonResponse({"error": "Something went wrong on our side."}, status=500)
-    # Rendered without a RequestContext: whatever broke may be in a context processor.
-    template = loader.get_template("500.html")
-    return HttpResponse(template.render({}), status=500)
+        message = (
+            "The service is busy; try again in a few seconds."
+            if busy
+            else "Something went wrong on our side."
+        )
+        response: HttpResponse = JsonResponse({"error": message}, status=status)
+    else:
+        # Rendered without a RequestContext: whatever broke may be in a context processor.
+        template = loader.get_template("500.html")
+        response = HttpResponse(template.render({"busy": busy}), status=status)
+    if busy:
+        response["Retry-After"] = str(BUSY_RETRY_SECONDS)
+    return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -61,6 +62,47 @@ def test_server_error_page_is_friendly(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
+
+
+def _pool_timeout() -> Exception:
+    """What Django raises when no pooled connection came free in time."""
+    from django.db import OperationalError
+    from psycopg_pool import PoolTimeout
+
+    try:
+        try:
+            raise PoolTimeout("couldn't get a connection after 10.00 sec")
+        except PoolTimeout as exc:
+            raise OperationalError(str(exc)) from exc
+    except OperationalError as wrapped:
+        return wrapped
+
+
+def test_a_crowd_that_outwaits_the_connection_pool_gets_a_503_not_a_500(monkeypatch):
+    from config import views
+
+    def crowded(**kwargs):
+        raise _pool_timeout()
+
+    monkeypatch.setattr(views, "course_progress", crowded)
+    response = Client(raise_request_exception=False).get(reverse("home"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    html = response.content.decode()
+    assert "Very busy right now" in html and "Nothing you saved" in html
+
+
+def test_the_api_says_busy_in_json(rf):
+    from config.views import server_error
+
+    try:
+        raise _pool_timeout()
+    except Exception:
+        response = server_error(rf.post("/api/v1/validate"))
+    assert response.status_code == 503
+    assert json.loads(response.content) == {
+        "error": "The service is busy; try again in a few seconds."
+    }
 
 
 def test_a_get_only_page_refuses_post(client: Client):
