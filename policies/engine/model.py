@@ -161,14 +161,14 @@ def _principal(node: JNode | None) -> Principal | None:
         for member in members_by_key(node).values():
             for item in member.value.items_or_self():
                 if item.kind == "string":
-                    entries.append(PrincipalEntry(member.key, item.value, item.span))  # type: ignore[arg-type]
+                    entries.append(PrincipalEntry(member.key, item.value, item.span))
     return Principal(False, entries, node)
 
 
 def _condition_values(node: JNode, text: str) -> list[Value]:
     """:func:`values_of` with the exact characters of numbers (one string: no loop)."""
     if node.kind == "string":
-        return [Value(node.value, node.span)]  # type: ignore[arg-type]
+        return [Value(node.value, node.span)]
     return values_of(node, text)
 
 
@@ -189,7 +189,7 @@ def _conditions(node: JNode, text: str) -> list[Condition]:
 
 
 def _string(node: JNode | None) -> str | None:
-    return node.value if node is not None and node.kind == "string" else None  # type: ignore[return-value]
+    return node.value if node is not None and node.kind == "string" else None
 
 
 def _action_values(node: JNode | None) -> list[Value] | None:
@@ -200,7 +200,7 @@ def _action_values(node: JNode | None) -> list[Value] | None:
 
 def _statement(index: int, node: JNode, text: str) -> Statement:
     # One dict of the statement's elements (for a name written twice, the last).
-    members = {key: value for key, _, value in node.value}  # type: ignore[attr-defined]
+    members = {key: value for key, _, value in node.value}
     get = members.get
     condition = get("Condition")
     return Statement(

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import json
 import re
+from _json import scanstring
 from collections.abc import Iterable, Iterator
-from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any, NamedTuple
 
 from .errors import PolicyParseError, UsageError
@@ -49,28 +49,30 @@ class JNode(NamedTuple):
     """
 
     kind: str
-    value: object
+    # Any, so that the typed accessors below read it without a cast per call
+    # (they run for every node a rule reads); read it through them.
+    value: Any
     span: Span
 
     @property
     def members(self) -> list[JMember]:
         """The members of an object node (in order, duplicates kept); ``[]`` otherwise."""
         # No typing.cast here: this accessor runs for every object node a rule reads.
-        return self.value if self.kind == "object" else []  # type: ignore[return-value]
+        return self.value if self.kind == "object" else []
 
     @property
     def items(self) -> list[JNode]:
         """The items of an array node; ``[]`` for any other node."""
-        return self.value if self.kind == "array" else []  # type: ignore[return-value]
+        return self.value if self.kind == "array" else []
 
     @property
     def text(self) -> str:
         """The value of a string node; ``""`` for any other node."""
-        return self.value if self.kind == "string" else ""  # type: ignore[return-value]
+        return self.value if self.kind == "string" else ""
 
     def items_or_self(self) -> list[JNode]:
         """An array's items, or the node itself: AWS lets one value stand for a list."""
-        return self.value if self.kind == "array" else [self]  # type: ignore[return-value]
+        return self.value if self.kind == "array" else [self]
 
 
 class JMember(NamedTuple):
@@ -284,7 +286,7 @@ def parse_json(
     return root  # pragma: no cover - _careful_tokens raises before a gap can pass
 
 
-def _careful_tokens(text: str) -> Iterator[tuple[str, str, str, str, str, str]]:
+def _careful_tokens(text: str) -> Iterator[tuple[str, ...]]:
     """Yield tokens one by one, raising at the first character that starts none."""
     token = _TOKEN.match
     pos = 0
@@ -292,17 +294,18 @@ def _careful_tokens(text: str) -> Iterator[tuple[str, str, str, str, str, str]]:
     while True:
         m = token(text, pos)
         if m is None:
-            ws_end = _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]
+            blank = _WHITESPACE.match(text, pos)  # always matches: it may match nothing
+            ws_end = blank.end() if blank else pos
             if ws_end < n:
                 raise _diagnose_token(text, ws_end)
             return
         pos = m.end()
-        yield m.groups(default="")  # type: ignore[misc]
+        yield m.groups(default="")
 
 
 def _build(  # one pass per token: timed by bench/engine.py
     text: str,
-    tokens: Iterable[tuple[str, str, str, str, str, str]],
+    tokens: Iterable[tuple[str, ...]],
     max_depth: int,
     max_items: int,
     max_string: int,
@@ -348,7 +351,8 @@ def _build(  # one pass per token: timed by bench/engine.py
             if len(value) > max_string:
                 raise _string_too_long(text, start, max_string)
             if state in (_KEY_OR_CLOSE, _KEY):
-                if len(items) >= max_items:  # type: ignore[arg-type]
+                assert items is not None  # a key is only read inside an object
+                if len(items) >= max_items:
                     raise _too_many(text, start, "object", max_items)
                 key = value
                 key_span = span
@@ -380,7 +384,6 @@ def _build(  # one pass per token: timed by bench/engine.py
             pos = node.span.end_offset
             if state > _VALUE_OR_CLOSE and state != _ITEM:
                 raise _misplaced_scalar(text, start, state, is_object)
-
         # A complete value: attach it to the container it belongs to.
         if items is None:
             if root is not None:
@@ -396,9 +399,9 @@ def _build(  # one pass per token: timed by bench/engine.py
             items.append(node)
             state = _COMMA_OR_CLOSE
 
-    if state != _END:
+    if state != _END or root is None:
         raise _ended_early(text, state, is_object if stack else None, len(stack))
-    return root, pos  # type: ignore[return-value]
+    return root, pos
 
 
 def _bare_separator(text: str, start: int, punct: str, state: int, is_object: bool) -> int:
