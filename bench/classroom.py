@@ -46,24 +46,23 @@ SIZES = (30, 200, 1000)
 
 
 def build(students: int):
-    from django.contrib.auth.models import User
-
-    from learning.classrooms.services import assignment_items_set
-    from learning.models import (
-        Assignment,
-        Classroom,
-        Exercise,
-        ExerciseAttempt,
-        Lesson,
-        LessonProgress,
-        Membership,
-        Question,
-        QuestionAnswer,
-    )
+    """A class of ``students`` with its teacher, assignments of every kind and progress."""
+    from learning.models import Exercise, Lesson, Question
 
     lessons = list(Lesson.objects.all()[:5])
     exercises = list(Exercise.objects.all()[:3])
     questions = list(Question.objects.all()[:10])
+    classroom, users = _class_of(students)
+    _assign(classroom, lessons, exercises, questions)
+    _progress(users, lessons, exercises, questions)
+    return classroom
+
+
+def _class_of(students: int):
+    from django.contrib.auth.models import User
+
+    from learning.models import Classroom, Membership
+
     owner = User.objects.create_user(
         username=f"t{students}@x.test", email=f"t{students}@x.test", password="x"
     )
@@ -78,6 +77,13 @@ def build(students: int):
     Membership.objects.bulk_create(
         Membership(classroom=classroom, user=u, role="student") for u in users
     )
+    return classroom, users
+
+
+def _assign(classroom, lessons, exercises, questions) -> None:
+    from learning.classrooms.services import assignment_items_set
+    from learning.models import Assignment
+
     kinds = ["lesson", "exercises", "practice", "exam"]
     for i in range(ASSIGNMENTS):
         kind = kinds[i % 4]
@@ -93,6 +99,11 @@ def build(students: int):
             exercise_ids=[e.pk for e in exercises] if kind == "exercises" else [],
             question_ids=[q.pk for q in questions] if kind in ("practice", "exam") else [],
         )
+
+
+def _progress(users, lessons, exercises, questions) -> None:
+    from learning.models import ExerciseAttempt, LessonProgress, QuestionAnswer
+
     now = timezone.now()
     LessonProgress.objects.bulk_create(
         LessonProgress(user=u, lesson=lesson, completed=now if n % 3 else None)
@@ -109,7 +120,6 @@ def build(students: int):
         for n, u in enumerate(users[::2])
         for q in questions
     )
-    return classroom
 
 
 def main() -> None:

@@ -207,14 +207,7 @@ def main() -> int:
         print(message, flush=True)
 
     if args.slowloris:
-        # Bounded: at most 200 connections for at most 120 s, loopback only.
-        connections = max(1, min(args.connections, 200))
-        seconds = max(3.0, min(args.seconds or 20.0, 120.0))
-        with running_stack(workers=args.workers, log=log) as stack:
-            ok = asyncio.run(
-                slowloris(stack.port, connections=connections, seconds=seconds, log=log)
-            )
-        return 0 if ok else 1
+        return _slowloris_fault(args, log)
     args.seconds = args.seconds or 40.0
 
     with running_stack(workers=args.workers, log=log) as stack:
@@ -234,19 +227,7 @@ def main() -> int:
     outage_warnings = server_log.count("Redis is unreachable")
     server_errors = server_log.count("Internal Server Error")
 
-    missing, duplicated, different = [], [], []
-    for public_id, number, answer in saved:
-        rows = found["rows"].get(f"{public_id}:{number}", [])
-        if not rows:
-            missing.append((public_id, number))
-        elif len(rows) > 1:
-            duplicated.append((public_id, number))
-        else:
-            options = sorted(int(value) for name, value in answer if name == "option")
-            if options and rows[0]["chosen"] != options:
-                different.append((public_id, number, options, rows[0]["chosen"]))
-            if not options and not rows[0]["policy"]:
-                different.append((public_id, number, "policy", rows[0]))
+    missing, duplicated, different = _check_saved(saved, found["rows"])
     print(
         f"\nanswers the clients were told were saved: {len(saved)}\n"
         f"requests retried after a connection error: {retried}\n"
@@ -264,6 +245,34 @@ def main() -> int:
     ok = ok and bool(saved) and server_errors == 0
     print("PASS: every saved answer is in the database exactly once" if ok else "FAIL")
     return 0 if ok else 1
+
+
+def _slowloris_fault(args: argparse.Namespace, log) -> int:
+    # Bounded: at most 200 connections for at most 120 s, loopback only.
+    connections = max(1, min(args.connections, 200))
+    seconds = max(3.0, min(args.seconds or 20.0, 120.0))
+    with running_stack(workers=args.workers, log=log) as stack:
+        ok = asyncio.run(slowloris(stack.port, connections=connections, seconds=seconds, log=log))
+    return 0 if ok else 1
+
+
+def _check_saved(saved, rows_by_answer: dict) -> tuple[list, list, list]:
+    """Answers the clients were told were saved: missing from the database, present
+    more than once, or present with another answer than the one sent."""
+    missing, duplicated, different = [], [], []
+    for public_id, number, answer in saved:
+        rows = rows_by_answer.get(f"{public_id}:{number}", [])
+        if not rows:
+            missing.append((public_id, number))
+        elif len(rows) > 1:
+            duplicated.append((public_id, number))
+        else:
+            options = sorted(int(value) for name, value in answer if name == "option")
+            if options and rows[0]["chosen"] != options:
+                different.append((public_id, number, options, rows[0]["chosen"]))
+            if not options and not rows[0]["policy"]:
+                different.append((public_id, number, "policy", rows[0]))
+    return missing, duplicated, different
 
 
 if __name__ == "__main__":

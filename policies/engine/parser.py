@@ -162,36 +162,10 @@ def _diagnose_string(text: str, start: int) -> PolicyParseError:
                     '\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX. '
                     "Write \\\\ for a literal backslash.",
                 )
-            digits = text[i + 2 : i + 6]
-            if len(digits) < 4 or any(c not in "0123456789abcdefABCDEF" for c in digits):
-                return _fail(
-                    text, i, "Invalid \\u escape: it needs exactly four hexadecimal digits."
-                )
-            code = int(digits, 16)
-            if 0xD800 <= code <= 0xDBFF:
-                low = text[i + 6 : i + 12]
-                if (
-                    len(low) == 6
-                    and low[:2] == "\\u"
-                    and all(c in "0123456789abcdefABCDEF" for c in low[2:])
-                    and 0xDC00 <= int(low[2:], 16) <= 0xDFFF
-                ):
-                    i += 12
-                    continue
-                return _fail(
-                    text,
-                    i,
-                    "Invalid \\u escape: a high surrogate must be followed by a low "
-                    "surrogate escape; a lone surrogate is not a character.",
-                )
-            if 0xDC00 <= code <= 0xDFFF:
-                return _fail(
-                    text,
-                    i,
-                    "Invalid \\u escape: a low surrogate without a high surrogate before it "
-                    "is not a character.",
-                )
-            i += 6
+            step = _unicode_escape_length(text, i)
+            if isinstance(step, PolicyParseError):
+                return step
+            i += step
             continue
         if ch < " ":
             return _fail(
@@ -208,6 +182,38 @@ def _diagnose_string(text: str, start: int) -> PolicyParseError:
         start,
         'This string is never closed: add the closing double quote (").',
     )
+
+
+def _unicode_escape_length(text: str, i: int) -> int | PolicyParseError:
+    """The length of the ``\\u`` escape at ``i`` (6, or 12 for a surrogate pair), or why
+    it is invalid."""
+    digits = text[i + 2 : i + 6]
+    if len(digits) < 4 or any(c not in "0123456789abcdefABCDEF" for c in digits):
+        return _fail(text, i, "Invalid \\u escape: it needs exactly four hexadecimal digits.")
+    code = int(digits, 16)
+    if 0xD800 <= code <= 0xDBFF:
+        low = text[i + 6 : i + 12]
+        if (
+            len(low) == 6
+            and low[:2] == "\\u"
+            and all(c in "0123456789abcdefABCDEF" for c in low[2:])
+            and 0xDC00 <= int(low[2:], 16) <= 0xDFFF
+        ):
+            return 12
+        return _fail(
+            text,
+            i,
+            "Invalid \\u escape: a high surrogate must be followed by a low "
+            "surrogate escape; a lone surrogate is not a character.",
+        )
+    if 0xDC00 <= code <= 0xDFFF:
+        return _fail(
+            text,
+            i,
+            "Invalid \\u escape: a low surrogate without a high surrogate before it "
+            "is not a character.",
+        )
+    return 6
 
 
 def _diagnose_token(text: str, offset: int) -> PolicyParseError:

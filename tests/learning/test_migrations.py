@@ -26,15 +26,13 @@ def at_id_lists():
     executor.migrate(executor.loader.graph.leaf_nodes())
 
 
-@pytest.mark.django_db(transaction=True)
-def test_assignment_id_lists_become_ordered_items(at_id_lists, caplog):
-    apps = at_id_lists
+def _old_content(apps):
+    """A class, a lesson, three exercises and four questions, as rows of the old schema."""
     User = apps.get_model("auth", "User")
     Lesson = apps.get_model("learning", "Lesson")
     Exercise = apps.get_model("learning", "Exercise")
     Question = apps.get_model("learning", "Question")
     Classroom = apps.get_model("learning", "Classroom")
-    Assignment = apps.get_model("learning", "Assignment")
     owner = User.objects.create(username="owner", email="owner@example.com")
     classroom = Classroom.objects.create(name="Class", owner=owner, join_code="ABCDE12345")
     lesson = Lesson.objects.create(
@@ -67,6 +65,14 @@ def test_assignment_id_lists_become_ordered_items(at_id_lists, caplog):
         )
         for n in range(4)
     ]
+    return classroom, lesson, ex, qs
+
+
+@pytest.mark.django_db(transaction=True)
+def test_assignment_id_lists_become_ordered_items(at_id_lists, caplog):
+    apps = at_id_lists
+    Assignment = apps.get_model("learning", "Assignment")
+    classroom, lesson, ex, qs = _old_content(apps)
     exercises = Assignment.objects.create(
         classroom=classroom,
         kind="exercises",
