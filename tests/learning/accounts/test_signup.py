@@ -40,7 +40,7 @@ def _ask(client: Client, email: str, **extra):
 
 def _page_for(email: str) -> tuple[int, str, int, str]:
     """What a fresh visitor sees after asking for ``email``: both answers, the
-    address replaced by a placeholder and the per-request tokens removed."""
+    address replaced by "EMAIL" and the per-request tokens removed."""
     client = Client()
     asked = _ask(client, email)
     page = client.get(asked["Location"])

@@ -67,6 +67,8 @@ def test_duplicate_keys_are_kept_in_order():
         ('"a\\x"', 1, 3, "Invalid escape"),
         ('"\\ud800"', 1, 2, "surrogate"),
         ('"\\udc00"', 1, 2, "surrogate"),
+        ('"\\u12g4"', 1, 2, "four hexadecimal digits"),
+        ('"\\ud83d\\ude00\\x"', 1, 14, "Invalid escape"),  # past a valid pair
         ('"a\nb"', 1, 3, "Control character"),
         ("{} {}", 1, 4, "end of the text"),
         ('{"a":}', 1, 6, "Expected a value"),
