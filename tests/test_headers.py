@@ -11,13 +11,7 @@ import pytest
 from django.http import HttpResponse
 from django.test import Client
 
-from tests.learning.accounts.factories import UserFactory
-from tests.learning.classrooms.factories import (
-    AssignmentFactory,
-    ClassroomFactory,
-    MembershipFactory,
-)
-from tests.learning.content.factories import ExerciseFactory, LessonFactory, QuestionFactory
+from tests.sample_world import sample_world
 from tests.urlwalk import WalkedUrl, walk_urls
 
 pytestmark = pytest.mark.django_db
@@ -55,24 +49,8 @@ def assert_security_headers(response: HttpResponse, where: str) -> None:
 
 @pytest.fixture
 def world():
-    teacher = UserFactory(is_staff=True, is_superuser=True)
-    classroom = ClassroomFactory(owner=teacher)
-    member = MembershipFactory(classroom=classroom)
-    lesson = LessonFactory()
-    exercise = ExerciseFactory()
-    question = QuestionFactory()
-    assignment = AssignmentFactory(classroom=classroom)
-    samples = {
-        "slug": lesson.slug,
-        "public_id": str(classroom.public_id),
-        "member_id": str(member.public_id),
-        "assignment_id": str(assignment.public_id),
-        "qid": question.qid,
-        "code": classroom.join_code,
-        "object_id": str(teacher.pk),
-        "index": "0",
-    }
-    return {"staff_teacher": teacher, "exercise": exercise.slug}, samples
+    made = sample_world()
+    return {"staff_teacher": made.teacher, "exercise": made.exercise_slug}, made.samples
 
 
 def test_the_walk_reaches_every_url_of_the_resolver():

@@ -12,14 +12,7 @@ import pytest
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
-from learning.accounts.signup import signup_link_make
-from tests.learning.accounts.factories import UserFactory
-from tests.learning.classrooms.factories import (
-    AssignmentFactory,
-    ClassroomFactory,
-    MembershipFactory,
-)
-from tests.learning.content.factories import ExerciseFactory, LessonFactory, QuestionFactory
+from tests.sample_world import sample_world
 from tests.urlwalk import walk_urls
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -55,31 +48,6 @@ OVERFLOW = """() => {
 }"""
 
 
-def _world() -> tuple[object, dict[str, str], str]:
-    teacher = UserFactory(is_staff=True, is_superuser=True)
-    classroom = ClassroomFactory(owner=teacher)
-    member = MembershipFactory(classroom=classroom)
-    lesson = LessonFactory()
-    exercise = ExerciseFactory()
-    question = QuestionFactory()
-    assignment = AssignmentFactory(classroom=classroom)
-    samples = {
-        "slug": lesson.slug,
-        "public_id": str(classroom.public_id),
-        "member_id": str(member.public_id),
-        "assignment_id": str(assignment.public_id),
-        "qid": question.qid,
-        "code": classroom.join_code,
-        "index": "0",
-        # A sign-up link that works, so the finish form is measured too (a long address).
-        "token": signup_link_make(
-            email="a.rather.long.address.for.a.phone@students.example.com",
-            next_url=f"/classes/join/{classroom.join_code}",
-        ),
-    }
-    return teacher, samples, exercise.slug
-
-
 def _overflow_at(page, url: str):
     """What sticks out of the page at ``url`` (falsy when nothing does, or it is not a page)."""
     try:
@@ -103,7 +71,8 @@ def _overflow_at(page, url: str):
 def test_no_page_scrolls_sideways_at_phone_width_or_logs_an_error(
     browser: Browser, live_server, client, signed_in
 ):
-    teacher, samples, exercise_slug = _world()
+    world = sample_world()
+    teacher, samples, exercise_slug = world.teacher, world.samples, world.exercise_slug
     context = browser.new_context(viewport=PHONE)
     if signed_in:
         client.force_login(teacher)
