@@ -120,3 +120,18 @@ def test_item_analysis_names_questions_and_options_by_their_text(teacher_and_cla
     # The row opens on the stem and every option with how many chose it.
     assert "<td>Principal <strong>(right)</strong></td><td>1</td>" in html
     assert "<td>Action</td><td>2</td>" in html
+
+
+def _panel_order(client: Client) -> list[str]:
+    page = client.get(reverse("classrooms:class_list")).content.decode()
+    panels = ["Classes you are in", "Classes you teach"]
+    return sorted(panels, key=page.index)
+
+
+def test_a_student_sees_their_classes_first_and_a_teacher_theirs(teacher_and_class):
+    client, classroom = teacher_and_class
+    assert _panel_order(client) == ["Classes you teach", "Classes you are in"]
+    student = MembershipFactory(classroom=classroom).user
+    learner = Client()
+    learner.force_login(student)
+    assert _panel_order(learner) == ["Classes you are in", "Classes you teach"]
