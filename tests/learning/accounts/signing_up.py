@@ -38,9 +38,10 @@ def sign_up(client: Client, email: str, *, next_url: str = "", password: str = P
 def mail_server_on_hold(message_class: type) -> Iterator[threading.Event]:
     """Hold every mail sent through ``message_class`` at the "server" until the block ends.
 
-    Yields an event set once a held mail has gone out (the block's end waits for it). A view that answered before
-    its mail went out returns inside the block with the event still clear; one that
-    waited for the server would hang until the hold times out. No clock involved.
+    Yields an event set once a held mail has gone out (the block's end waits for it).
+    A view that answered before its mail went out returns inside the block with the
+    event still clear; one that waited for the server would hang until the hold times
+    out. No clock involved.
     """
     released = threading.Event()
     sent = threading.Event()
