@@ -227,100 +227,112 @@ def _conditions_tail(conds: list[ConditionSummary]) -> str:
 
 def _grant_for(kind: str, value: str, statement: Statement, role_account: str | None) -> Grant:
     actions = [v.text for v in statement.actions or []]
-    summaries = [summarize_condition(c) for c in statement.conditions]
     base = Grant("nobody", value, statement.index, statement.sid, actions)
-    base.conditions = summaries
-    tail = _conditions_tail(summaries)
+    base.conditions = [summarize_condition(c) for c in statement.conditions]
     act = ", ".join(actions) if actions else "(no action)"
     if kind == "AWS":
-        if value == "*":
-            base.kind = "any_aws"
-            base.own_permission_needed = None
-            if summaries:
-                base.text = (
-                    f"Any AWS principal in any account may call {act}{tail}. Principals in "
-                    "other accounts also need their own permission, which their own "
-                    "administrators control."
-                )
-            else:
-                base.text = (
-                    f'ANYONE WITH AN AWS ACCOUNT can call {act}: "AWS": "*" with no '
-                    "condition lets in every AWS principal in the world, since they control "
-                    "their own permissions."
-                )
-            return base
-        if any(c in value for c in "*?"):
-            base.text = (
-                f"'{value}' has a partial wildcard, which AWS does not support: it names nobody."
-            )
-            return base
-        if is_unique_id(value):
-            base.text = (
-                f"'{value}' is a unique id left behind by a deleted user or role: it names "
-                "nobody, not even a new principal with the same name."
-            )
-            return base
-        account = value if value.isdigit() and len(value) == 12 else None
-        arn = parse_arn(value)
-        if arn is not None:
-            account = arn.account
-        base.account = account
-        other = None if role_account is None else account != role_account
-        if account is None:
-            base.text = f"'{value}' is neither an account id nor an ARN: it names nobody."
-            return base
-        if value == account or (arn is not None and arn.resource == "root"):
-            base.kind = "account"
-            base.own_permission_needed = True
-            base.text = (
-                f"Any IAM user or role in account {account} may call {act}{tail}, provided "
-                "its own identity policy also allows it (naming the account hands the "
-                "decision to that account)."
-            )
-            return base
-        assert arn is not None
-        resource = arn.resource
-        if resource.startswith("user/"):
-            base.kind, who = "user", f"The IAM user {value}"
-        elif resource.startswith("role/"):
-            base.kind, who = "role", f"Sessions of the role {value}"
-        elif resource.startswith("assumed-role/"):
-            base.kind, who = "session", f"The role session {value}"
-        else:
-            base.kind, who = "user", f"The principal {value}"
-        base.own_permission_needed = other
-        need = {
-            True: ", and it also needs its own permission since it is in another account",
-            False: "; in the role's own account no identity policy is needed",
-            None: "; its own permission is also needed if it is in another account than the role",
-        }[other]
-        base.text = f"{who} may call {act}{tail}{need}."
-        return base
-    if kind == "Service":
+        _aws_grant(base, act, role_account)
+    elif kind == "Service":
         base.kind = "service"
         base.own_permission_needed = False
-        base.text = f"The AWS service {value} may call {act}{tail}."
-        return base
-    if kind == "Federated":
-        base.kind = "federated"
-        base.own_permission_needed = False
-        prefix = _claim_prefix(value)
-        if prefix is not None:
-            base.claims = [s for s in summaries if s.key.lower().startswith(prefix)]
-            base.conditions = [s for s in summaries if s not in base.claims]
-        claims = (
-            " presenting a token whose " + " and whose ".join(c.text for c in base.claims)
-            if base.claims
-            else " with ANY token the provider issues (no claim is checked)"
-        )
-        rest = _conditions_tail(base.conditions)
-        base.text = f"Users who sign in through {value} may call {act}{claims}{rest}."
-        return base
-    if kind == "CanonicalUser":
+        base.text = f"The AWS service {value} may call {act}{_conditions_tail(base.conditions)}."
+    elif kind == "Federated":
+        _federated_grant(base, act)
+    elif kind == "CanonicalUser":
         base.text = f"The CanonicalUser '{value}' never names a caller of AWS STS."
-        return base
-    base.text = f"'{kind}' is not a principal type: it names nobody."
+    else:
+        base.text = f"'{kind}' is not a principal type: it names nobody."
     return base
+
+
+def _aws_grant(base: Grant, act: str, role_account: str | None) -> None:
+    """Fill in ``base`` for an ``"AWS"`` principal entry."""
+    value, tail = base.principal, _conditions_tail(base.conditions)
+    if value == "*":
+        base.kind = "any_aws"
+        base.own_permission_needed = None
+        if base.conditions:
+            base.text = (
+                f"Any AWS principal in any account may call {act}{tail}. Principals in "
+                "other accounts also need their own permission, which their own "
+                "administrators control."
+            )
+        else:
+            base.text = (
+                f'ANYONE WITH AN AWS ACCOUNT can call {act}: "AWS": "*" with no '
+                "condition lets in every AWS principal in the world, since they control "
+                "their own permissions."
+            )
+    elif any(c in value for c in "*?"):
+        base.text = (
+            f"'{value}' has a partial wildcard, which AWS does not support: it names nobody."
+        )
+    elif is_unique_id(value):
+        base.text = (
+            f"'{value}' is a unique id left behind by a deleted user or role: it names "
+            "nobody, not even a new principal with the same name."
+        )
+    else:
+        _named_aws_grant(base, act, tail, role_account)
+
+
+def _named_aws_grant(base: Grant, act: str, tail: str, role_account: str | None) -> None:
+    """An account id or an IAM ARN: the account, a user, a role or a role session."""
+    value = base.principal
+    arn = parse_arn(value)
+    account = (
+        arn.account
+        if arn is not None
+        else (value if value.isdigit() and len(value) == 12 else None)
+    )
+    base.account = account
+    if account is None:
+        base.text = f"'{value}' is neither an account id nor an ARN: it names nobody."
+        return
+    if value == account or (arn is not None and arn.resource == "root"):
+        base.kind = "account"
+        base.own_permission_needed = True
+        base.text = (
+            f"Any IAM user or role in account {account} may call {act}{tail}, provided "
+            "its own identity policy also allows it (naming the account hands the "
+            "decision to that account)."
+        )
+        return
+    assert arn is not None
+    resource = arn.resource
+    if resource.startswith("user/"):
+        base.kind, who = "user", f"The IAM user {value}"
+    elif resource.startswith("role/"):
+        base.kind, who = "role", f"Sessions of the role {value}"
+    elif resource.startswith("assumed-role/"):
+        base.kind, who = "session", f"The role session {value}"
+    else:
+        base.kind, who = "user", f"The principal {value}"
+    other = None if role_account is None else account != role_account
+    base.own_permission_needed = other
+    need = {
+        True: ", and it also needs its own permission since it is in another account",
+        False: "; in the role's own account no identity policy is needed",
+        None: "; its own permission is also needed if it is in another account than the role",
+    }[other]
+    base.text = f"{who} may call {act}{tail}{need}."
+
+
+def _federated_grant(base: Grant, act: str) -> None:
+    """A ``"Federated"`` entry: the token claims it must present apart from other conditions."""
+    base.kind = "federated"
+    base.own_permission_needed = False
+    prefix = _claim_prefix(base.principal)
+    if prefix is not None:
+        base.claims = [s for s in base.conditions if s.key.lower().startswith(prefix)]
+        base.conditions = [s for s in base.conditions if s not in base.claims]
+    claims = (
+        " presenting a token whose " + " and whose ".join(c.text for c in base.claims)
+        if base.claims
+        else " with ANY token the provider issues (no claim is checked)"
+    )
+    rest = _conditions_tail(base.conditions)
+    base.text = f"Users who sign in through {base.principal} may call {act}{claims}{rest}."
 
 
 def _load(source: Any) -> Policy | None:
@@ -331,6 +343,19 @@ def _load(source: Any) -> Policy | None:
     if isinstance(source, str | Mapping):
         return load_cached(source)
     raise UsageError("describe() takes policy text or a JSON object")
+
+
+@dataclass(slots=True)
+class _Reading:
+    """What :func:`describe` gathers statement by statement."""
+
+    role_account: str | None
+    grants: list[Grant] = field(default_factory=list)
+    denies: list[str] = field(default_factory=list)
+    accounts: list[str] = field(default_factory=list)
+    anyone: bool = False
+    outside: bool = False
+    github_any: bool = False
 
 
 def describe(
@@ -344,83 +369,93 @@ def describe(
     policy = _load(source)
     if policy is None:
         return Description([], [], False, False, False, [], readable=False)
-    grants: list[Grant] = []
-    denies: list[str] = []
-    github_any = False
-    anyone = False
-    outside = False
-    accounts: list[str] = []
+    seen = _Reading(role_account)
     for st in policy.statements:
         if st.effect == "Deny":
             who = _who(st)
             conds = [summarize_condition(c) for c in st.conditions]
             when = " when " + " and ".join(c.text for c in conds) if conds else ""
-            denies.append(f"Statement #{st.index + 1} denies {who}{when}, whatever any Allow says.")
-            continue
-        if st.effect != "Allow":
-            continue
-        if st.principal is None:
-            if st.not_principal is not None:
-                g = Grant("everyone", "*", st.index, st.sid, [v.text for v in st.actions or []])
-                g.conditions = [summarize_condition(c) for c in st.conditions]
-                g.text = (
-                    f"EVERYONE EXCEPT {_who(st).removeprefix('everyone except ')}: an Allow "
-                    "with NotPrincipal lets in every other principal"
-                    + _conditions_tail(g.conditions)
-                    + " (and AWS refuses NotPrincipal in a role trust policy)."
-                )
-                grants.append(g)
-                anyone = anyone or not st.conditions
-                outside = True
-            continue
-        if st.principal.wildcard:
-            g = Grant("everyone", "*", st.index, st.sid, [v.text for v in st.actions or []])
-            g.conditions = [summarize_condition(c) for c in st.conditions]
-            g.text = (
-                'ANYONE AT ALL: "Principal": "*" names every AWS principal, service and '
-                "federated user (and AWS refuses it in a role trust policy)"
-                + _conditions_tail(g.conditions)
-                + "."
+            seen.denies.append(
+                f"Statement #{st.index + 1} denies {who}{when}, whatever any Allow says."
             )
-            grants.append(g)
-            anyone = anyone or not st.conditions
-            outside = True
-            continue
-        for entry in st.principal.entries:
-            g = _grant_for(entry.kind, entry.value, st, role_account)
-            grants.append(g)
-            if g.account and g.account not in accounts:
-                accounts.append(g.account)
-            if g.kind == "any_aws":
-                outside = True
-                anyone = anyone or not st.conditions
-            if g.kind == "federated":
-                outside = True
-                if not g.claims and entry.value.lower().split("/")[-1] in (
-                    {h.lower() for h in WELL_KNOWN_WEB_PROVIDERS} | {GITHUB_HOST}
-                ):
-                    anyone = True
-                if GITHUB_HOST in entry.value.lower() and _github_any_repo(st.conditions):
-                    github_any = True
-            if g.kind in ("account", "user", "role", "session") and (
-                role_account is not None and g.account != role_account
-            ):
-                outside = True
-    if role_account is None and len(accounts) > 1:
-        outside = True
+        elif st.effect == "Allow" and st.principal is None:
+            if st.not_principal is not None:
+                _everyone(seen, st, not_principal=True)
+        elif st.effect == "Allow" and st.principal is not None:
+            if st.principal.wildcard:
+                _everyone(seen, st, not_principal=False)
+            for entry in st.principal.entries:
+                _read_entry(seen, st, entry.kind, entry.value)
+    if role_account is None and len(seen.accounts) > 1:
+        seen.outside = True
     warnings: list[str] = []
-    if anyone:
+    if seen.anyone:
         warnings.append(
             "WARNING: ANYONE ON THE INTERNET can assume this role: an Allow statement lets in "
             "every caller without a limiting condition."
         )
-    if github_any:
+    if seen.github_any:
         warnings.append(
             "WARNING: ANY GITHUB REPOSITORY can assume this role: nothing pins "
             f"{GITHUB_HOST}:sub to your repository "
             "(https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html)."
         )
-    return Description(grants, denies, outside, anyone, github_any, accounts, True, warnings)
+    return Description(
+        seen.grants,
+        seen.denies,
+        seen.outside,
+        seen.anyone,
+        seen.github_any,
+        seen.accounts,
+        True,
+        warnings,
+    )
+
+
+def _everyone(seen: _Reading, st: Statement, *, not_principal: bool) -> None:
+    """An Allow with ``"Principal": "*"`` or with ``NotPrincipal``: everyone (else)."""
+    g = Grant("everyone", "*", st.index, st.sid, [v.text for v in st.actions or []])
+    g.conditions = [summarize_condition(c) for c in st.conditions]
+    if not_principal:
+        g.text = (
+            f"EVERYONE EXCEPT {_who(st).removeprefix('everyone except ')}: an Allow "
+            "with NotPrincipal lets in every other principal"
+            + _conditions_tail(g.conditions)
+            + " (and AWS refuses NotPrincipal in a role trust policy)."
+        )
+    else:
+        g.text = (
+            'ANYONE AT ALL: "Principal": "*" names every AWS principal, service and '
+            "federated user (and AWS refuses it in a role trust policy)"
+            + _conditions_tail(g.conditions)
+            + "."
+        )
+    seen.grants.append(g)
+    seen.anyone = seen.anyone or not st.conditions
+    seen.outside = True
+
+
+def _read_entry(seen: _Reading, st: Statement, kind: str, value: str) -> None:
+    """One principal entry of an Allow statement: its grant and the flags it raises."""
+    g = _grant_for(kind, value, st, seen.role_account)
+    seen.grants.append(g)
+    if g.account and g.account not in seen.accounts:
+        seen.accounts.append(g.account)
+    if g.kind == "any_aws":
+        seen.outside = True
+        seen.anyone = seen.anyone or not st.conditions
+    if g.kind == "federated":
+        seen.outside = True
+        if not g.claims and value.lower().split("/")[-1] in (
+            {h.lower() for h in WELL_KNOWN_WEB_PROVIDERS} | {GITHUB_HOST}
+        ):
+            seen.anyone = True
+        if GITHUB_HOST in value.lower() and _github_any_repo(st.conditions):
+            seen.github_any = True
+    if g.kind in ("account", "user", "role", "session") and (
+        seen.role_account is not None and g.account != seen.role_account
+    ):
+        seen.outside = True
 
 
 def _who(st: Statement) -> str:
