@@ -7,10 +7,10 @@ import binascii
 import ipaddress
 import re
 from collections.abc import Generator, Iterator
-from functools import lru_cache
 
 from ..aws.operators import OPERATORS
 from ..codes import PAGES
+from ..comparisons import network_value
 from ..findings import Finding
 from ..parser import JNode, Span
 from .common import Checked, finding, strip_variables
@@ -35,20 +35,20 @@ def check_private_ranges(
     ctx: Checked, base: str, items: list[JNode], span: Span
 ) -> Iterator[Finding]:
     """aws:SourceIp only ever holds public addresses; private ranges never match it."""
-    networks = []
+    networks = 0
+    private = 0
     for item in items:
         if item.kind != "string":
             continue
-        try:
-            network = _network(item.text)
-        except ValueError:
+        network = ip_range(item.text)
+        if network is None:
             return
-        networks.append(network)
-    private = [net for net in networks if _is_private(net)]
+        networks += 1
+        private += is_private(network)
     if not private:
         return
     negated = base == "NotIpAddress"
-    if len(private) == len(networks):
+    if private == networks:
         code = "PRIVATE_NOT_IP_ADDRESS" if negated else "PRIVATE_IP_ADDRESS"
         effect = (
             "so NotIpAddress is true for every request and limits nothing"
@@ -143,17 +143,16 @@ def _typed_value(base: str, key: str, text: str, span: Span) -> Iterator[Finding
     problem = value_problem(base, text)
     if problem is None and base.startswith("Date") and _EPOCH.fullmatch(text):
         yield from _epoch_date(key, text, span)
-    if problem is None and base in ("IpAddress", "NotIpAddress"):
-        network = _network(text)
-        if "/" in text and not _is_strict_network(text):
-            yield finding(
-                "IMPROVE_IP_RANGE",
-                f'"{text}" has bits set after the prefix length, and AWS ignores them: '
-                f'this range is really "{network}". Write "{network}" so that the policy '
-                "says what it does.",
-                span,
-                PAGES["operators"] + "#Conditions_IPAddress",
-            )
+    if problem is None and base in ("IpAddress", "NotIpAddress") and not _is_strict(text):
+        network = ipaddress.ip_network(text, strict=False)  # its text, for the message only
+        yield finding(
+            "IMPROVE_IP_RANGE",
+            f'"{text}" has bits set after the prefix length, and AWS ignores them: '
+            f'this range is really "{network}". Write "{network}" so that the policy '
+            "says what it does.",
+            span,
+            PAGES["operators"] + "#Conditions_IPAddress",
+        )
     if problem:
         code, wanted = problem
         yield finding(
@@ -198,9 +197,7 @@ def value_problem(base: str, text: str) -> tuple[str, str] | None:
             return None
         return "TYPE_MISMATCH_BOOLEAN", "true or false"
     if base in ("IpAddress", "NotIpAddress"):
-        try:
-            _network(text)
-        except ValueError:
+        if ip_range(text) is None:
             return (
                 "TYPE_MISMATCH_IP_RANGE",
                 "an IP address or a CIDR range (such as 203.0.113.0/24)",
@@ -265,32 +262,50 @@ def check_variable_syntax(ctx: Checked, text: str, span: Span) -> Generator[Find
     return True
 
 
+def _as_ints(
+    network: ipaddress.IPv4Network | ipaddress.IPv6Network,
+) -> tuple[int, int, int]:
+    return network.version, int(network.network_address), int(network.netmask)
+
+
+#: RFC 1918 and RFC 4193 ranges as (version, network, mask): never the source of a
+#: request that reaches AWS.
 _PRIVATE_RANGES = tuple(
-    ipaddress.ip_network(cidr)
+    _as_ints(ipaddress.ip_network(cidr))
     for cidr in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")
 )
 
 
-@lru_cache(maxsize=1024)
-def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
-    """An IP address or CIDR range as a network (host bits ignored); raises ValueError."""
-    return ipaddress.ip_network(text, strict=False)
+def ip_range(text: str) -> tuple[int, int, int] | None:
+    """An IP address or CIDR range as (version, network, mask), host bits cleared, as
+    ``ipaddress.ip_network(text, strict=False)`` reads it; ``None`` when it is neither.
 
-
-@lru_cache(maxsize=1024)
-def _is_strict_network(text: str) -> bool:
-    """False when a CIDR range has bits set after its prefix length."""
+    The usual forms are read as integers by :func:`..comparisons.network_value`
+    (``ipaddress`` objects cost microseconds each); it reads the text stripped of
+    whitespace, which ``ipaddress`` refuses, so such text goes to ``ipaddress``.
+    """
+    if text.strip() == text:
+        return network_value(text)
     try:
-        ipaddress.ip_network(text)
+        return _as_ints(ipaddress.ip_network(text, strict=False))
     except ValueError:
-        return False
-    return True
+        return None
 
 
-@lru_cache(maxsize=1024)
-def _is_private(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
-    """RFC 1918 and RFC 4193 ranges: never the source of a request that reaches AWS."""
+def is_private(network: tuple[int, int, int]) -> bool:
+    """Whether a range (as :func:`ip_range` gives it) lies in a private range."""
+    version, number, mask = network
     return any(
-        network.version == private.version and network.subnet_of(private)  # type: ignore[arg-type]  # versions checked first
-        for private in _PRIVATE_RANGES
+        version == private_version and mask >= private_mask and number & private_mask == start
+        for private_version, start, private_mask in _PRIVATE_RANGES
     )
+
+
+def _is_strict(text: str) -> bool:
+    """False when a CIDR range has bits set after its prefix length (``text`` is a
+    valid address or range): ``ipaddress.ip_network(text)`` would refuse it."""
+    if "/" not in text:
+        return True
+    network = ip_range(text)
+    address = ip_range(text.partition("/")[0])
+    return network is not None and address is not None and address[1] == network[1]
