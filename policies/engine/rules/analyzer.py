@@ -64,7 +64,7 @@ from ..aws.analyzer import (
     audience_type_is_documented,
 )
 from ..aws.keys import KeyInfo, is_web_identity_key, lookup
-from ..aws.operators import OPERATORS, SET_PREFIXES
+from ..aws.operators import OPERATOR_FORMS, OPERATORS, SET_PREFIXES
 from ..aws.principals import assume_action_for_principal
 from ..findings import Finding
 from ..model import Condition, Statement, Value
@@ -78,6 +78,9 @@ from .session import _allows
 def _parts(operator: str) -> tuple[str | None, str]:
     """The set operator (``ForAnyValue``, ``ForAllValues`` or ``None``) and the base
     operator without ``IfExists``."""
+    form = OPERATOR_FORMS.get(operator)
+    if form is not None:
+        return form.set_prefix, form.operator.name
     prefix = None
     for candidate in SET_PREFIXES:
         if operator.startswith(candidate):
@@ -95,32 +98,39 @@ _AUDIENCE_SUFFIX = ":" + AUDIENCE_CLAIM
 
 
 @statement_rule
-def analyzer_condition_keys(given: RuleInput) -> Iterator[Finding]:
-    """Access Analyzer's checks on each condition key of a statement."""
+def analyzer_condition_keys(given: RuleInput) -> list[Finding]:
+    """Access Analyzer's checks on each condition key of a statement.
+
+    A list, not a generator: it reads every condition and almost always finds
+    nothing, so the rare checks are generators called only when they apply.
+    """
     conditions = given.statement.conditions
     if not conditions:
-        return
+        return []
+    out: list[Finding] = []
     keyed: list[tuple[Condition, str]] = []
     for condition in conditions:
         key = condition.key.lower()
         if key in _NAMED_KEYS:
-            yield from _named_key(condition, key, conditions)
+            out.extend(_named_key(condition, key, conditions))
         if key.endswith(_AUDIENCE_SUFFIX):
-            yield from _audience(condition)
+            out.extend(_audience(condition))
         info = lookup(condition.key)
         if info is not None and (info.multivalued is True or info.types[0] == "ARN"):
-            yield from _key_type_checks(condition, info)
-        for value in condition.values:
+            out.extend(_key_type_checks(condition, info))
+        values = condition.values
+        for value in values:
             if value.text == "*":
-                yield from _wildcard_only(condition)
+                out.extend(_wildcard_only(condition))
                 break
-        if len(condition.values) > 1 and condition.operator.startswith("Numeric"):
-            yield from _numeric_bounds(condition)
+        if len(values) > 1 and condition.operator.startswith("Numeric"):
+            out.extend(_numeric_bounds(condition))
         needed = assume_action_for_key(condition.key)
         if needed is not None:
             keyed.append((condition, needed))
     if keyed and given.statement.actions is not None:
-        yield from _actions_without_key(given.statement, given.statement.actions, keyed)
+        out.extend(_actions_without_key(given.statement, given.statement.actions, keyed))
+    return out
 
 
 def _named_key(condition: Condition, key: str, conditions: list[Condition]) -> Iterator[Finding]:

@@ -1,13 +1,15 @@
 """The rule registry: document rules and statement rules.
 
-A rule is a small function that yields findings. :func:`document_rule` registers
-one that reads the whole policy, :func:`statement_rule` one that reads one
-statement; :func:`policies.engine.rules.run_rules` runs them all.
+A rule is a small function that yields findings, or returns them as a list (the
+rules that read every condition and almost always find nothing do: a list costs
+less than a generator). :func:`document_rule` registers one that reads the whole
+policy, :func:`statement_rule` one that reads one statement;
+:func:`policies.engine.rules.run_rules` runs them all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..findings import Finding
@@ -48,8 +50,8 @@ class RuleInput:
         return cls(statement, policy, role_account, members)
 
 
-DocumentRule = Callable[[PolicyInput], Iterator[Finding]]
-StatementRule = Callable[[RuleInput], Iterator[Finding]]
+DocumentRule = Callable[[PolicyInput], Iterable[Finding]]
+StatementRule = Callable[[RuleInput], Iterable[Finding]]
 
 #: Every registered rule, in registration order.
 DOCUMENT_RULES: list[DocumentRule] = []

@@ -10,7 +10,7 @@ from ..aws.analyzer import (
     SERVICE_SOURCE_KEYS,
 )
 from ..aws.arns import ACCOUNT_ID, OIDC_PROVIDER_ARN, PRINCIPAL_ARN
-from ..aws.operators import OPERATORS
+from ..aws.operators import OPERATOR_FORMS, OPERATORS, Operator
 from ..aws.principals import CONFUSED_DEPUTY_SERVICES, GITHUB_HOST, WEB_IDENTITY_PROVIDERS
 from ..codes import PAGES
 from ..findings import Finding
@@ -269,9 +269,15 @@ def _is_positive(operator: str, *, key_always_present: bool = True) -> bool:
     When the key may be missing from the request, ``ForAllValues`` does not
     narrow anything: it is also true when the key is missing.
     """
-    if not key_always_present and operator.startswith("ForAllValues:"):
+    form = OPERATOR_FORMS.get(operator)
+    if form is not None:  # a well-written name: no splitting
+        op: Operator | None = form.operator
+        if not key_always_present and form.set_prefix == "ForAllValues":
+            return False
+    elif not key_always_present and operator.startswith("ForAllValues:"):
         return False
-    op = OPERATORS.get(operator.split(":")[-1].removesuffix("IfExists"))
+    else:
+        op = OPERATORS.get(operator.split(":")[-1].removesuffix("IfExists"))
     return op is not None and not op.negated and op.family != "Null"
 
 

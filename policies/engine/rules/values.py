@@ -6,7 +6,7 @@ import base64
 import binascii
 import ipaddress
 import re
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 
 from ..aws.operators import OPERATORS
 from ..codes import PAGES
@@ -79,88 +79,102 @@ def plain_string(base: str, text: str) -> bool:
     )
 
 
-def check_value(ctx: Checked, base: str, key: str, text: str, span: Span) -> Iterator[Finding]:
-    """One condition value, read as the operator ``base`` will read it."""
+def check_value(
+    ctx: Checked, base: str, key: str, text: str, span: Span, out: list[Finding]
+) -> None:
+    """One condition value, read as the operator ``base`` will read it; the findings
+    go to ``out``."""
     if plain_string(base, text):
         return
     op = OPERATORS[base]
     has_variable = "${" in text
     if has_variable:
-        usable = yield from _variables_replaced(ctx, base, text, span)
+        usable = _variables_replaced(ctx, base, text, span, out)
         if usable is None:
             return
         has_variable = usable
     literal = strip_variables(text) if has_variable else text
     if op.literal_string and ("*" in literal or "?" in literal):
         like = base.replace("Equals", "Like").replace("IgnoreCase", "")
-        yield finding(
-            "WILDCARD_WITHOUT_LIKE_OPERATOR",
-            f"This value contains * or ?, but {base} compares them as plain "
-            "characters, so it matches only that exact text. If you meant a "
-            f"wildcard, use {like}.",
-            span,
-            PAGES["operators"] + "#Conditions_String",
+        out.append(
+            finding(
+                "WILDCARD_WITHOUT_LIKE_OPERATOR",
+                f"This value contains * or ?, but {base} compares them as plain "
+                "characters, so it matches only that exact text. If you meant a "
+                f"wildcard, use {like}.",
+                span,
+                PAGES["operators"] + "#Conditions_String",
+            )
         )
     if not has_variable:  # with a variable, the type is known only once it is replaced
-        yield from _typed_value(base, key, text, span)
+        _typed_value(base, key, text, span, out)
 
 
 def _variables_replaced(
-    ctx: Checked, base: str, text: str, span: Span
-) -> Generator[Finding, None, bool | None]:
+    ctx: Checked, base: str, text: str, span: Span, out: list[Finding]
+) -> bool | None:
     """Whether AWS replaces the value's policy variables (``False``: the text is
     literal), or ``None`` when a finding about them ends the checks of the value."""
     if not ctx.policy.variables_enabled:
-        yield finding(
-            "VARIABLE_UNSUPPORTED_IN_VERSION",
-            'This value contains "${", but policy variables are replaced only '
-            'when the policy says "Version": "2012-10-17". Here the text is '
-            "compared literally, so it will almost never match. Set the Version to "
-            "2012-10-17.",
-            span,
-            PAGES["variables"],
+        out.append(
+            finding(
+                "VARIABLE_UNSUPPORTED_IN_VERSION",
+                'This value contains "${", but policy variables are replaced only '
+                'when the policy says "Version": "2012-10-17". Here the text is '
+                "compared literally, so it will almost never match. Set the Version to "
+                "2012-10-17.",
+                span,
+                PAGES["variables"],
+            )
         )
         return False
-    well_formed = yield from check_variable_syntax(ctx, text, span)
-    if not well_formed:
+    problem = variable_syntax_problem(text, span)
+    if problem is not None:
+        out.append(problem)
         return None
     types = OPERATORS[base].key_types
     if types and "String" not in types and "ARN" not in types:
-        yield finding(
-            "INVALID_VARIABLE_FOR_OPERATOR",
-            f"Policy variables work only with String and ARN operators, not with {base}: "
-            "here the ${...} is not replaced. Compare with a fixed value, or use a "
-            "String operator.",
-            span,
-            PAGES["variables"] + "#policy-vars-conditionelement",
+        out.append(
+            finding(
+                "INVALID_VARIABLE_FOR_OPERATOR",
+                f"Policy variables work only with String and ARN operators, not with {base}: "
+                "here the ${...} is not replaced. Compare with a fixed value, or use a "
+                "String operator.",
+                span,
+                PAGES["variables"] + "#policy-vars-conditionelement",
+            )
         )
         return None
     return True
 
 
-def _typed_value(base: str, key: str, text: str, span: Span) -> Iterator[Finding]:
+def _typed_value(base: str, key: str, text: str, span: Span, out: list[Finding]) -> None:
     """A value of the operator's type (number, date, IP range, ...), well written."""
     problem = value_problem(base, text)
-    if problem is None and base.startswith("Date") and _EPOCH.fullmatch(text):
-        yield from _epoch_date(key, text, span)
-    if problem is None and base in ("IpAddress", "NotIpAddress") and not _is_strict(text):
-        network = ipaddress.ip_network(text, strict=False)  # its text, for the message only
-        yield finding(
-            "IMPROVE_IP_RANGE",
-            f'"{text}" has bits set after the prefix length, and AWS ignores them: '
-            f'this range is really "{network}". Write "{network}" so that the policy '
-            "says what it does.",
-            span,
-            PAGES["operators"] + "#Conditions_IPAddress",
-        )
     if problem:
         code, wanted = problem
-        yield finding(
-            code,
-            f'"{text}" is not {wanted}, which {base} needs: AWS cannot read it as '
-            f"one, so this value never matches {key}. Write the value in that form.",
-            span,
-            PAGES["operators"] + _OPERATOR_ANCHORS.get(code, ""),
+        out.append(
+            finding(
+                code,
+                f'"{text}" is not {wanted}, which {base} needs: AWS cannot read it as '
+                f"one, so this value never matches {key}. Write the value in that form.",
+                span,
+                PAGES["operators"] + _OPERATOR_ANCHORS.get(code, ""),
+            )
+        )
+    elif base.startswith("Date") and _EPOCH.fullmatch(text):
+        out.extend(_epoch_date(key, text, span))
+    elif base in ("IpAddress", "NotIpAddress") and not _is_strict(text):
+        network = ipaddress.ip_network(text, strict=False)  # its text, for the message only
+        out.append(
+            finding(
+                "IMPROVE_IP_RANGE",
+                f'"{text}" has bits set after the prefix length, and AWS ignores them: '
+                f'this range is really "{network}". Write "{network}" so that the policy '
+                "says what it does.",
+                span,
+                PAGES["operators"] + "#Conditions_IPAddress",
+            )
         )
 
 
@@ -215,51 +229,48 @@ def value_problem(base: str, text: str) -> tuple[str, str] | None:
     return None
 
 
-def check_variable_syntax(ctx: Checked, text: str, span: Span) -> Generator[Finding, None, bool]:
+def variable_syntax_problem(text: str, span: Span) -> Finding | None:
+    """The finding about the first badly written policy variable in ``text``, if any."""
     start = 0
     while (start := text.find("${", start)) >= 0:
         end = text.find("}", start)
         if end < 0:
-            yield finding(
+            return finding(
                 "MISSING_BRACE_IN_VARIABLE",
                 f"A policy variable starts with ${{ but never ends. {_MISSING_BRACE_HINT}",
                 span,
                 PAGES["variables"],
             )
-            return False
         inner = text[start + 2 : end]
         name = inner.split(",", 1)[0]
         if not name.strip():
-            yield finding(
+            return finding(
                 "EMPTY_VARIABLE",
                 "${} names no variable. Write the key to substitute, such as "
                 "${aws:username}, or remove it.",
                 span,
                 PAGES["variables"],
             )
-            return False
         if "," in inner:
             default = inner.split(",", 1)[1].strip()
             if len(default) < 2 or default[0] != "'" or default[-1] != "'":
-                yield finding(
+                return finding(
                     "MISSING_QUOTE_IN_VARIABLE",
                     "The default value of a policy variable goes in single quotes after a "
                     "comma and a space, as in ${aws:username, 'anonymous'}.",
                     span,
                     PAGES["variables"],
                 )
-                return False
         if name != name.strip() or " " in name:
-            yield finding(
+            return finding(
                 "UNSUPPORTED_SPACE_IN_VARIABLE",
                 f'The variable name "{name}" contains a space; variable names have '
                 "none (a default value comes after a comma: ${aws:username, 'none'}).",
                 span,
                 PAGES["variables"],
             )
-            return False
         start = end + 1
-    return True
+    return None
 
 
 def _as_ints(
