@@ -12,6 +12,7 @@ from ..aws.actions import (
     ASSUME_WEB,
     STS_ACTIONS,
     STS_BY_LOWER,
+    TRUST_ACTION_NAMES,
     TRUST_ACTIONS,
 )
 from ..aws.principals import assume_action_for_principal
@@ -25,56 +26,70 @@ from .registry import RuleInput, statement_rule
 
 
 @statement_rule
-def statement_actions(given: RuleInput) -> Iterator[Finding]:
-    """Action or NotAction, not both and not neither; each a known STS action."""
+def statement_actions(given: RuleInput) -> list[Finding]:
+    """Action or NotAction, not both and not neither; each a known STS action.
+
+    A list, not a generator: it runs on every statement and almost always finds
+    nothing; the checks of each action append to it.
+    """
     members, node = given.members, given.statement.node
     action = members.get("Action")
     not_action = members.get("NotAction")
+    out: list[Finding] = []
     if action is not None and not_action is not None:
-        yield finding(
-            "UNSUPPORTED_ELEMENT_COMBINATION",
-            "A statement has either Action or NotAction, not both. Keep Action "
-            '(for example "sts:AssumeRole").',
-            not_action.key_span,
-            PAGES["action"],
+        out.append(
+            finding(
+                "UNSUPPORTED_ELEMENT_COMBINATION",
+                "A statement has either Action or NotAction, not both. Keep Action "
+                '(for example "sts:AssumeRole").',
+                not_action.key_span,
+                PAGES["action"],
+            )
         )
     if action is None and not_action is None:
         if close("Action", members) is None and close("NotAction", members) is None:
-            yield finding(
-                "MISSING_ACTION",
-                'This statement has no "Action", so it applies to nothing. Add the '
-                'STS action it allows, such as "Action": "sts:AssumeRole".',
-                head(node.span),
-                PAGES["action"],
+            out.append(
+                finding(
+                    "MISSING_ACTION",
+                    'This statement has no "Action", so it applies to nothing. Add the '
+                    'STS action it allows, such as "Action": "sts:AssumeRole".',
+                    head(node.span),
+                    PAGES["action"],
+                )
             )
-        return
+        return out
     if action is not None:
-        yield from _action_list(given, action, "EMPTY_ARRAY_ACTION")
+        _action_list(given, action, "EMPTY_ARRAY_ACTION", out)
     if not_action is not None:
-        yield from _action_list(given, not_action, "EMPTY_ARRAY_NOT_ACTION")
+        _action_list(given, not_action, "EMPTY_ARRAY_NOT_ACTION", out)
+    return out
 
 
-def _action_list(ctx: Checked, member: JMember, empty_code: str) -> Iterator[Finding]:
+def _action_list(ctx: Checked, member: JMember, empty_code: str, out: list[Finding]) -> None:
     value = member.value
     items = value.items_or_self()
     if value.kind == "array" and not items:
-        yield finding(
-            empty_code,
-            f"The {member.key} list is empty, so this statement matches no action. "
-            'Add the action, for example "sts:AssumeRole", or delete the statement.',
-            value.span,
-            PAGES["action"],
+        out.append(
+            finding(
+                empty_code,
+                f"The {member.key} list is empty, so this statement matches no action. "
+                'Add the action, for example "sts:AssumeRole", or delete the statement.',
+                value.span,
+                PAGES["action"],
+            )
         )
     for item in items:
         if item.kind != "string":
-            yield finding(
-                "DATA_TYPE_MISMATCH",
-                f'Each {member.key} is text such as "sts:AssumeRole".',
-                item.span,
-                PAGES["action"],
+            out.append(
+                finding(
+                    "DATA_TYPE_MISMATCH",
+                    f'Each {member.key} is text such as "sts:AssumeRole".',
+                    item.span,
+                    PAGES["action"],
+                )
             )
-        else:
-            yield from check_action(ctx, item.text, item.span)
+        elif item.value not in TRUST_ACTION_NAMES:  # a trust action as documented: all right
+            out.extend(check_action(ctx, item.value, item.span))
 
 
 def check_action(ctx: Checked, action: str, span: Span) -> Iterator[Finding]:
