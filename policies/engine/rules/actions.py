@@ -96,7 +96,7 @@ def check_action(ctx: Checked, action: str, span: Span) -> Iterator[Finding]:
     if action == "*":
         return
     if "${" in action:
-        yield from variable_in_element(ctx, "Action", span)
+        yield variable_in_element(ctx, "Action", span)
         return
     if not ACTION_NAME.fullmatch(action):
         yield finding(

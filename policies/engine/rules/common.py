@@ -97,8 +97,8 @@ def unknown_element(
     )
 
 
-def variable_in_element(ctx: Checked, element_name: str, span: Span) -> Iterator[Finding]:
-    yield finding(
+def variable_in_element(ctx: Checked, element_name: str, span: Span) -> Finding:
+    return finding(
         "VARIABLE_UNSUPPORTED_IN_ELEMENT",
         f"Policy variables are not replaced in {element_name}: they work only in "
         "Resource and in condition values, so this ${...} is taken literally here. "

@@ -68,9 +68,10 @@ def policy_statements(given: PolicyInput) -> Iterator[Finding]:
 def check_size(ctx: PolicyInput) -> Iterator[Finding]:
     """The role trust policy quota (whitespace not counted)."""
     text = ctx.policy.text
-    if len(text) <= TRUST_POLICY_QUOTA:
-        return  # within the quota even with its whitespace: nothing to count
-    size = len(text) - sum(text.count(space) for space in " \t\n\r")
+    size = len(text) - text.count(" ")
+    if size <= TRUST_POLICY_QUOTA:
+        return  # within the quota even with the rest of its whitespace: nothing more to count
+    size -= sum(text.count(space) for space in "\t\n\r")
     if size > TRUST_POLICY_QUOTA:
         yield finding(
             "POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA",

@@ -79,7 +79,7 @@ def _sid(ctx: Checked, node: JNode, seen: set[str]) -> Iterator[Finding]:
     if sid == "":
         return  # an empty Sid is valid; AWS's own examples use it
     if "${" in sid:
-        yield from variable_in_element(ctx, "Sid", node.span)
+        yield variable_in_element(ctx, "Sid", node.span)
     elif not _SID.fullmatch(sid):
         yield finding(
             "UNSUPPORTED_SID",

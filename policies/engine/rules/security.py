@@ -289,21 +289,38 @@ def _limiting_conditions(conditions: list[Condition], *, key_always_present: boo
     principal outside any organization for ``aws:PrincipalOrgID``).
     """
     limits: Limits = {}
+    counted = _COUNTED if key_always_present else _COUNTED_WHEN_KEY_MAY_BE_MISSING
     for condition in conditions:
         operator = condition.operator
-        if not _is_positive(operator, key_always_present=key_always_present):
+        if operator not in counted and (
+            operator in OPERATOR_FORMS  # a well-written name that does not count
+            or not _is_positive(operator, key_always_present=key_always_present)
+            or (not key_always_present and operator.endswith("IfExists"))
+        ):
             continue
-        if not key_always_present and operator.endswith("IfExists"):
-            continue
-        if not condition.values or all(value.text == "*" for value in condition.values):
-            continue
+        values = condition.values
+        for value in values:
+            if value.text != "*":
+                break
+        else:
+            continue  # no value, or only "*"
         key = condition.key.lower()
         if key in _ACCOUNT_SCOPED_KEYS and not all(
-            _names_an_account(key, value.text) for value in condition.values
+            _names_an_account(key, value.text) for value in values
         ):
             continue  # one value admits every account, so the condition limits nothing
         limits.setdefault(key, []).append(condition)
     return limits
+
+
+#: The well-written operator names that count in :func:`_limiting_conditions`, as
+#: :func:`_is_positive` and the ``IfExists`` rule decide (tables built at import).
+_COUNTED = frozenset(name for name in OPERATOR_FORMS if _is_positive(name))
+_COUNTED_WHEN_KEY_MAY_BE_MISSING = frozenset(
+    name
+    for name in OPERATOR_FORMS
+    if _is_positive(name, key_always_present=False) and not name.endswith("IfExists")
+)
 
 
 #: Keys whose values limit a request to accounts only when they name the account.

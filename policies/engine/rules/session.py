@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
 
 from ..aws.docs import SESSION_TAGS_PAGE, SOURCE_IDENTITY_PAGE, STS_SERVICE_PAGE
 from ..aws.keys import lookup, sts_key_names
@@ -48,47 +47,61 @@ def _needed_action(condition: Condition) -> tuple[str, str] | None:
 
 
 @statement_rule
-def missing_action_for_condition_key(given: RuleInput) -> Iterator[Finding]:
-    """A session-key condition in a statement that does not allow the action setting it."""
+def missing_action_for_condition_key(given: RuleInput) -> list[Finding]:
+    """A session-key condition in a statement that does not allow the action setting it.
+
+    The three rules of this module return lists: they read every condition of every
+    statement and almost always find nothing.
+    """
     statement = given.statement
     if statement.effect != "Allow":
-        return
+        return []
+    out: list[Finding] = []
     for condition in statement.conditions:
         needed = _needed_action(condition)
         if needed is None or _allows(statement, needed[0]):
             continue
         action, page = needed
-        yield finding_at(
-            "MISSING_ACTION_FOR_CONDITION_KEY",
-            f"{condition.key} is set by {action}, and this statement does not allow "
-            f"{action}: a request that sets {condition.key} also needs {action}, which no "
-            f"part of this statement grants. Add {action} to the Action of this statement.",
-            condition.key_span,
-            page,
+        out.append(
+            finding_at(
+                "MISSING_ACTION_FOR_CONDITION_KEY",
+                f"{condition.key} is set by {action}, and this statement does not allow "
+                f"{action}: a request that sets {condition.key} also needs {action}, which "
+                f"no part of this statement grants. Add {action} to the Action of this "
+                "statement.",
+                condition.key_span,
+                page,
+            )
         )
+    return out
 
 
 @statement_rule
-def missing_tag_key_in_condition(given: RuleInput) -> Iterator[Finding]:
+def missing_tag_key_in_condition(given: RuleInput) -> list[Finding]:
     """``aws:PrincipalTag`` (or another tag key) with nothing after the slash."""
+    out: list[Finding] = []
     for condition in given.statement.conditions:
         key = condition.key.lower().rstrip("/")
         if key not in _TAG_KEY_PREFIXES:
             continue
         name = condition.key.rstrip("/")
-        yield finding_at(
-            "MISSING_TAG_KEY_IN_CONDITION",
-            f"{condition.key} names no tag: write {name}/tag-key with the tag's key, as in "
-            f'"{name}/team". Without it no request carries this key, so the condition '
-            "tests a missing key.",
-            condition.key_span,
-            PAGES["condition_keys"],
+        out.append(
+            finding_at(
+                "MISSING_TAG_KEY_IN_CONDITION",
+                f"{condition.key} names no tag: write {name}/tag-key with the tag's key, as "
+                f'in "{name}/team". Without it no request carries this key, so the '
+                "condition tests a missing key.",
+                condition.key_span,
+                PAGES["condition_keys"],
+            )
         )
+    return out
 
 
 @statement_rule
-def invalid_sts_condition_key(given: RuleInput) -> Iterator[Finding]:
+def invalid_sts_condition_key(given: RuleInput) -> list[Finding]:
     """A key with the ``sts:`` prefix that AWS STS does not define (a typo)."""
+    out: list[Finding] = []
     for condition in given.statement.conditions:
         service, _, name = condition.key.partition(":")
         if service.lower() != "sts" or not name or lookup(condition.key) is not None:
@@ -96,11 +109,14 @@ def invalid_sts_condition_key(given: RuleInput) -> Iterator[Finding]:
         known = sts_key_names()
         guess = difflib.get_close_matches(condition.key, known, n=1, cutoff=0.6)
         hint = f' Did you mean "{guess[0]}"?' if guess else ""
-        yield finding_at(
-            "INVALID_SERVICE_CONDITION_KEY",
-            f'The condition key "{condition.key}" does not exist in AWS STS, so no request '
-            "carries it: the condition tests a missing key (a positive operator is then "
-            f"false, a negated one true).{hint}",
-            condition.key_span,
-            STS_SERVICE_PAGE,
+        out.append(
+            finding_at(
+                "INVALID_SERVICE_CONDITION_KEY",
+                f'The condition key "{condition.key}" does not exist in AWS STS, so no '
+                "request carries it: the condition tests a missing key (a positive "
+                f"operator is then false, a negated one true).{hint}",
+                condition.key_span,
+                STS_SERVICE_PAGE,
+            )
         )
+    return out
