@@ -61,7 +61,7 @@ def check_unique_keys(ctx: Checked, node: JNode) -> list[Finding]:
     almost always finds nothing.
     """
     members = node.members
-    if len({member.key for member in members}) == len(members):
+    if len(members) < 2 or len({member.key for member in members}) == len(members):
         return []
     out: list[Finding] = []
     seen: set[str] = set()

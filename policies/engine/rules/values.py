@@ -150,27 +150,39 @@ def _variables_replaced(
 
 def _typed_value(base: str, key: str, text: str, span: Span, out: list[Finding]) -> None:
     """A value of the operator's type (number, date, IP range, ...), well written."""
+    if base in _IP_OPERATORS:
+        _ip_value(base, key, text, span, out)
+        return
     problem = value_problem(base, text)
     if problem:
-        code, wanted = problem
-        out.append(
-            finding(
-                code,
-                f'"{text}" is not {wanted}, which {base} needs: AWS cannot read it as '
-                f"one, so this value never matches {key}. Write the value in that form.",
-                span,
-                PAGES["operators"] + _OPERATOR_ANCHORS.get(code, ""),
-            )
-        )
+        out.append(_wrong_type(problem, base, key, text, span))
     elif base.startswith("Date") and _EPOCH.fullmatch(text):
         out.extend(_epoch_date(key, text, span))
-    elif base in ("IpAddress", "NotIpAddress") and not _is_strict(text):
-        network = ipaddress.ip_network(text, strict=False)  # its text, for the message only
+
+
+def _wrong_type(problem: tuple[str, str], base: str, key: str, text: str, span: Span) -> Finding:
+    code, wanted = problem
+    return finding(
+        code,
+        f'"{text}" is not {wanted}, which {base} needs: AWS cannot read it as '
+        f"one, so this value never matches {key}. Write the value in that form.",
+        span,
+        PAGES["operators"] + _OPERATOR_ANCHORS.get(code, ""),
+    )
+
+
+def _ip_value(base: str, key: str, text: str, span: Span, out: list[Finding]) -> None:
+    """An IP address or range, read once: a range at all, and without host bits."""
+    network = ip_range(text)
+    if network is None:
+        out.append(_wrong_type(_NOT_AN_IP_RANGE, base, key, text, span))
+    elif _has_host_bits(text, network):
+        shown = ipaddress.ip_network(text, strict=False)  # its text, for the message only
         out.append(
             finding(
                 "IMPROVE_IP_RANGE",
                 f'"{text}" has bits set after the prefix length, and AWS ignores them: '
-                f'this range is really "{network}". Write "{network}" so that the policy '
+                f'this range is really "{shown}". Write "{shown}" so that the policy '
                 "says what it does.",
                 span,
                 PAGES["operators"] + "#Conditions_IPAddress",
@@ -193,6 +205,13 @@ def _epoch_date(key: str, text: str, span: Span) -> Iterator[Finding]:
     )
 
 
+_IP_OPERATORS = ("IpAddress", "NotIpAddress")
+_NOT_AN_IP_RANGE = (
+    "TYPE_MISMATCH_IP_RANGE",
+    "an IP address or a CIDR range (such as 203.0.113.0/24)",
+)
+
+
 def value_problem(base: str, text: str) -> tuple[str, str] | None:
     """The finding code and the kind of value ``base`` needs, when ``text`` is not one."""
     if base.startswith("Numeric"):
@@ -210,13 +229,8 @@ def value_problem(base: str, text: str) -> tuple[str, str] | None:
         if text.lower() in ("true", "false"):
             return None
         return "TYPE_MISMATCH_BOOLEAN", "true or false"
-    if base in ("IpAddress", "NotIpAddress"):
-        if ip_range(text) is None:
-            return (
-                "TYPE_MISMATCH_IP_RANGE",
-                "an IP address or a CIDR range (such as 203.0.113.0/24)",
-            )
-        return None
+    if base in _IP_OPERATORS:
+        return _NOT_AN_IP_RANGE if ip_range(text) is None else None
     if base.startswith("Arn"):
         if text == "*" or (text.startswith("arn:") and text.count(":") >= 5):
             return None
@@ -312,11 +326,16 @@ def is_private(network: tuple[int, int, int]) -> bool:
     )
 
 
-def _is_strict(text: str) -> bool:
-    """False when a CIDR range has bits set after its prefix length (``text`` is a
-    valid address or range): ``ipaddress.ip_network(text)`` would refuse it."""
+def _has_host_bits(text: str, network: tuple[int, int, int]) -> bool:
+    """Whether a range (``network`` is its :func:`ip_range`) has bits set after its
+    prefix length: ``ipaddress.ip_network(text)`` would refuse it."""
     if "/" not in text:
-        return True
-    network = ip_range(text)
+        return False
     address = ip_range(text.partition("/")[0])
-    return network is not None and address is not None and address[1] == network[1]
+    return address is None or address[1] != network[1]
+
+
+def _is_strict(text: str) -> bool:
+    """Whether ``ipaddress.ip_network(text)`` (strict) accepts ``text``."""
+    network = ip_range(text)
+    return network is not None and not _has_host_bits(text, network)
