@@ -22,7 +22,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["KEY_TYPES", "KeyInfo", "is_web_identity_key", "lookup", "sts_key_names"]
+__all__ = [
+    "KEY_TYPES",
+    "KeyInfo",
+    "is_web_identity_key",
+    "listed_key_names",
+    "lookup",
+    "sts_key_names",
+]
 
 #: The condition key types AWS documents.
 KEY_TYPES = ("String", "ARN", "Numeric", "Date", "Bool", "IPAddress", "Binary")
@@ -202,6 +209,11 @@ def _lookup_other(key: str) -> KeyInfo | None:
         claim = key.rpartition(":")[2].lower()
         return KeyInfo(key, ("String",), _OIDC_CLAIMS.get(claim), known=False)
     return None
+
+
+def listed_key_names() -> list[str]:
+    """Every key listed here by name (not by prefix), in its documented spelling."""
+    return [info.name for info in _EXACT]
 
 
 def global_key_names() -> list[str]:

@@ -47,6 +47,7 @@ not a list of Regions.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from ..aws.actions import ASSUME_BY_LOWER
 from ..aws.analyzer import (
@@ -63,7 +64,7 @@ from ..aws.analyzer import (
     assume_action_for_key,
     audience_type_is_documented,
 )
-from ..aws.keys import KeyInfo, is_web_identity_key, lookup
+from ..aws.keys import KeyInfo, is_web_identity_key, listed_key_names, lookup
 from ..aws.operators import OPERATOR_FORMS, OPERATORS, SET_PREFIXES
 from ..aws.principals import assume_action_for_principal
 from ..findings import Finding
@@ -97,6 +98,38 @@ _NAMED_KEYS = frozenset([*PAIRED_KEYS, *UNSUPPORTED_GLOBAL_KEYS, *SPOOFABLE_KEYS
 _AUDIENCE_SUFFIX = ":" + AUDIENCE_CLAIM
 
 
+class _KeyChecks(NamedTuple):
+    """Which checks of this module a condition key calls for."""
+
+    lowered: str
+    #: One of the keys with a check of their own (:data:`_NAMED_KEYS`).
+    named: bool
+    #: An ``...:aud`` claim.
+    audience: bool
+    #: The key's facts when it is multivalued or an ARN (:func:`_key_type_checks`).
+    typed: KeyInfo | None
+    #: The one way of assuming a role whose requests carry the key, if only one does.
+    needed: str | None
+
+
+def _key_checks(key: str) -> _KeyChecks:
+    lowered = key.lower()
+    info = lookup(key)
+    typed = info if info is not None and (info.multivalued is True or info.type == "ARN") else None
+    return _KeyChecks(
+        lowered,
+        lowered in _NAMED_KEYS,
+        lowered.endswith(_AUDIENCE_SUFFIX),
+        typed,
+        assume_action_for_key(key),
+    )
+
+
+#: The checks of every listed key in its documented spelling: a table built at
+#: import, so that the usual keys are not lowercased and looked up again.
+_CHECKS_BY_SPELLING = {name: _key_checks(name) for name in listed_key_names()}
+
+
 @statement_rule
 def analyzer_condition_keys(given: RuleInput) -> list[Finding]:
     """Access Analyzer's checks on each condition key of a statement.
@@ -110,14 +143,15 @@ def analyzer_condition_keys(given: RuleInput) -> list[Finding]:
     out: list[Finding] = []
     keyed: list[tuple[Condition, str]] = []
     for condition in conditions:
-        key = condition.key.lower()
-        if key in _NAMED_KEYS:
-            out.extend(_named_key(condition, key, conditions))
-        if key.endswith(_AUDIENCE_SUFFIX):
+        checks = _CHECKS_BY_SPELLING.get(condition.key)
+        if checks is None:
+            checks = _key_checks(condition.key)
+        if checks.named:
+            out.extend(_named_key(condition, checks.lowered, conditions))
+        if checks.audience:
             out.extend(_audience(condition))
-        info = lookup(condition.key)
-        if info is not None and (info.multivalued is True or info.types[0] == "ARN"):
-            out.extend(_key_type_checks(condition, info))
+        if checks.typed is not None:
+            out.extend(_key_type_checks(condition, checks.typed))
         values = condition.values
         for value in values:
             if value.text == "*":
@@ -125,9 +159,8 @@ def analyzer_condition_keys(given: RuleInput) -> list[Finding]:
                 break
         if len(values) > 1 and condition.operator.startswith("Numeric"):
             out.extend(_numeric_bounds(condition))
-        needed = assume_action_for_key(condition.key)
-        if needed is not None:
-            keyed.append((condition, needed))
+        if checks.needed is not None:
+            keyed.append((condition, checks.needed))
     if keyed and given.statement.actions is not None:
         out.extend(_actions_without_key(given.statement, given.statement.actions, keyed))
     return out
