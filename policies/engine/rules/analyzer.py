@@ -410,25 +410,30 @@ def _actions_without_key(
 
 
 @statement_rule
-def analyzer_service_principals(given: RuleInput) -> Iterator[Finding]:
-    """Access Analyzer's checks on a statement that names an AWS service."""
+def analyzer_service_principals(given: RuleInput) -> list[Finding]:
+    """Access Analyzer's checks on a statement that names an AWS service.
+
+    A list, not a generator: it runs on every statement and seldom finds anything.
+    """
     statement = given.statement
     if statement.principal is None:
-        return
+        return []
     services = [entry for entry in statement.principal.entries if entry.kind == "Service"]
     if not services:
-        return
+        return []
+    out: list[Finding] = []
     for entry in services:
         if entry.value == ROLES_ANYWHERE_SERVICE and statement.effect == "Allow":
-            yield from _roles_anywhere(statement, entry.span)
+            out.extend(_roles_anywhere(statement, entry.span))
     if not statement.conditions:
-        return
+        return out
     keys = {condition.key.lower() for condition in statement.conditions}
     names = ", ".join(entry.value for entry in services)
     if keys & KEYS_ABSENT_FOR_SERVICE_PRINCIPALS:
-        yield from _keys_absent_for_services(statement, names)
+        out.extend(_keys_absent_for_services(statement, names))
     if statement.effect == "Allow" and keys & NOT_SERVICE_SOURCE_KEYS:
-        yield from _recommended_keys(statement, names)
+        out.extend(_recommended_keys(statement, names))
+    return out
 
 
 def _roles_anywhere(statement: Statement, span: Span) -> Iterator[Finding]:

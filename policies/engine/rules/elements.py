@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ..codes import PAGES
 from ..findings import Finding
@@ -34,26 +34,35 @@ STATEMENT_ELEMENTS = (
 _SID = re.compile(r"[A-Za-z0-9]*")
 
 
+_KNOWN_ELEMENTS = frozenset(STATEMENT_ELEMENTS)
+
+
 @statement_rule
-def statement_elements(given: RuleInput) -> Iterator[Finding]:
-    """Each element once, only the elements a statement has, and no Resource."""
+def statement_elements(given: RuleInput) -> list[Finding]:
+    """Each element once, only the elements a statement has, and no Resource.
+
+    A list, not a generator: it runs on every statement and almost always finds nothing.
+    """
     node = given.statement.node
-    yield from check_unique_keys(given, node)
+    out = check_unique_keys(given, node)
     members = given.members
     for member in node.members:
-        if member.key not in STATEMENT_ELEMENTS:
-            yield from unknown_element(
-                given, member.key, member.key_span, STATEMENT_ELEMENTS, "statement"
+        if member.key not in _KNOWN_ELEMENTS:
+            out.extend(
+                unknown_element(given, member.key, member.key_span, STATEMENT_ELEMENTS, "statement")
             )
     for key in ("Resource", "NotResource"):
         if key in members:
-            yield finding(
-                "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE",
-                f"A role trust policy has no {key}: the resource is always the role "
-                "itself, and Resource is not valid here. Delete this element.",
-                members[key].key_span,
-                PAGES["principal"],
+            out.append(
+                finding(
+                    "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE",
+                    f"A role trust policy has no {key}: the resource is always the role "
+                    "itself, and Resource is not valid here. Delete this element.",
+                    members[key].key_span,
+                    PAGES["principal"],
+                )
             )
+    return out
 
 
 @document_rule
@@ -101,9 +110,11 @@ def _sid(ctx: Checked, node: JNode, seen: set[str]) -> Iterator[Finding]:
 
 
 @statement_rule
-def statement_effect(given: RuleInput) -> Iterator[Finding]:
+def statement_effect(given: RuleInput) -> Iterable[Finding]:
     """Effect is exactly "Allow" or "Deny"."""
-    yield from check_effect(given, given.members, given.statement.node)
+    if given.statement.effect in ("Allow", "Deny"):
+        return ()  # read from a string "Allow" or "Deny": nothing to say
+    return check_effect(given, given.members, given.statement.node)
 
 
 def check_effect(ctx: Checked, members: dict[str, JMember], node: JNode) -> Iterator[Finding]:

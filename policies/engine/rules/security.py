@@ -57,33 +57,39 @@ def _needs_narrowing(ctx: Checked, statement: Statement) -> bool:
 
 
 @statement_rule
-def trust_security(given: RuleInput) -> Iterator[Finding]:
-    """Who an Allow lets in: strangers' accounts, any token of a provider, a deputy."""
+def trust_security(given: RuleInput) -> list[Finding]:
+    """Who an Allow lets in: strangers' accounts, any token of a provider, a deputy.
+
+    A list, not a generator: it runs on every statement and seldom finds anything.
+    """
     statement = given.statement
     if statement.effect != "Allow" or statement.principal is None:
-        return
+        return []
     if not _needs_narrowing(given, statement):
-        return
+        return []
     # Each reading of the conditions only for the principals that use it: web
     # identity reads ``limits``, accounts and services read ``strict``.
-    kinds = {entry.kind for entry in statement.principal.entries}
+    entries = statement.principal.entries
+    kinds = {entry.kind for entry in entries}
     limits: Limits = _limiting_conditions(statement.conditions) if "Federated" in kinds else {}
     strict: Limits = (
         _limiting_conditions(statement.conditions, key_always_present=False)
         if kinds - {"Federated"}
         else {}
     )
-    for entry in statement.principal.entries:
+    out: list[Finding] = []
+    for entry in entries:
         if entry.kind == "Federated":
-            yield from check_web_identity(
-                given, entry.value, entry.span, limits, statement.conditions
+            out.extend(
+                check_web_identity(given, entry.value, entry.span, limits, statement.conditions)
             )
         elif entry.kind == "AWS" and entry.value == "*":
-            yield from _wildcard_principal(entry.span, strict)
+            out.extend(_wildcard_principal(entry.span, strict))
         elif entry.kind == "AWS":
-            yield from check_cross_account(given, entry.value, entry.span, strict)
+            out.extend(check_cross_account(given, entry.value, entry.span, strict))
         elif entry.kind == "Service":
-            yield from _service_source(entry.value, entry.span, strict)
+            out.extend(_service_source(entry.value, entry.span, strict))
+    return out
 
 
 def _wildcard_principal(span: Span, strict: Limits) -> Iterator[Finding]:
