@@ -101,13 +101,10 @@ def check_operator_block(
             )
         )
     out.extend(check_unique_keys(ctx, block))
-    seen: dict[str, str] = {}
+    if len(members) > 1:
+        _keys_in_two_cases(members, out)
     for key_member in members:
         key = key_member.key
-        lowered = key.lower()
-        if lowered in seen and seen[lowered] != key:
-            out.append(_same_key_twice(key, seen[lowered], key_member.key_span))
-        seen.setdefault(lowered, key)
         info = lookup(key)
         if info is None or not info.known or key.endswith("/"):  # else check_key finds nothing
             info = check_key(ctx, key, key_member.key_span, out)
@@ -115,14 +112,23 @@ def check_operator_block(
             check_key_values(ctx, operator, base, set_prefix, key, info, key_member, out)
 
 
-def _same_key_twice(key: str, first: str, span: Span) -> Finding:
-    return finding(
-        "DUPLICATE_KEYS_WITH_DIFFERENT_CASE",
-        f'"{key}" and "{first}" are the same condition key (key names '
-        "ignore case) written twice in one block. Keep one spelling.",
-        span,
-        PAGES["condition"],
-    )
+def _keys_in_two_cases(members: list[JMember], out: list[Finding]) -> None:
+    """A key written twice in one block with different capitals (key names ignore case)."""
+    seen: dict[str, str] = {}
+    for key_member in members:
+        key = key_member.key
+        lowered = key.lower()
+        first = seen.setdefault(lowered, key)
+        if first != key:
+            out.append(
+                finding(
+                    "DUPLICATE_KEYS_WITH_DIFFERENT_CASE",
+                    f'"{key}" and "{first}" are the same condition key (key names '
+                    "ignore case) written twice in one block. Keep one spelling.",
+                    key_member.key_span,
+                    PAGES["condition"],
+                )
+            )
 
 
 def parse_operator(
@@ -236,10 +242,13 @@ def check_key_values(
     if base in ("IpAddress", "NotIpAddress") and key.lower() == "aws:sourceip":
         out.extend(check_private_ranges(ctx, base, items, values.span))
     text_of = ctx.policy.text
+    strings = OPERATORS[base].family == "String"
     for item in items:
         kind = item.kind
         if kind == "string":
             text = item.value
+            if strings and "${" not in text and "*" not in text and "?" not in text:
+                continue  # a plain string compared as a string: nothing to check
         elif kind in ("object", "array", "null"):
             out.append(
                 finding(
