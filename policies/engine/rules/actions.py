@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ..aws.actions import (
     ACTION_NAME,
@@ -146,11 +146,12 @@ def check_action(ctx: Checked, action: str, span: Span) -> Iterator[Finding]:
 
 
 @statement_rule
-def mismatched_action_for_principal(given: RuleInput) -> Iterator[Finding]:
+def mismatched_action_for_principal(given: RuleInput) -> Iterable[Finding]:
     """Each assume action fits a kind of principal of the statement."""
     member = given.members.get("Principal")
-    if member is not None and member.value.kind == "object":
-        yield from check_mismatched_actions(given, given.statement)
+    if member is None or member.value.kind != "object":
+        return ()
+    return check_mismatched_actions(given, given.statement)
 
 
 def check_mismatched_actions(ctx: Checked, statement: Statement) -> Iterator[Finding]:
