@@ -252,7 +252,7 @@ def check_service_principal(ctx: Checked, text: str, span: Span) -> Finding | No
 
 
 def check_federated_principal(ctx: Checked, text: str, span: Span) -> Finding | None:
-    if OIDC_PROVIDER_ARN_WITH_SCHEME.fullmatch(text):
+    if "://" in text and OIDC_PROVIDER_ARN_WITH_SCHEME.fullmatch(text):
         return None  # reported by rules.federation
     if (
         text in WEB_IDENTITY_PROVIDERS
