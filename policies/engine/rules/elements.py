@@ -70,6 +70,12 @@ def statement_sids(given: PolicyInput) -> Iterator[Finding]:
     """A Sid is text of letters and digits, unique in the policy."""
     seen: set[str] = set()
     for statement in given.policy.statements:
+        sid = statement.sid  # the text of a string Sid (the last one), else None
+        if sid == "":
+            continue  # an empty Sid is valid and never a repeat
+        if sid is not None and sid not in seen and _SID.fullmatch(sid):
+            seen.add(sid)  # letters and digits, first seen: nothing to say
+            continue
         node = element(statement.node, "Sid")
         if node is not None:
             yield from _sid(given, node, seen)
