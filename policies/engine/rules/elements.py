@@ -44,8 +44,8 @@ def statement_elements(given: RuleInput) -> list[Finding]:
     A list, not a generator: it runs on every statement and almost always finds nothing.
     """
     node = given.statement.node
-    out = check_unique_keys(given, node)
-    members = given.members
+    members = given.members  # by name: as many as the members when no name repeats
+    out = check_unique_keys(given, node) if len(members) != len(node.members) else []
     for member in node.members:
         if member.key not in _KNOWN_ELEMENTS:
             out.extend(

@@ -48,12 +48,15 @@ LIMITING_KEYS = frozenset(
 def _needs_narrowing(ctx: Checked, statement: Statement) -> bool:
     """Whether the statement names anyone a condition must narrow."""
     assert statement.principal is not None
-    return any(
-        entry.kind == "Federated"
-        or (entry.kind == "AWS" and (entry.value == "*" or ctx.role_account is not None))
-        or (entry.kind == "Service" and entry.value in CONFUSED_DEPUTY_SERVICES)
-        for entry in statement.principal.entries
-    )
+    for entry in statement.principal.entries:  # a loop, not any(): one entry, usually
+        kind = entry.kind
+        if (
+            kind == "Federated"
+            or (kind == "AWS" and (entry.value == "*" or ctx.role_account is not None))
+            or (kind == "Service" and entry.value in CONFUSED_DEPUTY_SERVICES)
+        ):
+            return True
+    return False
 
 
 @statement_rule
