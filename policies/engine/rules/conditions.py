@@ -18,7 +18,7 @@ from ..findings import Finding
 from ..parser import JMember, JNode, Span
 from .common import Checked, check_unique_keys, close, finding
 from .registry import RuleInput, statement_rule
-from .values import check_private_ranges, check_value, plain_string
+from .values import check_private_ranges, check_value, typed_value
 
 
 @statement_rule
@@ -261,8 +261,10 @@ def check_key_values(
             continue
         else:
             text = text_of[item.span.offset : item.span.end_offset]
-        if not plain_string(base, text):  # nothing to check in the common case
+        if strings or "${" in text:
             check_value(ctx, base, key, text, item.span, out)
+        else:
+            typed_value(base, key, text, item.span, out)
 
 
 #: The key types each base operator compares, as sets.

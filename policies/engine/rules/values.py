@@ -107,7 +107,7 @@ def check_value(
             )
         )
     if not has_variable:  # with a variable, the type is known only once it is replaced
-        _typed_value(base, key, text, span, out)
+        typed_value(base, key, text, span, out)
 
 
 def _variables_replaced(
@@ -148,8 +148,10 @@ def _variables_replaced(
     return True
 
 
-def _typed_value(base: str, key: str, text: str, span: Span, out: list[Finding]) -> None:
-    """A value of the operator's type (number, date, IP range, ...), well written."""
+def typed_value(base: str, key: str, text: str, span: Span, out: list[Finding]) -> None:
+    """A value of the operator's type (number, date, IP range, ...), well written: all
+    that :func:`check_value` checks in a value without a policy variable for an
+    operator that is not a String operator."""
     if base in _IP_OPERATORS:
         _ip_value(base, key, text, span, out)
         return
