@@ -158,6 +158,18 @@ def mismatched_action_for_principal(given: RuleInput) -> Iterable[Finding]:
 _OTHER_TRUST_ACTION_NAMES = TRUST_ACTION_NAMES - {ASSUME, ASSUME_SAML, ASSUME_WEB}
 
 
+def _assume_variants(action: str) -> set[str]:
+    """The ways of assuming a role that ``action`` (a pattern, in any case) names."""
+    if "*" in action or "?" in action:
+        return {
+            name
+            for name in (ASSUME, ASSUME_SAML, ASSUME_WEB)
+            if wildcard_match(action, name, ignore_case=True)
+        }
+    exact = ASSUME_BY_LOWER.get(action.lower())
+    return {exact} if exact else set()
+
+
 def check_mismatched_actions(ctx: Checked, statement: Statement) -> Iterator[Finding]:
     """Each assume action must fit at least one kind of principal in the statement."""
     principal = statement.principal
@@ -173,15 +185,7 @@ def check_mismatched_actions(ctx: Checked, statement: Statement) -> Iterator[Fin
     for action in statement.actions:
         if action.text in needed or action.text in _OTHER_TRUST_ACTION_NAMES:
             continue  # the assume action that fits, or no assume action, as documented
-        if "*" in action.text or "?" in action.text:
-            variants = {
-                name
-                for name in (ASSUME, ASSUME_SAML, ASSUME_WEB)
-                if wildcard_match(action.text, name, ignore_case=True)
-            }
-        else:
-            exact = ASSUME_BY_LOWER.get(action.text.lower())
-            variants = {exact} if exact else set()
+        variants = _assume_variants(action.text)
         if not variants or variants & needed.keys():
             continue
         wrong = " and ".join(sorted(variants))

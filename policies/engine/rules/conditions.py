@@ -241,6 +241,13 @@ def check_key_values(
         out.extend(_value_list(base, key, values))
     if base in ("IpAddress", "NotIpAddress") and key.lower() == "aws:sourceip":
         out.extend(check_private_ranges(ctx, base, items, values.span))
+    _check_values(ctx, base, key, items, out)
+
+
+def _check_values(
+    ctx: Checked, base: str, key: str, items: list[JNode], out: list[Finding]
+) -> None:
+    """Each value of a key, read as the operator ``base`` reads it."""
     text_of = ctx.policy.text
     strings = OPERATORS[base].family == "String"
     for item in items:

@@ -62,29 +62,7 @@ def statement_principal(given: RuleInput) -> list[Finding]:
         return out
     value = member.value
     if value.kind == "string":
-        if value.text == "*":
-            out.append(
-                finding(
-                    "ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
-                    'A bare "Principal": "*" is not accepted in a role trust policy. '
-                    'If you really mean every AWS principal, write {"AWS": "*"} and limit '
-                    "it with a condition such as aws:PrincipalOrgID; better, name the "
-                    "accounts or roles you trust.",
-                    value.span,
-                    PAGES["principal"],
-                )
-            )
-        else:
-            out.append(
-                finding(
-                    "INVALID_PRINCIPAL_FORMAT",
-                    "Principal is an object that says what kind of principal this is: "
-                    'write {"AWS": "..."} for accounts, users and roles, {"Service": "..."} '
-                    'for AWS services, or {"Federated": "..."} for identity providers.',
-                    value.span,
-                    PAGES["principal"],
-                )
-            )
+        out.append(_principal_string(value))
         return out
     if value.kind != "object":
         out.append(
@@ -98,6 +76,28 @@ def statement_principal(given: RuleInput) -> list[Finding]:
         return out
     _principal_object(given, value, out)
     return out
+
+
+def _principal_string(value: JNode) -> Finding:
+    """A Principal written as a string instead of an object."""
+    if value.text == "*":
+        return finding(
+            "ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
+            'A bare "Principal": "*" is not accepted in a role trust policy. '
+            'If you really mean every AWS principal, write {"AWS": "*"} and limit '
+            "it with a condition such as aws:PrincipalOrgID; better, name the "
+            "accounts or roles you trust.",
+            value.span,
+            PAGES["principal"],
+        )
+    return finding(
+        "INVALID_PRINCIPAL_FORMAT",
+        "Principal is an object that says what kind of principal this is: "
+        'write {"AWS": "..."} for accounts, users and roles, {"Service": "..."} '
+        'for AWS services, or {"Federated": "..."} for identity providers.',
+        value.span,
+        PAGES["principal"],
+    )
 
 
 def _principal_object(ctx: Checked, value: JNode, out: list[Finding]) -> None:
