@@ -33,6 +33,8 @@ TRUST_ACTIONS = (
     "SetSourceIdentity",
     "TagSession",
 )
+#: The trust actions as the documentation spells them (``sts:AssumeRole``...).
+TRUST_ACTION_NAMES = frozenset(f"sts:{name}" for name in TRUST_ACTIONS)
 ASSUME = "sts:AssumeRole"
 ASSUME_SAML = "sts:AssumeRoleWithSAML"
 ASSUME_WEB = "sts:AssumeRoleWithWebIdentity"

@@ -17,7 +17,6 @@ Key names are lower case here, because AWS matches them case-insensitively.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from .keys import is_web_identity_key
 from .principals import GITHUB_HOST
@@ -145,7 +144,6 @@ def audience_type_is_documented(issuer: str) -> bool:
     return issuer in SINGLE_AUDIENCE_ISSUERS or EKS_ISSUER.fullmatch(issuer) is not None
 
 
-@lru_cache(maxsize=4096)
 def assume_action_for_key(key: str) -> str | None:
     """The one way of assuming a role whose requests carry ``key``, if only one does.
 

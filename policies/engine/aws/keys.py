@@ -22,7 +22,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["KEY_TYPES", "KeyInfo", "is_web_identity_key", "lookup", "sts_key_names"]
+__all__ = [
+    "KEY_TYPES",
+    "KeyInfo",
+    "is_web_identity_key",
+    "listed_key_names",
+    "lookup",
+    "sts_key_names",
+]
 
 #: The condition key types AWS documents.
 KEY_TYPES = ("String", "ARN", "Numeric", "Date", "Bool", "IPAddress", "Binary")
@@ -166,7 +173,11 @@ _PREFIXES: tuple[KeyInfo, ...] = (
 #: Claims of any OIDC provider that AWS lets trust policies test.
 _OIDC_CLAIMS: dict[str, bool | None] = {"aud": False, "sub": False, "azp": False, "amr": True}
 
+#: Every listed key by its lowercased name, and by its documented spelling (the
+#: usual one, found without lowercasing): tables built at import, not caches.
 _BY_NAME: dict[str, KeyInfo] = {info.name.lower(): info for info in _EXACT}
+_BY_SPELLING: dict[str, KeyInfo] = {info.name: info for info in _EXACT}
+_LOWERED_PREFIXES = tuple((prefix.name.lower(), prefix) for prefix in _PREFIXES)
 
 
 def is_web_identity_key(key: str) -> bool:
@@ -175,20 +186,34 @@ def is_web_identity_key(key: str) -> bool:
     return bool(claim) and "." in service
 
 
-@lru_cache(maxsize=4096)
 def lookup(key: str) -> KeyInfo | None:
     """What is known about ``key`` (case-insensitive), or ``None`` if nothing is."""
+    info = _BY_SPELLING.get(key)
+    if info is not None:
+        return info
+    return _lookup_other(key)
+
+
+@lru_cache(maxsize=4096)
+def _lookup_other(key: str) -> KeyInfo | None:
+    """:func:`lookup` for a key not written in its documented spelling: another case,
+    a key with a free part (a tag key, an OIDC provider's claim), or an unknown key."""
     lowered = key.lower()
     info = _BY_NAME.get(lowered)
     if info is not None:
         return info
-    for prefix in _PREFIXES:
-        if lowered.startswith(prefix.name.lower()) and len(lowered) > len(prefix.name):
+    for name, prefix in _LOWERED_PREFIXES:
+        if lowered.startswith(name) and len(lowered) > len(name):
             return KeyInfo(key, prefix.types, prefix.multivalued)
     if is_web_identity_key(key):
         claim = key.rpartition(":")[2].lower()
         return KeyInfo(key, ("String",), _OIDC_CLAIMS.get(claim), known=False)
     return None
+
+
+def listed_key_names() -> list[str]:
+    """Every key listed here by name (not by prefix), in its documented spelling."""
+    return [info.name for info in _EXACT]
 
 
 def global_key_names() -> list[str]:

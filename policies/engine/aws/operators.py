@@ -9,7 +9,7 @@ operators section of that page).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Family = Literal["String", "Numeric", "Date", "Bool", "Binary", "IpAddress", "Arn", "Null"]
 Compare = Literal["eq", "eqi", "like", "lt", "le", "gt", "ge", "in", "arn", "null"]
@@ -91,3 +91,24 @@ OPERATORS_BY_LOWER = {name.lower(): op for name, op in OPERATORS.items()}
 #: Every operator name a policy may use, with ``IfExists`` forms (Null has none).
 OPERATOR_NAMES = [*OPERATORS, *(f"{name}IfExists" for name in OPERATORS if name != "Null")]
 SET_PREFIXES = ("ForAllValues:", "ForAnyValue:")
+
+
+class OperatorForm(NamedTuple):
+    """An operator as written in a policy: its set prefix (``ForAllValues``,
+    ``ForAnyValue`` or ``None``), its base operator and whether it ends in ``IfExists``."""
+
+    set_prefix: str | None
+    operator: Operator
+    if_exists: bool
+
+
+#: Every well-written operator name (``ForAllValues:StringLikeIfExists``...) with its
+#: parts: a table built at import, so that the rules read the usual names without
+#: splitting them. A name not in it is misspelled or odd; the rules parse it.
+OPERATOR_FORMS: dict[str, OperatorForm] = {
+    f"{prefix}{name}{suffix}": OperatorForm(prefix[:-1] or None, op, bool(suffix))
+    for prefix in ("", *SET_PREFIXES)
+    for name, op in OPERATORS.items()
+    for suffix in ("", "IfExists")
+    if not (name == "Null" and suffix)
+}

@@ -1,10 +1,17 @@
 """Validation rules as small registered functions.
 
-Each rule is a function that yields findings, registered with
-:func:`.registry.document_rule` (it reads the whole policy) or
+Each rule is a function that yields findings (or returns them as a list),
+registered with :func:`.registry.document_rule` (it reads the whole policy) or
 :func:`.registry.statement_rule` (it reads one statement). :func:`run_rules` runs
 every registered rule. Adding a rule touches one file: the module that defines
 it, imported below so that it registers.
+
+The rules run on every keystroke of the editor, every cache emptied in the cold
+benchmark, so the ones that read every statement or condition are written for it:
+they return lists rather than nest generators (most find nothing), and read the
+AWS facts they need from tables built at import (operator names in
+:data:`..aws.operators.OPERATOR_FORMS`, condition keys by their documented
+spelling), never from caches that would outlive :func:`..case.clear_caches`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ..aws.actions import (
     ACTION_NAME,
@@ -12,6 +12,7 @@ from ..aws.actions import (
     ASSUME_WEB,
     STS_ACTIONS,
     STS_BY_LOWER,
+    TRUST_ACTION_NAMES,
     TRUST_ACTIONS,
 )
 from ..aws.principals import assume_action_for_principal
@@ -25,63 +26,77 @@ from .registry import RuleInput, statement_rule
 
 
 @statement_rule
-def statement_actions(given: RuleInput) -> Iterator[Finding]:
-    """Action or NotAction, not both and not neither; each a known STS action."""
+def statement_actions(given: RuleInput) -> list[Finding]:
+    """Action or NotAction, not both and not neither; each a known STS action.
+
+    A list, not a generator: it runs on every statement and almost always finds
+    nothing; the checks of each action append to it.
+    """
     members, node = given.members, given.statement.node
     action = members.get("Action")
     not_action = members.get("NotAction")
+    out: list[Finding] = []
     if action is not None and not_action is not None:
-        yield finding(
-            "UNSUPPORTED_ELEMENT_COMBINATION",
-            "A statement has either Action or NotAction, not both. Keep Action "
-            '(for example "sts:AssumeRole").',
-            not_action.key_span,
-            PAGES["action"],
+        out.append(
+            finding(
+                "UNSUPPORTED_ELEMENT_COMBINATION",
+                "A statement has either Action or NotAction, not both. Keep Action "
+                '(for example "sts:AssumeRole").',
+                not_action.key_span,
+                PAGES["action"],
+            )
         )
     if action is None and not_action is None:
         if close("Action", members) is None and close("NotAction", members) is None:
-            yield finding(
-                "MISSING_ACTION",
-                'This statement has no "Action", so it applies to nothing. Add the '
-                'STS action it allows, such as "Action": "sts:AssumeRole".',
-                head(node.span),
-                PAGES["action"],
+            out.append(
+                finding(
+                    "MISSING_ACTION",
+                    'This statement has no "Action", so it applies to nothing. Add the '
+                    'STS action it allows, such as "Action": "sts:AssumeRole".',
+                    head(node.span),
+                    PAGES["action"],
+                )
             )
-        return
+        return out
     if action is not None:
-        yield from _action_list(given, action, "EMPTY_ARRAY_ACTION")
+        _action_list(given, action, "EMPTY_ARRAY_ACTION", out)
     if not_action is not None:
-        yield from _action_list(given, not_action, "EMPTY_ARRAY_NOT_ACTION")
+        _action_list(given, not_action, "EMPTY_ARRAY_NOT_ACTION", out)
+    return out
 
 
-def _action_list(ctx: Checked, member: JMember, empty_code: str) -> Iterator[Finding]:
+def _action_list(ctx: Checked, member: JMember, empty_code: str, out: list[Finding]) -> None:
     value = member.value
     items = value.items_or_self()
     if value.kind == "array" and not items:
-        yield finding(
-            empty_code,
-            f"The {member.key} list is empty, so this statement matches no action. "
-            'Add the action, for example "sts:AssumeRole", or delete the statement.',
-            value.span,
-            PAGES["action"],
+        out.append(
+            finding(
+                empty_code,
+                f"The {member.key} list is empty, so this statement matches no action. "
+                'Add the action, for example "sts:AssumeRole", or delete the statement.',
+                value.span,
+                PAGES["action"],
+            )
         )
     for item in items:
         if item.kind != "string":
-            yield finding(
-                "DATA_TYPE_MISMATCH",
-                f'Each {member.key} is text such as "sts:AssumeRole".',
-                item.span,
-                PAGES["action"],
+            out.append(
+                finding(
+                    "DATA_TYPE_MISMATCH",
+                    f'Each {member.key} is text such as "sts:AssumeRole".',
+                    item.span,
+                    PAGES["action"],
+                )
             )
-        else:
-            yield from check_action(ctx, item.text, item.span)
+        elif item.value not in TRUST_ACTION_NAMES:  # a trust action as documented: all right
+            out.extend(check_action(ctx, item.value, item.span))
 
 
 def check_action(ctx: Checked, action: str, span: Span) -> Iterator[Finding]:
     if action == "*":
         return
     if "${" in action:
-        yield from variable_in_element(ctx, "Action", span)
+        yield variable_in_element(ctx, "Action", span)
         return
     if not ACTION_NAME.fullmatch(action):
         yield finding(
@@ -131,11 +146,28 @@ def check_action(ctx: Checked, action: str, span: Span) -> Iterator[Finding]:
 
 
 @statement_rule
-def mismatched_action_for_principal(given: RuleInput) -> Iterator[Finding]:
+def mismatched_action_for_principal(given: RuleInput) -> Iterable[Finding]:
     """Each assume action fits a kind of principal of the statement."""
     member = given.members.get("Principal")
-    if member is not None and member.value.kind == "object":
-        yield from check_mismatched_actions(given, given.statement)
+    if member is None or member.value.kind != "object":
+        return ()
+    return check_mismatched_actions(given, given.statement)
+
+
+#: The trust actions other than the three assume actions, as documented.
+_OTHER_TRUST_ACTION_NAMES = TRUST_ACTION_NAMES - {ASSUME, ASSUME_SAML, ASSUME_WEB}
+
+
+def _assume_variants(action: str) -> set[str]:
+    """The ways of assuming a role that ``action`` (a pattern, in any case) names."""
+    if "*" in action or "?" in action:
+        return {
+            name
+            for name in (ASSUME, ASSUME_SAML, ASSUME_WEB)
+            if wildcard_match(action, name, ignore_case=True)
+        }
+    exact = ASSUME_BY_LOWER.get(action.lower())
+    return {exact} if exact else set()
 
 
 def check_mismatched_actions(ctx: Checked, statement: Statement) -> Iterator[Finding]:
@@ -151,15 +183,9 @@ def check_mismatched_actions(ctx: Checked, statement: Statement) -> Iterator[Fin
     if not needed:
         return
     for action in statement.actions:
-        if "*" in action.text or "?" in action.text:
-            variants = {
-                name
-                for name in (ASSUME, ASSUME_SAML, ASSUME_WEB)
-                if wildcard_match(action.text, name, ignore_case=True)
-            }
-        else:
-            exact = ASSUME_BY_LOWER.get(action.text.lower())
-            variants = {exact} if exact else set()
+        if action.text in needed or action.text in _OTHER_TRUST_ACTION_NAMES:
+            continue  # the assume action that fits, or no assume action, as documented
+        variants = _assume_variants(action.text)
         if not variants or variants & needed.keys():
             continue
         wrong = " and ".join(sorted(variants))

@@ -47,6 +47,7 @@ not a list of Regions.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from ..aws.actions import ASSUME_BY_LOWER
 from ..aws.analyzer import (
@@ -63,8 +64,8 @@ from ..aws.analyzer import (
     assume_action_for_key,
     audience_type_is_documented,
 )
-from ..aws.keys import KeyInfo, is_web_identity_key, lookup
-from ..aws.operators import OPERATORS, SET_PREFIXES
+from ..aws.keys import KeyInfo, is_web_identity_key, listed_key_names, lookup
+from ..aws.operators import OPERATOR_FORMS, OPERATORS, SET_PREFIXES
 from ..aws.principals import assume_action_for_principal
 from ..findings import Finding
 from ..model import Condition, Statement, Value
@@ -78,6 +79,9 @@ from .session import _allows
 def _parts(operator: str) -> tuple[str | None, str]:
     """The set operator (``ForAnyValue``, ``ForAllValues`` or ``None``) and the base
     operator without ``IfExists``."""
+    form = OPERATOR_FORMS.get(operator)
+    if form is not None:
+        return form.set_prefix, form.operator.name
     prefix = None
     for candidate in SET_PREFIXES:
         if operator.startswith(candidate):
@@ -94,33 +98,77 @@ _NAMED_KEYS = frozenset([*PAIRED_KEYS, *UNSUPPORTED_GLOBAL_KEYS, *SPOOFABLE_KEYS
 _AUDIENCE_SUFFIX = ":" + AUDIENCE_CLAIM
 
 
+class _KeyChecks(NamedTuple):
+    """Which checks of this module a condition key calls for."""
+
+    lowered: str
+    #: One of the keys with a check of their own (:data:`_NAMED_KEYS`).
+    named: bool
+    #: An ``...:aud`` claim.
+    audience: bool
+    #: The key's facts when it is multivalued or an ARN (:func:`_key_type_checks`).
+    typed: KeyInfo | None
+    #: The one way of assuming a role whose requests carry the key, if only one does.
+    needed: str | None
+
+
+def _key_checks(key: str) -> _KeyChecks:
+    lowered = key.lower()
+    info = lookup(key)
+    typed = info if info is not None and (info.multivalued is True or info.type == "ARN") else None
+    return _KeyChecks(
+        lowered,
+        lowered in _NAMED_KEYS,
+        lowered.endswith(_AUDIENCE_SUFFIX),
+        typed,
+        assume_action_for_key(key),
+    )
+
+
+#: The checks of every listed key in its documented spelling: a table built at
+#: import, so that the usual keys are not lowercased and looked up again.
+_CHECKS_BY_SPELLING = {name: _key_checks(name) for name in listed_key_names()}
+
+
 @statement_rule
-def analyzer_condition_keys(given: RuleInput) -> Iterator[Finding]:
-    """Access Analyzer's checks on each condition key of a statement."""
+def analyzer_condition_keys(given: RuleInput) -> list[Finding]:
+    """Access Analyzer's checks on each condition key of a statement.
+
+    A list, not a generator: it reads every condition and almost always finds
+    nothing, so the rare checks are generators called only when they apply.
+    """
     conditions = given.statement.conditions
     if not conditions:
-        return
+        return []
+    out: list[Finding] = []
     keyed: list[tuple[Condition, str]] = []
     for condition in conditions:
-        key = condition.key.lower()
-        if key in _NAMED_KEYS:
-            yield from _named_key(condition, key, conditions)
-        if key.endswith(_AUDIENCE_SUFFIX):
-            yield from _audience(condition)
-        info = lookup(condition.key)
-        if info is not None and (info.multivalued is True or info.types[0] == "ARN"):
-            yield from _key_type_checks(condition, info)
-        for value in condition.values:
-            if value.text == "*":
-                yield from _wildcard_only(condition)
-                break
-        if len(condition.values) > 1 and condition.operator.startswith("Numeric"):
-            yield from _numeric_bounds(condition)
-        needed = assume_action_for_key(condition.key)
-        if needed is not None:
-            keyed.append((condition, needed))
+        checks = _CHECKS_BY_SPELLING.get(condition.key)
+        if checks is None:
+            checks = _key_checks(condition.key)
+        if checks.named:
+            out.extend(_named_key(condition, checks.lowered, conditions))
+        if checks.audience:
+            out.extend(_audience(condition))
+        if checks.typed is not None:
+            out.extend(_key_type_checks(condition, checks.typed))
+        _value_checks(condition, out)
+        if checks.needed is not None:
+            keyed.append((condition, checks.needed))
     if keyed and given.statement.actions is not None:
-        yield from _actions_without_key(given.statement, given.statement.actions, keyed)
+        out.extend(_actions_without_key(given.statement, given.statement.actions, keyed))
+    return out
+
+
+def _value_checks(condition: Condition, out: list[Finding]) -> None:
+    """A "*" that makes a test say something else; bounds that repeat one another."""
+    values = condition.values
+    for value in values:
+        if value.text == "*":
+            out.extend(_wildcard_only(condition))
+            break
+    if len(values) > 1 and condition.operator.startswith("Numeric"):
+        out.extend(_numeric_bounds(condition))
 
 
 def _named_key(condition: Condition, key: str, conditions: list[Condition]) -> Iterator[Finding]:
@@ -367,25 +415,30 @@ def _actions_without_key(
 
 
 @statement_rule
-def analyzer_service_principals(given: RuleInput) -> Iterator[Finding]:
-    """Access Analyzer's checks on a statement that names an AWS service."""
+def analyzer_service_principals(given: RuleInput) -> list[Finding]:
+    """Access Analyzer's checks on a statement that names an AWS service.
+
+    A list, not a generator: it runs on every statement and seldom finds anything.
+    """
     statement = given.statement
     if statement.principal is None:
-        return
+        return []
     services = [entry for entry in statement.principal.entries if entry.kind == "Service"]
     if not services:
-        return
+        return []
+    out: list[Finding] = []
     for entry in services:
         if entry.value == ROLES_ANYWHERE_SERVICE and statement.effect == "Allow":
-            yield from _roles_anywhere(statement, entry.span)
+            out.extend(_roles_anywhere(statement, entry.span))
     if not statement.conditions:
-        return
+        return out
     keys = {condition.key.lower() for condition in statement.conditions}
     names = ", ".join(entry.value for entry in services)
     if keys & KEYS_ABSENT_FOR_SERVICE_PRINCIPALS:
-        yield from _keys_absent_for_services(statement, names)
+        out.extend(_keys_absent_for_services(statement, names))
     if statement.effect == "Allow" and keys & NOT_SERVICE_SOURCE_KEYS:
-        yield from _recommended_keys(statement, names)
+        out.extend(_recommended_keys(statement, names))
+    return out
 
 
 def _roles_anywhere(statement: Statement, span: Span) -> Iterator[Finding]:

@@ -61,7 +61,7 @@ def check_unique_keys(ctx: Checked, node: JNode) -> list[Finding]:
     almost always finds nothing.
     """
     members = node.members
-    if len({member.key for member in members}) == len(members):
+    if len(members) < 2 or len({member.key for member in members}) == len(members):
         return []
     out: list[Finding] = []
     seen: set[str] = set()
@@ -97,8 +97,8 @@ def unknown_element(
     )
 
 
-def variable_in_element(ctx: Checked, element_name: str, span: Span) -> Iterator[Finding]:
-    yield finding(
+def variable_in_element(ctx: Checked, element_name: str, span: Span) -> Finding:
+    return finding(
         "VARIABLE_UNSUPPORTED_IN_ELEMENT",
         f"Policy variables are not replaced in {element_name}: they work only in "
         "Resource and in condition values, so this ${...} is taken literally here. "

@@ -2,117 +2,138 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 
 from ..aws.analyzer import UNSUPPORTED_GLOBAL_KEYS
 from ..aws.keys import KeyInfo, global_key_names, lookup
-from ..aws.operators import OPERATOR_NAMES, OPERATORS, OPERATORS_BY_LOWER, SET_PREFIXES
+from ..aws.operators import (
+    OPERATOR_FORMS,
+    OPERATOR_NAMES,
+    OPERATORS,
+    OPERATORS_BY_LOWER,
+    SET_PREFIXES,
+)
 from ..codes import PAGES
 from ..findings import Finding
 from ..parser import JMember, JNode, Span
 from .common import Checked, check_unique_keys, close, finding
 from .registry import RuleInput, statement_rule
-from .values import check_private_ranges, check_value, plain_string
+from .values import check_private_ranges, check_value, typed_value
 
 
 @statement_rule
-def statement_conditions(given: RuleInput) -> Iterator[Finding]:
-    """The Condition element: operators, keys and values AWS can read."""
+def statement_conditions(given: RuleInput) -> list[Finding]:
+    """The Condition element: operators, keys and values AWS can read.
+
+    The checks append to one list instead of yielding: they run for every operator,
+    key and value of the editor's policy on every keystroke, and find nothing in
+    almost all of them.
+    """
     member = given.members.get("Condition")
-    ctx = given
     if member is None:
-        return
+        return []
     block = member.value
     if block.kind != "object":
-        yield finding(
-            "DATA_TYPE_MISMATCH",
-            'Condition is an object of operators: {"StringEquals": {"key": "value"}}.',
-            block.span,
-            PAGES["condition"],
-        )
-        return
-    yield from check_unique_keys(ctx, block)
+        return [
+            finding(
+                "DATA_TYPE_MISMATCH",
+                'Condition is an object of operators: {"StringEquals": {"key": "value"}}.',
+                block.span,
+                PAGES["condition"],
+            )
+        ]
+    out = check_unique_keys(given, block)
     if not block.members:
-        yield finding(
-            "EMPTY_OBJECT_CONDITION",
-            "The Condition object is empty and has no effect; remove it or add a condition.",
-            block.span,
-            PAGES["condition"],
+        out.append(
+            finding(
+                "EMPTY_OBJECT_CONDITION",
+                "The Condition object is empty and has no effect; remove it or add a condition.",
+                block.span,
+                PAGES["condition"],
+            )
         )
     for operator_member in block.members:
-        yield from check_operator_block(
-            ctx, operator_member.key, operator_member.key_span, operator_member.value
+        check_operator_block(
+            given, operator_member.key, operator_member.key_span, operator_member.value, out
         )
-
-
-#: Every well-written operator name (``ForAllValues:StringLikeIfExists``...) with
-#: its base operator and set prefix: the common case needs no parsing.
-_WELL_WRITTEN: dict[str, tuple[str, str]] = {
-    f"{prefix}{name}{suffix}": (name, prefix[:-1])
-    for prefix in ("", *SET_PREFIXES)
-    for name in OPERATORS
-    for suffix in ("", "IfExists")
-    if not (name == "Null" and suffix)
-}
+    return out
 
 
 def check_operator_block(
-    ctx: Checked, operator: str, span: Span, block: JNode
-) -> Iterator[Finding]:
-    well_written = _WELL_WRITTEN.get(operator)
-    if well_written is None:
-        base, set_prefix, known = yield from parse_operator(ctx, operator, span)
+    ctx: Checked, operator: str, span: Span, block: JNode, out: list[Finding]
+) -> None:
+    """One operator and its block of keys; the findings go to ``out``."""
+    form = OPERATOR_FORMS.get(operator)
+    if form is None:
+        base, set_prefix, known = parse_operator(ctx, operator, span, out)
     else:
-        (base, set_prefix), known = well_written, True
+        base, set_prefix, known = form.operator.name, form.set_prefix or "", True
     if base == "Null" and set_prefix:
         always = "true" if set_prefix == "ForAllValues" else "false"
-        yield finding(
-            "NULL_WITH_QUALIFIER",
-            f"Null with {set_prefix} is always {always}, whatever the request holds, so "
-            f'this condition tests nothing. Drop "{set_prefix}:" and write "Null".',
-            span,
-            PAGES["operators"] + "#Conditions_Null",
+        out.append(
+            finding(
+                "NULL_WITH_QUALIFIER",
+                f"Null with {set_prefix} is always {always}, whatever the request holds, so "
+                f'this condition tests nothing. Drop "{set_prefix}:" and write "Null".',
+                span,
+                PAGES["operators"] + "#Conditions_Null",
+            )
         )
     if block.kind != "object":
-        yield finding(
-            "DATA_TYPE_MISMATCH",
-            f"Under {operator} comes an object of condition keys and values: "
-            '{"aws:PrincipalOrgID": "o-a1b2c3d4e5"}.',
-            block.span,
-            PAGES["condition"],
-        )
-        return
-    if not block.members:
-        yield finding(
-            "EMPTY_OBJECT_CONDITION",
-            f"The {operator} block is empty and has no effect; add a key or remove it.",
-            block.span,
-            PAGES["condition"],
-        )
-    yield from check_unique_keys(ctx, block)
-    seen: dict[str, str] = {}
-    for key_member in block.members:
-        key = key_member.key
-        lowered = key.lower()
-        if lowered in seen and seen[lowered] != key:
-            yield finding(
-                "DUPLICATE_KEYS_WITH_DIFFERENT_CASE",
-                f'"{key}" and "{seen[lowered]}" are the same condition key (key names '
-                "ignore case) written twice in one block. Keep one spelling.",
-                key_member.key_span,
+        out.append(
+            finding(
+                "DATA_TYPE_MISMATCH",
+                f"Under {operator} comes an object of condition keys and values: "
+                '{"aws:PrincipalOrgID": "o-a1b2c3d4e5"}.',
+                block.span,
                 PAGES["condition"],
             )
-        seen.setdefault(lowered, key)
+        )
+        return
+    members = block.members
+    if not members:
+        out.append(
+            finding(
+                "EMPTY_OBJECT_CONDITION",
+                f"The {operator} block is empty and has no effect; add a key or remove it.",
+                block.span,
+                PAGES["condition"],
+            )
+        )
+    out.extend(check_unique_keys(ctx, block))
+    if len(members) > 1:
+        _keys_in_two_cases(members, out)
+    for key_member in members:
+        key = key_member.key
         info = lookup(key)
         if info is None or not info.known or key.endswith("/"):  # else check_key finds nothing
-            info = yield from check_key(ctx, key, key_member.key_span)
+            info = check_key(ctx, key, key_member.key_span, out)
         if known:
-            yield from check_key_values(ctx, operator, base, set_prefix, key, info, key_member)
+            check_key_values(ctx, operator, base, set_prefix, key, info, key_member, out)
+
+
+def _keys_in_two_cases(members: list[JMember], out: list[Finding]) -> None:
+    """A key written twice in one block with different capitals (key names ignore case)."""
+    seen: dict[str, str] = {}
+    for key_member in members:
+        key = key_member.key
+        lowered = key.lower()
+        first = seen.setdefault(lowered, key)
+        if first != key:
+            out.append(
+                finding(
+                    "DUPLICATE_KEYS_WITH_DIFFERENT_CASE",
+                    f'"{key}" and "{first}" are the same condition key (key names '
+                    "ignore case) written twice in one block. Keep one spelling.",
+                    key_member.key_span,
+                    PAGES["condition"],
+                )
+            )
 
 
 def parse_operator(
-    ctx: Checked, operator: str, span: Span
-) -> Generator[Finding, None, tuple[str, str, bool]]:
+    ctx: Checked, operator: str, span: Span, out: list[Finding]
+) -> tuple[str, str, bool]:
     """Split ``ForAllValues:StringLikeIfExists`` into its base family; report bad names."""
     set_prefix = ""
     name = operator
@@ -122,12 +143,14 @@ def parse_operator(
             break
     base = name[: -len("IfExists")] if name.endswith("IfExists") else name
     if base == "Null" and name != base:
-        yield finding(
-            "NULL_WITH_IF_EXISTS",
-            "Null cannot take IfExists: Null already tests whether the key exists "
-            '("true": the key is absent, "false": it is present). Write "Null".',
-            span,
-            PAGES["operators"] + "#Conditions_Null",
+        out.append(
+            finding(
+                "NULL_WITH_IF_EXISTS",
+                "Null cannot take IfExists: Null already tests whether the key exists "
+                '("true": the key is absent, "false": it is present). Write "Null".',
+                span,
+                PAGES["operators"] + "#Conditions_Null",
+            )
         )
         return base, set_prefix, True
     if base in OPERATORS:
@@ -135,27 +158,31 @@ def parse_operator(
     known = OPERATORS_BY_LOWER.get(name.lower())
     guess = known.name if known is not None else close(name, OPERATOR_NAMES)
     hint = f' Did you mean "{(set_prefix + ":") if set_prefix else ""}{guess}"?' if guess else ""
-    yield finding(
-        "INVALID_CONDITION_OPERATOR",
-        f'"{operator}" is not a condition operator, so AWS cannot evaluate this '
-        "condition and the policy is not valid. "
-        "Operators are names such as StringEquals, StringLike, ArnLike, "
-        f"NumericLessThan, DateGreaterThan, Bool, IpAddress and Null.{hint}",
-        span,
-        PAGES["operators"],
+    out.append(
+        finding(
+            "INVALID_CONDITION_OPERATOR",
+            f'"{operator}" is not a condition operator, so AWS cannot evaluate this '
+            "condition and the policy is not valid. "
+            "Operators are names such as StringEquals, StringLike, ArnLike, "
+            f"NumericLessThan, DateGreaterThan, Bool, IpAddress and Null.{hint}",
+            span,
+            PAGES["operators"],
+        )
     )
     return base, set_prefix, False
 
 
-def check_key(ctx: Checked, key: str, span: Span) -> Generator[Finding, None, KeyInfo | None]:
+def check_key(ctx: Checked, key: str, span: Span, out: list[Finding]) -> KeyInfo | None:
     service, sep, name = key.partition(":")
     if not sep or not service or not name:
-        yield finding(
-            "INVALID_CONDITION_KEY_FORMAT",
-            f'"{key}" is not a condition key: keys are written service:name, such as '
-            '"aws:SourceAccount" or "sts:ExternalId".',
-            span,
-            PAGES["condition_keys"],
+        out.append(
+            finding(
+                "INVALID_CONDITION_KEY_FORMAT",
+                f'"{key}" is not a condition key: keys are written service:name, such as '
+                '"aws:SourceAccount" or "sts:ExternalId".',
+                span,
+                PAGES["condition_keys"],
+            )
         )
         return None
     info = lookup(key)
@@ -166,13 +193,15 @@ def check_key(ctx: Checked, key: str, span: Span) -> Generator[Finding, None, Ke
             return None  # UNSUPPORTED_GLOBAL_CONDITION_KEY (rules.analyzer)
         guess = close(key, global_key_names())
         hint = f' Did you mean "{guess}"?' if guess else ""
-        yield finding(
-            "INVALID_GLOBAL_CONDITION_KEY",
-            f'"{key}" is not an AWS global condition key, so no request carries it: the '
-            "condition tests a missing key (a positive operator is then false, a "
-            f"negated one true).{hint}",
-            span,
-            PAGES["condition_keys"],
+        out.append(
+            finding(
+                "INVALID_GLOBAL_CONDITION_KEY",
+                f'"{key}" is not an AWS global condition key, so no request carries it: the '
+                "condition tests a missing key (a positive operator is then false, a "
+                f"negated one true).{hint}",
+                span,
+                PAGES["condition_keys"],
+            )
         )
     return info
 
@@ -196,68 +225,83 @@ def check_key_values(
     key: str,
     info: KeyInfo | None,
     member: JMember,
-) -> Iterator[Finding]:
-    """One key of an operator block and its values."""
+    out: list[Finding],
+) -> None:
+    """One key of an operator block and its values; the findings go to ``out``."""
     if info is not None:
-        yield from _key_fits_operator(operator, base, set_prefix, key, info, member)
+        if set_prefix == "ForAllValues" and info.multivalued is False:
+            out.append(_single_valued(operator, key, member.key_span))
+        if base != "Null" and _KEY_TYPES[base].isdisjoint(info.types):
+            out.append(_type_mismatch(base, key, info, member.key_span))
     values = member.value
     items = values.items_or_self()
     if values.kind == "array" and not items:
-        yield from empty_values(ctx, operator, set_prefix, key, values.span)
+        out.extend(empty_values(ctx, operator, set_prefix, key, values.span))
     elif values.kind == "array":
-        yield from _value_list(base, key, values)
+        out.extend(_value_list(base, key, values))
     if base in ("IpAddress", "NotIpAddress") and key.lower() == "aws:sourceip":
-        yield from check_private_ranges(ctx, base, items, values.span)
+        out.extend(check_private_ranges(ctx, base, items, values.span))
+    _check_values(ctx, base, key, items, out)
+
+
+def _check_values(
+    ctx: Checked, base: str, key: str, items: list[JNode], out: list[Finding]
+) -> None:
+    """Each value of a key, read as the operator ``base`` reads it."""
     text_of = ctx.policy.text
+    strings = OPERATORS[base].family == "String"
     for item in items:
-        if item.kind in ("object", "array", "null"):
-            yield finding(
-                "DATA_TYPE_MISMATCH",
-                "A condition value is a string, number or boolean, or a list of them.",
-                item.span,
-                PAGES["condition"],
+        kind = item.kind
+        if kind == "string":
+            text = item.value
+            if strings and "${" not in text and "*" not in text and "?" not in text:
+                continue  # a plain string compared as a string: nothing to check
+        elif kind in ("object", "array", "null"):
+            out.append(
+                finding(
+                    "DATA_TYPE_MISMATCH",
+                    "A condition value is a string, number or boolean, or a list of them.",
+                    item.span,
+                    PAGES["condition"],
+                )
             )
             continue
-        text = (
-            item.text if item.kind == "string" else text_of[item.span.offset : item.span.end_offset]
-        )
-        if not plain_string(base, text):  # a generator less for the common case
-            yield from check_value(ctx, base, key, text, item.span)
+        else:
+            text = text_of[item.span.offset : item.span.end_offset]
+        if strings or "${" in text:
+            check_value(ctx, base, key, text, item.span, out)
+        else:
+            typed_value(base, key, text, item.span, out)
 
 
-def _key_fits_operator(
-    operator: str, base: str, set_prefix: str, key: str, info: KeyInfo, member: JMember
-) -> list[Finding]:
-    """ForAllValues only on a multivalued key; an operator of the key's type.
+#: The key types each base operator compares, as sets.
+_KEY_TYPES = {name: frozenset(op.key_types) for name, op in OPERATORS.items()}
 
-    A list, not a generator: it runs for every key and almost always finds nothing.
-    """
-    out: list[Finding] = []
-    if set_prefix == "ForAllValues" and info.multivalued is False:
-        out.append(
-            finding(
-                "FORALLVALUES_WITH_SINGLE_VALUED_KEY",
-                f"{key} holds a single value, and ForAllValues is also true when the key "
-                "is missing from the request, so this condition can let in requests that "
-                f'lack {key} altogether. Drop "ForAllValues:" and use '
-                f"{operator.split(':')[1]}.",
-                member.key_span,
-                PAGES["multivalued"],
-            )
-        )
+
+def _single_valued(operator: str, key: str, span: Span) -> Finding:
+    """ForAllValues on a key that holds one value."""
+    return finding(
+        "FORALLVALUES_WITH_SINGLE_VALUED_KEY",
+        f"{key} holds a single value, and ForAllValues is also true when the key "
+        "is missing from the request, so this condition can let in requests that "
+        f'lack {key} altogether. Drop "ForAllValues:" and use '
+        f"{operator.split(':')[1]}.",
+        span,
+        PAGES["multivalued"],
+    )
+
+
+def _type_mismatch(base: str, key: str, info: KeyInfo, span: Span) -> Finding:
+    """An operator that compares values of another type than the key's."""
     types = OPERATORS[base].key_types
-    if base != "Null" and set(types).isdisjoint(info.types):
-        out.append(
-            finding(
-                "TYPE_MISMATCH",
-                f"{key} is of type {info.type}, but {base} compares "
-                f"{'/'.join(types)} values, so the comparison may never match as "
-                f"you expect. Use {_OPERATOR_FOR_TYPE[info.type]}.",
-                member.key_span,
-                PAGES["operators"],
-            )
-        )
-    return out
+    return finding(
+        "TYPE_MISMATCH",
+        f"{key} is of type {info.type}, but {base} compares "
+        f"{'/'.join(types)} values, so the comparison may never match as "
+        f"you expect. Use {_OPERATOR_FOR_TYPE[info.type]}.",
+        span,
+        PAGES["operators"],
+    )
 
 
 def _value_list(base: str, key: str, values: JNode) -> Iterator[Finding]:

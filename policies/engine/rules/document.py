@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ..codes import PAGES
 from ..findings import Finding
@@ -51,26 +51,25 @@ def policy_elements(given: PolicyInput) -> Iterator[Finding]:
 
 
 @document_rule
-def policy_version(given: PolicyInput) -> Iterator[Finding]:
+def policy_version(given: PolicyInput) -> Iterable[Finding]:
     members = _members(given)
-    if members is not None:
-        yield from check_version(given, members, given.policy.root)
+    return () if members is None else check_version(given, members, given.policy.root)
 
 
 @document_rule
-def policy_statements(given: PolicyInput) -> Iterator[Finding]:
+def policy_statements(given: PolicyInput) -> Iterable[Finding]:
     members = _members(given)
-    if members is not None:
-        yield from check_statements(given, members, given.policy.root)
+    return () if members is None else check_statements(given, members, given.policy.root)
 
 
 @document_rule
 def check_size(ctx: PolicyInput) -> Iterator[Finding]:
     """The role trust policy quota (whitespace not counted)."""
     text = ctx.policy.text
-    if len(text) <= TRUST_POLICY_QUOTA:
-        return  # within the quota even with its whitespace: nothing to count
-    size = len(text) - sum(text.count(space) for space in " \t\n\r")
+    size = len(text) - text.count(" ")
+    if size <= TRUST_POLICY_QUOTA:
+        return  # within the quota even with the rest of its whitespace: nothing more to count
+    size -= sum(text.count(space) for space in "\t\n\r")
     if size > TRUST_POLICY_QUOTA:
         yield finding(
             "POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA",

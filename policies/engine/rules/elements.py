@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ..codes import PAGES
 from ..findings import Finding
@@ -34,26 +34,35 @@ STATEMENT_ELEMENTS = (
 _SID = re.compile(r"[A-Za-z0-9]*")
 
 
+_KNOWN_ELEMENTS = frozenset(STATEMENT_ELEMENTS)
+
+
 @statement_rule
-def statement_elements(given: RuleInput) -> Iterator[Finding]:
-    """Each element once, only the elements a statement has, and no Resource."""
+def statement_elements(given: RuleInput) -> list[Finding]:
+    """Each element once, only the elements a statement has, and no Resource.
+
+    A list, not a generator: it runs on every statement and almost always finds nothing.
+    """
     node = given.statement.node
-    yield from check_unique_keys(given, node)
-    members = given.members
+    members = given.members  # by name: as many as the members when no name repeats
+    out = check_unique_keys(given, node) if len(members) != len(node.members) else []
     for member in node.members:
-        if member.key not in STATEMENT_ELEMENTS:
-            yield from unknown_element(
-                given, member.key, member.key_span, STATEMENT_ELEMENTS, "statement"
+        if member.key not in _KNOWN_ELEMENTS:
+            out.extend(
+                unknown_element(given, member.key, member.key_span, STATEMENT_ELEMENTS, "statement")
             )
     for key in ("Resource", "NotResource"):
         if key in members:
-            yield finding(
-                "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE",
-                f"A role trust policy has no {key}: the resource is always the role "
-                "itself, and Resource is not valid here. Delete this element.",
-                members[key].key_span,
-                PAGES["principal"],
+            out.append(
+                finding(
+                    "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE",
+                    f"A role trust policy has no {key}: the resource is always the role "
+                    "itself, and Resource is not valid here. Delete this element.",
+                    members[key].key_span,
+                    PAGES["principal"],
+                )
             )
+    return out
 
 
 @document_rule
@@ -61,6 +70,12 @@ def statement_sids(given: PolicyInput) -> Iterator[Finding]:
     """A Sid is text of letters and digits, unique in the policy."""
     seen: set[str] = set()
     for statement in given.policy.statements:
+        sid = statement.sid  # the text of a string Sid (the last one), else None
+        if sid == "":
+            continue  # an empty Sid is valid and never a repeat
+        if sid is not None and sid not in seen and _SID.fullmatch(sid):
+            seen.add(sid)  # letters and digits, first seen: nothing to say
+            continue
         node = element(statement.node, "Sid")
         if node is not None:
             yield from _sid(given, node, seen)
@@ -79,7 +94,7 @@ def _sid(ctx: Checked, node: JNode, seen: set[str]) -> Iterator[Finding]:
     if sid == "":
         return  # an empty Sid is valid; AWS's own examples use it
     if "${" in sid:
-        yield from variable_in_element(ctx, "Sid", node.span)
+        yield variable_in_element(ctx, "Sid", node.span)
     elif not _SID.fullmatch(sid):
         yield finding(
             "UNSUPPORTED_SID",
@@ -101,9 +116,11 @@ def _sid(ctx: Checked, node: JNode, seen: set[str]) -> Iterator[Finding]:
 
 
 @statement_rule
-def statement_effect(given: RuleInput) -> Iterator[Finding]:
+def statement_effect(given: RuleInput) -> Iterable[Finding]:
     """Effect is exactly "Allow" or "Deny"."""
-    yield from check_effect(given, given.members, given.statement.node)
+    if given.statement.effect in ("Allow", "Deny"):
+        return ()  # read from a string "Allow" or "Deny": nothing to say
+    return check_effect(given, given.members, given.statement.node)
 
 
 def check_effect(ctx: Checked, members: dict[str, JMember], node: JNode) -> Iterator[Finding]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from ..aws.arns import (
     ACCOUNT_ID,
@@ -27,130 +26,157 @@ _SERVICE_LABEL = re.compile(r"[a-z0-9-]+")  # compiled once, not per principal
 
 
 @statement_rule
-def statement_principal(given: RuleInput) -> Iterator[Finding]:
-    """Principal, not NotPrincipal: an object naming AWS, Service or Federated principals."""
+def statement_principal(given: RuleInput) -> list[Finding]:
+    """Principal, not NotPrincipal: an object naming AWS, Service or Federated principals.
+
+    A list, not a generator: it runs on every statement and almost always finds
+    nothing; the checks of each principal append to it.
+    """
     members, node = given.members, given.statement.node
+    out: list[Finding] = []
     if "NotPrincipal" in members:
-        yield finding(
-            "ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL",
-            "NotPrincipal cannot be used in a role trust policy (only in some other "
-            "resource-based policies, and only with Deny). A "
-            "trust policy must name who may assume the role: use Principal with the "
-            "accounts, roles, services or identity providers you trust.",
-            members["NotPrincipal"].key_span,
-            PAGES["principal"],
+        out.append(
+            finding(
+                "ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL",
+                "NotPrincipal cannot be used in a role trust policy (only in some other "
+                "resource-based policies, and only with Deny). A "
+                "trust policy must name who may assume the role: use Principal with the "
+                "accounts, roles, services or identity providers you trust.",
+                members["NotPrincipal"].key_span,
+                PAGES["principal"],
+            )
         )
     member = members.get("Principal")
     if member is None:
         if "NotPrincipal" not in members and close("Principal", members) is None:
-            yield finding(
-                "MISSING_PRINCIPAL",
-                "This trust policy statement names no Principal, and a trust policy "
-                "must: the Principal says who may assume the role. Add, for example, "
-                '"Principal": {"Service": "ec2.amazonaws.com"}.',
-                head(node.span),
-                PAGES["principal"],
+            out.append(
+                finding(
+                    "MISSING_PRINCIPAL",
+                    "This trust policy statement names no Principal, and a trust policy "
+                    "must: the Principal says who may assume the role. Add, for example, "
+                    '"Principal": {"Service": "ec2.amazonaws.com"}.',
+                    head(node.span),
+                    PAGES["principal"],
+                )
             )
-        return
+        return out
     value = member.value
     if value.kind == "string":
-        if value.text == "*":
-            yield finding(
-                "ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
-                'A bare "Principal": "*" is not accepted in a role trust policy. '
-                'If you really mean every AWS principal, write {"AWS": "*"} and limit '
-                "it with a condition such as aws:PrincipalOrgID; better, name the "
-                "accounts or roles you trust.",
-                value.span,
-                PAGES["principal"],
-            )
-        else:
-            yield finding(
-                "INVALID_PRINCIPAL_FORMAT",
-                "Principal is an object that says what kind of principal this is: "
-                'write {"AWS": "..."} for accounts, users and roles, {"Service": "..."} '
-                'for AWS services, or {"Federated": "..."} for identity providers.',
-                value.span,
-                PAGES["principal"],
-            )
-        return
+        out.append(_principal_string(value))
+        return out
     if value.kind != "object":
-        yield finding(
-            "DATA_TYPE_MISMATCH",
-            'Principal is an object such as {"AWS": "arn:aws:iam::111122223333:root"}.',
+        out.append(
+            finding(
+                "DATA_TYPE_MISMATCH",
+                'Principal is an object such as {"AWS": "arn:aws:iam::111122223333:root"}.',
+                value.span,
+                PAGES["principal"],
+            )
+        )
+        return out
+    _principal_object(given, value, out)
+    return out
+
+
+def _principal_string(value: JNode) -> Finding:
+    """A Principal written as a string instead of an object."""
+    if value.text == "*":
+        return finding(
+            "ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
+            'A bare "Principal": "*" is not accepted in a role trust policy. '
+            'If you really mean every AWS principal, write {"AWS": "*"} and limit '
+            "it with a condition such as aws:PrincipalOrgID; better, name the "
+            "accounts or roles you trust.",
             value.span,
             PAGES["principal"],
         )
-        return
-    yield from _principal_object(given, value)
+    return finding(
+        "INVALID_PRINCIPAL_FORMAT",
+        "Principal is an object that says what kind of principal this is: "
+        'write {"AWS": "..."} for accounts, users and roles, {"Service": "..."} '
+        'for AWS services, or {"Federated": "..."} for identity providers.',
+        value.span,
+        PAGES["principal"],
+    )
 
 
-def _principal_object(ctx: Checked, value: JNode) -> Iterator[Finding]:
-    yield from check_unique_keys(ctx, value)
+def _principal_object(ctx: Checked, value: JNode, out: list[Finding]) -> None:
+    out.extend(check_unique_keys(ctx, value))
     if not value.members:
-        yield finding(
-            "EMPTY_OBJECT_PRINCIPAL",
-            "The Principal object is empty, so this statement lets nobody in. Name "
-            "who may assume the role.",
-            value.span,
-            PAGES["principal"],
+        out.append(
+            finding(
+                "EMPTY_OBJECT_PRINCIPAL",
+                "The Principal object is empty, so this statement lets nobody in. Name "
+                "who may assume the role.",
+                value.span,
+                PAGES["principal"],
+            )
         )
     for kind_member in value.members:
         key = kind_member.key
         if key not in PRINCIPAL_KEYS:
             guess = close(key, PRINCIPAL_KEYS)
             hint = f' Did you mean "{guess}"?' if guess else ""
-            yield finding(
-                "INVALID_PRINCIPAL_KEY",
-                f'"{key}" is not a principal type. Use "AWS" (accounts, users, roles), '
-                '"Service" (AWS services), "Federated" (identity providers) or '
-                f'"CanonicalUser".{hint}',
-                kind_member.key_span,
-                PAGES["principal"],
+            out.append(
+                finding(
+                    "INVALID_PRINCIPAL_KEY",
+                    f'"{key}" is not a principal type. Use "AWS" (accounts, users, roles), '
+                    '"Service" (AWS services), "Federated" (identity providers) or '
+                    f'"CanonicalUser".{hint}',
+                    kind_member.key_span,
+                    PAGES["principal"],
+                )
             )
             continue
-        yield from _principal_values(ctx, kind_member)
+        _principal_values(ctx, kind_member, out)
 
 
-def _principal_values(ctx: Checked, kind_member: JMember) -> Iterator[Finding]:
+def _principal_values(ctx: Checked, kind_member: JMember, out: list[Finding]) -> None:
     key = kind_member.key
     entries = kind_member.value
     items = entries.items_or_self()
     if entries.kind == "array" and not items:
-        yield finding(
-            "EMPTY_ARRAY_PRINCIPAL",
-            f"The {key} list is empty; name at least one principal or remove it.",
-            entries.span,
-            PAGES["principal"],
+        out.append(
+            finding(
+                "EMPTY_ARRAY_PRINCIPAL",
+                f"The {key} list is empty; name at least one principal or remove it.",
+                entries.span,
+                PAGES["principal"],
+            )
         )
     for item in items:
         if item.kind != "string":
-            yield finding(
-                "DATA_TYPE_MISMATCH",
-                f"Each {key} principal is text in quotes.",
-                item.span,
-                PAGES["principal"],
+            out.append(
+                finding(
+                    "DATA_TYPE_MISMATCH",
+                    f"Each {key} principal is text in quotes.",
+                    item.span,
+                    PAGES["principal"],
+                )
             )
             continue
-        text = item.text
+        text = item.value
+        found: Finding | None
         if "${" in text:
-            yield from variable_in_element(ctx, "Principal", item.span)
+            found = variable_in_element(ctx, "Principal", item.span)
         elif key == "AWS":
-            yield from check_aws_principal(ctx, text, item.span)
+            found = check_aws_principal(ctx, text, item.span)
         elif key == "Service":
-            yield from check_service_principal(ctx, text, item.span)
+            found = check_service_principal(ctx, text, item.span)
         elif key == "Federated":
-            yield from check_federated_principal(ctx, text, item.span)
+            found = check_federated_principal(ctx, text, item.span)
         else:
-            yield from check_canonical_user(ctx, text, item.span)
+            found = check_canonical_user(ctx, text, item.span)
+        if found is not None:
+            out.append(found)
 
 
-def check_aws_principal(ctx: Checked, text: str, span: Span) -> Iterator[Finding]:
+def check_aws_principal(ctx: Checked, text: str, span: Span) -> Finding | None:
     if text == "*" or ACCOUNT_ID.fullmatch(text):
-        return
+        return None
     kind = unique_id_kind(text)
     if kind is not None:
-        yield finding(
+        return finding(
             "INVALID_ROLE_REFERENCE" if kind == "role" else "INVALID_USER_REFERENCE",
             f"{text} is the unique ID of an IAM {kind}, not its ARN. IAM shows an ID "
             f"here when the {kind} the policy named was deleted: the trust pointed at "
@@ -160,10 +186,9 @@ def check_aws_principal(ctx: Checked, text: str, span: Span) -> Iterator[Finding
             span,
             PAGES["principal"] + ("#principal-roles" if kind == "role" else "#principal-users"),
         )
-        return
     match = PRINCIPAL_ARN.fullmatch(text)
     if "*" in text or "?" in text:
-        yield finding(
+        return finding(
             "UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
             f'"{text}" uses a wildcard inside a principal, which IAM does not support: '
             "a principal names exact accounts, users or roles. To trust many roles, "
@@ -172,23 +197,21 @@ def check_aws_principal(ctx: Checked, text: str, span: Span) -> Iterator[Finding
             span,
             PAGES["principal"],
         )
-        return
     if match:
         service, resource = match.group(2), match.group(4)
         if service == "iam" and IAM_RESOURCE.fullmatch(resource):
-            return
+            return None
         if service == "sts" and STS_RESOURCE.fullmatch(resource):
-            return
+            return None
         if resource.startswith("group/"):
-            yield finding(
+            return finding(
                 "INVALID_PRINCIPAL_FORMAT",
                 "An IAM group cannot be a principal: groups hold permissions but never "
                 "sign in or make requests. Name the users, a role, or the account.",
                 span,
                 PAGES["principal"],
             )
-            return
-    yield finding(
+    return finding(
         "INVALID_PRINCIPAL_FORMAT",
         f'"{text}" is not an AWS principal. Use a 12-digit account ID, '
         "arn:aws:iam::ACCOUNT:root, arn:aws:iam::ACCOUNT:user/NAME, "
@@ -199,9 +222,9 @@ def check_aws_principal(ctx: Checked, text: str, span: Span) -> Iterator[Finding
     )
 
 
-def check_service_principal(ctx: Checked, text: str, span: Span) -> Iterator[Finding]:
+def check_service_principal(ctx: Checked, text: str, span: Span) -> Finding | None:
     if "*" in text or "?" in text:
-        yield finding(
+        return finding(
             "UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
             f'"{text}" uses a wildcard in a service principal, which IAM does not '
             "support. Name each service that may assume the role, such as "
@@ -209,9 +232,8 @@ def check_service_principal(ctx: Checked, text: str, span: Span) -> Iterator[Fin
             span,
             PAGES["principal"] + "#principal-services",
         )
-        return
     if SERVICE_PRINCIPAL.fullmatch(text):
-        return
+        return None
     if SERVICE_PRINCIPAL.fullmatch(text.lower()):
         hint = f' Write it in lowercase: "{text.lower()}".'
     elif text.startswith("arn:"):
@@ -220,7 +242,7 @@ def check_service_principal(ctx: Checked, text: str, span: Span) -> Iterator[Fin
         hint = f' Did you mean "{text}.amazonaws.com"?'
     else:
         hint = ""
-    yield finding(
+    return finding(
         "INVALID_SERVICE_PRINCIPAL_FORMAT",
         f'"{text}" is not a service principal. A service principal is the service\'s '
         f'name followed by .amazonaws.com, such as "lambda.amazonaws.com".{hint}',
@@ -229,23 +251,23 @@ def check_service_principal(ctx: Checked, text: str, span: Span) -> Iterator[Fin
     )
 
 
-def check_federated_principal(ctx: Checked, text: str, span: Span) -> Iterator[Finding]:
-    if OIDC_PROVIDER_ARN_WITH_SCHEME.fullmatch(text):
-        return  # reported by rules.federation
+def check_federated_principal(ctx: Checked, text: str, span: Span) -> Finding | None:
+    if "://" in text and OIDC_PROVIDER_ARN_WITH_SCHEME.fullmatch(text):
+        return None  # reported by rules.federation
     if (
         text in WEB_IDENTITY_PROVIDERS
         or OIDC_PROVIDER_ARN.fullmatch(text)
         or SAML_PROVIDER_ARN.fullmatch(text)
     ):
         if "*" in text or "?" in text:
-            yield finding(
+            return finding(
                 "UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
                 f'"{text}" uses a wildcard in an identity provider ARN; name the exact provider.',
                 span,
                 PAGES["principal"],
             )
-        return
-    yield finding(
+        return None
+    return finding(
         "INVALID_FEDERATED_PRINCIPAL_SYNTAX_IN_ROLE_TRUST_POLICY",
         f'"{text}" is not an identity provider. A federated principal is the ARN of an '
         "IAM OIDC provider (arn:aws:iam::ACCOUNT:oidc-provider/HOST) or SAML provider "
@@ -257,11 +279,12 @@ def check_federated_principal(ctx: Checked, text: str, span: Span) -> Iterator[F
     )
 
 
-def check_canonical_user(ctx: Checked, text: str, span: Span) -> Iterator[Finding]:
+def check_canonical_user(ctx: Checked, text: str, span: Span) -> Finding | None:
     if not CANONICAL_USER.fullmatch(text):
-        yield finding(
+        return finding(
             "INVALID_PRINCIPAL_FORMAT",
             f'"{text}" is not a canonical user ID (64 lowercase hexadecimal characters).',
             span,
             PAGES["principal"],
         )
+    return None

@@ -1,14 +1,16 @@
 """The rule registry: document rules and statement rules.
 
-A rule is a small function that yields findings. :func:`document_rule` registers
-one that reads the whole policy, :func:`statement_rule` one that reads one
-statement; :func:`policies.engine.rules.run_rules` runs them all.
+A rule is a small function that yields findings, or returns them as a list (the
+rules that read every condition and almost always find nothing do: a list costs
+less than a generator). :func:`document_rule` registers one that reads the whole
+policy, :func:`statement_rule` one that reads one statement;
+:func:`policies.engine.rules.run_rules` runs them all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from ..findings import Finding
 from ..model import Policy, Statement
@@ -24,23 +26,25 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class PolicyInput:
+class PolicyInput(NamedTuple):
     """What a document rule sees: the policy and the role's account (when known)."""
 
     policy: Policy
     role_account: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class RuleInput:
-    """What a statement rule sees: the statement, its policy and the role's account."""
+class RuleInput(NamedTuple):
+    """What a statement rule sees: the statement, its policy and the role's account.
+
+    A named tuple (one is built per statement on every keystroke: a tuple costs a
+    fraction of a frozen dataclass to build).
+    """
 
     statement: Statement
     policy: Policy
     role_account: str | None
     #: The statement's elements by name (for a name written twice, the last).
-    members: dict[str, JMember] = field(default_factory=dict)
+    members: dict[str, JMember]
 
     @classmethod
     def of(cls, statement: Statement, policy: Policy, role_account: str | None) -> RuleInput:
@@ -48,8 +52,8 @@ class RuleInput:
         return cls(statement, policy, role_account, members)
 
 
-DocumentRule = Callable[[PolicyInput], Iterator[Finding]]
-StatementRule = Callable[[RuleInput], Iterator[Finding]]
+DocumentRule = Callable[[PolicyInput], Iterable[Finding]]
+StatementRule = Callable[[RuleInput], Iterable[Finding]]
 
 #: Every registered rule, in registration order.
 DOCUMENT_RULES: list[DocumentRule] = []

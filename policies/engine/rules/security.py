@@ -10,7 +10,7 @@ from ..aws.analyzer import (
     SERVICE_SOURCE_KEYS,
 )
 from ..aws.arns import ACCOUNT_ID, OIDC_PROVIDER_ARN, PRINCIPAL_ARN
-from ..aws.operators import OPERATORS
+from ..aws.operators import OPERATOR_FORMS, OPERATORS, Operator
 from ..aws.principals import CONFUSED_DEPUTY_SERVICES, GITHUB_HOST, WEB_IDENTITY_PROVIDERS
 from ..codes import PAGES
 from ..findings import Finding
@@ -48,42 +48,51 @@ LIMITING_KEYS = frozenset(
 def _needs_narrowing(ctx: Checked, statement: Statement) -> bool:
     """Whether the statement names anyone a condition must narrow."""
     assert statement.principal is not None
-    return any(
-        entry.kind == "Federated"
-        or (entry.kind == "AWS" and (entry.value == "*" or ctx.role_account is not None))
-        or (entry.kind == "Service" and entry.value in CONFUSED_DEPUTY_SERVICES)
-        for entry in statement.principal.entries
-    )
+    for entry in statement.principal.entries:  # a loop, not any(): one entry, usually
+        kind = entry.kind
+        if (
+            kind == "Federated"
+            or (kind == "AWS" and (entry.value == "*" or ctx.role_account is not None))
+            or (kind == "Service" and entry.value in CONFUSED_DEPUTY_SERVICES)
+        ):
+            return True
+    return False
 
 
 @statement_rule
-def trust_security(given: RuleInput) -> Iterator[Finding]:
-    """Who an Allow lets in: strangers' accounts, any token of a provider, a deputy."""
+def trust_security(given: RuleInput) -> list[Finding]:
+    """Who an Allow lets in: strangers' accounts, any token of a provider, a deputy.
+
+    A list, not a generator: it runs on every statement and seldom finds anything.
+    """
     statement = given.statement
     if statement.effect != "Allow" or statement.principal is None:
-        return
+        return []
     if not _needs_narrowing(given, statement):
-        return
+        return []
     # Each reading of the conditions only for the principals that use it: web
     # identity reads ``limits``, accounts and services read ``strict``.
-    kinds = {entry.kind for entry in statement.principal.entries}
+    entries = statement.principal.entries
+    kinds = {entry.kind for entry in entries}
     limits: Limits = _limiting_conditions(statement.conditions) if "Federated" in kinds else {}
     strict: Limits = (
         _limiting_conditions(statement.conditions, key_always_present=False)
         if kinds - {"Federated"}
         else {}
     )
-    for entry in statement.principal.entries:
+    out: list[Finding] = []
+    for entry in entries:
         if entry.kind == "Federated":
-            yield from check_web_identity(
-                given, entry.value, entry.span, limits, statement.conditions
+            out.extend(
+                check_web_identity(given, entry.value, entry.span, limits, statement.conditions)
             )
         elif entry.kind == "AWS" and entry.value == "*":
-            yield from _wildcard_principal(entry.span, strict)
+            out.extend(_wildcard_principal(entry.span, strict))
         elif entry.kind == "AWS":
-            yield from check_cross_account(given, entry.value, entry.span, strict)
+            out.extend(check_cross_account(given, entry.value, entry.span, strict))
         elif entry.kind == "Service":
-            yield from _service_source(entry.value, entry.span, strict)
+            out.extend(_service_source(entry.value, entry.span, strict))
+    return out
 
 
 def _wildcard_principal(span: Span, strict: Limits) -> Iterator[Finding]:
@@ -269,9 +278,15 @@ def _is_positive(operator: str, *, key_always_present: bool = True) -> bool:
     When the key may be missing from the request, ``ForAllValues`` does not
     narrow anything: it is also true when the key is missing.
     """
-    if not key_always_present and operator.startswith("ForAllValues:"):
+    form = OPERATOR_FORMS.get(operator)
+    if form is not None:  # a well-written name: no splitting
+        op: Operator | None = form.operator
+        if not key_always_present and form.set_prefix == "ForAllValues":
+            return False
+    elif not key_always_present and operator.startswith("ForAllValues:"):
         return False
-    op = OPERATORS.get(operator.split(":")[-1].removesuffix("IfExists"))
+    else:
+        op = OPERATORS.get(operator.split(":")[-1].removesuffix("IfExists"))
     return op is not None and not op.negated and op.family != "Null"
 
 
@@ -283,21 +298,38 @@ def _limiting_conditions(conditions: list[Condition], *, key_always_present: boo
     principal outside any organization for ``aws:PrincipalOrgID``).
     """
     limits: Limits = {}
+    counted = _COUNTED if key_always_present else _COUNTED_WHEN_KEY_MAY_BE_MISSING
     for condition in conditions:
         operator = condition.operator
-        if not _is_positive(operator, key_always_present=key_always_present):
+        if operator not in counted and (
+            operator in OPERATOR_FORMS  # a well-written name that does not count
+            or not _is_positive(operator, key_always_present=key_always_present)
+            or (not key_always_present and operator.endswith("IfExists"))
+        ):
             continue
-        if not key_always_present and operator.endswith("IfExists"):
-            continue
-        if not condition.values or all(value.text == "*" for value in condition.values):
-            continue
+        values = condition.values
+        for value in values:
+            if value.text != "*":
+                break
+        else:
+            continue  # no value, or only "*"
         key = condition.key.lower()
         if key in _ACCOUNT_SCOPED_KEYS and not all(
-            _names_an_account(key, value.text) for value in condition.values
+            _names_an_account(key, value.text) for value in values
         ):
             continue  # one value admits every account, so the condition limits nothing
         limits.setdefault(key, []).append(condition)
     return limits
+
+
+#: The well-written operator names that count in :func:`_limiting_conditions`, as
+#: :func:`_is_positive` and the ``IfExists`` rule decide (tables built at import).
+_COUNTED = frozenset(name for name in OPERATOR_FORMS if _is_positive(name))
+_COUNTED_WHEN_KEY_MAY_BE_MISSING = frozenset(
+    name
+    for name in OPERATOR_FORMS
+    if _is_positive(name, key_always_present=False) and not name.endswith("IfExists")
+)
 
 
 #: Keys whose values limit a request to accounts only when they name the account.

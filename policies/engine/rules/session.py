@@ -14,10 +14,9 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
 
 from ..aws.docs import SESSION_TAGS_PAGE, SOURCE_IDENTITY_PAGE, STS_SERVICE_PAGE
-from ..aws.keys import lookup, sts_key_names
+from ..aws.keys import listed_key_names, lookup, sts_key_names
 from ..codes import PAGES, finding_at
 from ..findings import Finding
 from ..matching import action_matches
@@ -37,9 +36,8 @@ def _allows(statement: Statement, action: str) -> bool:
     return True  # no action at all is reported by MISSING_ACTION
 
 
-def _needed_action(condition: Condition) -> tuple[str, str] | None:
-    """The action a key is set by, with its page, when the key is a session key."""
-    key = condition.key.lower()
+def _needed_action(key: str) -> tuple[str, str] | None:
+    """The action a key (lowercased) is set by, with its page, when it is a session key."""
     if key == "sts:sourceidentity":
         return "sts:SetSourceIdentity", SOURCE_IDENTITY_PAGE
     if key.startswith("aws:requesttag/") or key in _SESSION_TAG_KEYS:
@@ -47,60 +45,82 @@ def _needed_action(condition: Condition) -> tuple[str, str] | None:
     return None
 
 
+def _unknown_sts_key(key: str) -> bool:
+    """A key with the ``sts:`` prefix that AWS STS does not define."""
+    service, _, name = key.partition(":")
+    return service.lower() == "sts" and bool(name) and lookup(key) is None
+
+
+#: The keys listed in :mod:`..aws.keys`, in their documented spelling, that none of
+#: this module's checks concerns: a table built at import, from the checks themselves.
+_QUIET_KEYS = frozenset(
+    name
+    for name in listed_key_names()
+    if _needed_action(name.lower()) is None
+    and name.lower().rstrip("/") not in _TAG_KEY_PREFIXES
+    and not _unknown_sts_key(name)
+)
+
+
 @statement_rule
-def missing_action_for_condition_key(given: RuleInput) -> Iterator[Finding]:
-    """A session-key condition in a statement that does not allow the action setting it."""
+def session_condition_keys(given: RuleInput) -> list[Finding]:
+    """The checks of this module, in one pass over the statement's conditions.
+
+    A list, not a generator: it reads every condition of every statement and almost
+    always finds nothing.
+    """
     statement = given.statement
-    if statement.effect != "Allow":
-        return
+    allow = statement.effect == "Allow"
+    out: list[Finding] = []
     for condition in statement.conditions:
-        needed = _needed_action(condition)
-        if needed is None or _allows(statement, needed[0]):
+        if condition.key in _QUIET_KEYS:
             continue
-        action, page = needed
-        yield finding_at(
-            "MISSING_ACTION_FOR_CONDITION_KEY",
-            f"{condition.key} is set by {action}, and this statement does not allow "
-            f"{action}: a request that sets {condition.key} also needs {action}, which no "
-            f"part of this statement grants. Add {action} to the Action of this statement.",
-            condition.key_span,
-            page,
-        )
+        key = condition.key.lower()
+        needed = _needed_action(key) if allow else None
+        if needed is not None and not _allows(statement, needed[0]):
+            out.append(_missing_action(condition, *needed))
+        if key.rstrip("/") in _TAG_KEY_PREFIXES:
+            out.append(_missing_tag_key(condition))
+        if _unknown_sts_key(condition.key):
+            out.append(_invalid_sts_key(condition))
+    return out
 
 
-@statement_rule
-def missing_tag_key_in_condition(given: RuleInput) -> Iterator[Finding]:
+def _missing_action(condition: Condition, action: str, page: str) -> Finding:
+    """A session-key condition in a statement that does not allow the action setting it."""
+    return finding_at(
+        "MISSING_ACTION_FOR_CONDITION_KEY",
+        f"{condition.key} is set by {action}, and this statement does not allow "
+        f"{action}: a request that sets {condition.key} also needs {action}, which no "
+        f"part of this statement grants. Add {action} to the Action of this statement.",
+        condition.key_span,
+        page,
+    )
+
+
+def _missing_tag_key(condition: Condition) -> Finding:
     """``aws:PrincipalTag`` (or another tag key) with nothing after the slash."""
-    for condition in given.statement.conditions:
-        key = condition.key.lower().rstrip("/")
-        if key not in _TAG_KEY_PREFIXES:
-            continue
-        name = condition.key.rstrip("/")
-        yield finding_at(
-            "MISSING_TAG_KEY_IN_CONDITION",
-            f"{condition.key} names no tag: write {name}/tag-key with the tag's key, as in "
-            f'"{name}/team". Without it no request carries this key, so the condition '
-            "tests a missing key.",
-            condition.key_span,
-            PAGES["condition_keys"],
-        )
+    name = condition.key.rstrip("/")
+    return finding_at(
+        "MISSING_TAG_KEY_IN_CONDITION",
+        f"{condition.key} names no tag: write {name}/tag-key with the tag's key, as in "
+        f'"{name}/team". Without it no request carries this key, so the condition '
+        "tests a missing key.",
+        condition.key_span,
+        PAGES["condition_keys"],
+    )
 
 
-@statement_rule
-def invalid_sts_condition_key(given: RuleInput) -> Iterator[Finding]:
+def _invalid_sts_key(condition: Condition) -> Finding:
     """A key with the ``sts:`` prefix that AWS STS does not define (a typo)."""
-    for condition in given.statement.conditions:
-        service, _, name = condition.key.partition(":")
-        if service.lower() != "sts" or not name or lookup(condition.key) is not None:
-            continue
-        known = sts_key_names()
-        guess = difflib.get_close_matches(condition.key, known, n=1, cutoff=0.6)
-        hint = f' Did you mean "{guess[0]}"?' if guess else ""
-        yield finding_at(
-            "INVALID_SERVICE_CONDITION_KEY",
-            f'The condition key "{condition.key}" does not exist in AWS STS, so no request '
-            "carries it: the condition tests a missing key (a positive operator is then "
-            f"false, a negated one true).{hint}",
-            condition.key_span,
-            STS_SERVICE_PAGE,
-        )
+    known = sts_key_names()
+    guess = difflib.get_close_matches(condition.key, known, n=1, cutoff=0.6)
+    hint = f' Did you mean "{guess[0]}"?' if guess else ""
+    return finding_at(
+        "INVALID_SERVICE_CONDITION_KEY",
+        f'The condition key "{condition.key}" does not exist in AWS STS, so no request '
+        "carries it: the condition tests a missing key (a positive operator is then "
+        f"false, a negated one true).{hint}",
+        condition.key_span,
+        STS_SERVICE_PAGE,
+    )

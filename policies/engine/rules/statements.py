@@ -24,8 +24,8 @@ from .registry import PolicyInput, RuleInput, document_rule, statement_rule
 def redundant_principal_in_role_trust_policy(given: RuleInput) -> Iterator[Finding]:
     """A role session ARN next to the ARN of its own role (the role covers its sessions)."""
     principal = given.statement.principal
-    if principal is None:
-        return
+    if principal is None or len(principal.entries) < 2:
+        return  # a session and its role: two entries at least
     roles: dict[tuple[str, str, str], str] = {}
     for entry in principal.entries:
         match = ROLE_ARN.fullmatch(entry.value) if entry.kind == "AWS" else None

@@ -6,11 +6,11 @@ import base64
 import binascii
 import ipaddress
 import re
-from collections.abc import Generator, Iterator
-from functools import lru_cache
+from collections.abc import Iterator
 
 from ..aws.operators import OPERATORS
 from ..codes import PAGES
+from ..comparisons import network_value
 from ..findings import Finding
 from ..parser import JNode, Span
 from .common import Checked, finding, strip_variables
@@ -35,20 +35,20 @@ def check_private_ranges(
     ctx: Checked, base: str, items: list[JNode], span: Span
 ) -> Iterator[Finding]:
     """aws:SourceIp only ever holds public addresses; private ranges never match it."""
-    networks = []
+    networks = 0
+    private = 0
     for item in items:
         if item.kind != "string":
             continue
-        try:
-            network = _network(item.text)
-        except ValueError:
+        network = ip_range(item.text)
+        if network is None:
             return
-        networks.append(network)
-    private = [net for net in networks if _is_private(net)]
+        networks += 1
+        private += is_private(network)
     if not private:
         return
     negated = base == "NotIpAddress"
-    if len(private) == len(networks):
+    if private == networks:
         code = "PRIVATE_NOT_IP_ADDRESS" if negated else "PRIVATE_IP_ADDRESS"
         effect = (
             "so NotIpAddress is true for every request and limits nothing"
@@ -79,89 +79,116 @@ def plain_string(base: str, text: str) -> bool:
     )
 
 
-def check_value(ctx: Checked, base: str, key: str, text: str, span: Span) -> Iterator[Finding]:
-    """One condition value, read as the operator ``base`` will read it."""
+def check_value(
+    ctx: Checked, base: str, key: str, text: str, span: Span, out: list[Finding]
+) -> None:
+    """One condition value, read as the operator ``base`` will read it; the findings
+    go to ``out``."""
     if plain_string(base, text):
         return
     op = OPERATORS[base]
     has_variable = "${" in text
     if has_variable:
-        usable = yield from _variables_replaced(ctx, base, text, span)
+        usable = _variables_replaced(ctx, base, text, span, out)
         if usable is None:
             return
         has_variable = usable
     literal = strip_variables(text) if has_variable else text
     if op.literal_string and ("*" in literal or "?" in literal):
         like = base.replace("Equals", "Like").replace("IgnoreCase", "")
-        yield finding(
-            "WILDCARD_WITHOUT_LIKE_OPERATOR",
-            f"This value contains * or ?, but {base} compares them as plain "
-            "characters, so it matches only that exact text. If you meant a "
-            f"wildcard, use {like}.",
-            span,
-            PAGES["operators"] + "#Conditions_String",
+        out.append(
+            finding(
+                "WILDCARD_WITHOUT_LIKE_OPERATOR",
+                f"This value contains * or ?, but {base} compares them as plain "
+                "characters, so it matches only that exact text. If you meant a "
+                f"wildcard, use {like}.",
+                span,
+                PAGES["operators"] + "#Conditions_String",
+            )
         )
     if not has_variable:  # with a variable, the type is known only once it is replaced
-        yield from _typed_value(base, key, text, span)
+        typed_value(base, key, text, span, out)
 
 
 def _variables_replaced(
-    ctx: Checked, base: str, text: str, span: Span
-) -> Generator[Finding, None, bool | None]:
+    ctx: Checked, base: str, text: str, span: Span, out: list[Finding]
+) -> bool | None:
     """Whether AWS replaces the value's policy variables (``False``: the text is
     literal), or ``None`` when a finding about them ends the checks of the value."""
     if not ctx.policy.variables_enabled:
-        yield finding(
-            "VARIABLE_UNSUPPORTED_IN_VERSION",
-            'This value contains "${", but policy variables are replaced only '
-            'when the policy says "Version": "2012-10-17". Here the text is '
-            "compared literally, so it will almost never match. Set the Version to "
-            "2012-10-17.",
-            span,
-            PAGES["variables"],
+        out.append(
+            finding(
+                "VARIABLE_UNSUPPORTED_IN_VERSION",
+                'This value contains "${", but policy variables are replaced only '
+                'when the policy says "Version": "2012-10-17". Here the text is '
+                "compared literally, so it will almost never match. Set the Version to "
+                "2012-10-17.",
+                span,
+                PAGES["variables"],
+            )
         )
         return False
-    well_formed = yield from check_variable_syntax(ctx, text, span)
-    if not well_formed:
+    problem = variable_syntax_problem(text, span)
+    if problem is not None:
+        out.append(problem)
         return None
     types = OPERATORS[base].key_types
     if types and "String" not in types and "ARN" not in types:
-        yield finding(
-            "INVALID_VARIABLE_FOR_OPERATOR",
-            f"Policy variables work only with String and ARN operators, not with {base}: "
-            "here the ${...} is not replaced. Compare with a fixed value, or use a "
-            "String operator.",
-            span,
-            PAGES["variables"] + "#policy-vars-conditionelement",
+        out.append(
+            finding(
+                "INVALID_VARIABLE_FOR_OPERATOR",
+                f"Policy variables work only with String and ARN operators, not with {base}: "
+                "here the ${...} is not replaced. Compare with a fixed value, or use a "
+                "String operator.",
+                span,
+                PAGES["variables"] + "#policy-vars-conditionelement",
+            )
         )
         return None
     return True
 
 
-def _typed_value(base: str, key: str, text: str, span: Span) -> Iterator[Finding]:
-    """A value of the operator's type (number, date, IP range, ...), well written."""
+def typed_value(base: str, key: str, text: str, span: Span, out: list[Finding]) -> None:
+    """A value of the operator's type (number, date, IP range, ...), well written: all
+    that :func:`check_value` checks in a value without a policy variable for an
+    operator that is not a String operator."""
+    if base in _IP_OPERATORS:
+        _ip_value(base, key, text, span, out)
+        return
     problem = value_problem(base, text)
-    if problem is None and base.startswith("Date") and _EPOCH.fullmatch(text):
-        yield from _epoch_date(key, text, span)
-    if problem is None and base in ("IpAddress", "NotIpAddress"):
-        network = _network(text)
-        if "/" in text and not _is_strict_network(text):
-            yield finding(
+    if problem:
+        out.append(_wrong_type(problem, base, key, text, span))
+    elif base.startswith("Date") and _EPOCH.fullmatch(text):
+        out.extend(_epoch_date(key, text, span))
+
+
+def _wrong_type(problem: tuple[str, str], base: str, key: str, text: str, span: Span) -> Finding:
+    code, wanted = problem
+    return finding(
+        code,
+        f'"{text}" is not {wanted}, which {base} needs: AWS cannot read it as '
+        f"one, so this value never matches {key}. Write the value in that form.",
+        span,
+        PAGES["operators"] + _OPERATOR_ANCHORS.get(code, ""),
+    )
+
+
+def _ip_value(base: str, key: str, text: str, span: Span, out: list[Finding]) -> None:
+    """An IP address or range, read once: a range at all, and without host bits."""
+    network = ip_range(text)
+    if network is None:
+        out.append(_wrong_type(_NOT_AN_IP_RANGE, base, key, text, span))
+    elif _has_host_bits(text, network):
+        shown = ipaddress.ip_network(text, strict=False)  # its text, for the message only
+        out.append(
+            finding(
                 "IMPROVE_IP_RANGE",
                 f'"{text}" has bits set after the prefix length, and AWS ignores them: '
-                f'this range is really "{network}". Write "{network}" so that the policy '
+                f'this range is really "{shown}". Write "{shown}" so that the policy '
                 "says what it does.",
                 span,
                 PAGES["operators"] + "#Conditions_IPAddress",
             )
-    if problem:
-        code, wanted = problem
-        yield finding(
-            code,
-            f'"{text}" is not {wanted}, which {base} needs: AWS cannot read it as '
-            f"one, so this value never matches {key}. Write the value in that form.",
-            span,
-            PAGES["operators"] + _OPERATOR_ANCHORS.get(code, ""),
         )
 
 
@@ -178,6 +205,13 @@ def _epoch_date(key: str, text: str, span: Span) -> Iterator[Finding]:
         span,
         PAGES["operators"] + "#Conditions_Date",
     )
+
+
+_IP_OPERATORS = ("IpAddress", "NotIpAddress")
+_NOT_AN_IP_RANGE = (
+    "TYPE_MISMATCH_IP_RANGE",
+    "an IP address or a CIDR range (such as 203.0.113.0/24)",
+)
 
 
 def value_problem(base: str, text: str) -> tuple[str, str] | None:
@@ -197,15 +231,8 @@ def value_problem(base: str, text: str) -> tuple[str, str] | None:
         if text.lower() in ("true", "false"):
             return None
         return "TYPE_MISMATCH_BOOLEAN", "true or false"
-    if base in ("IpAddress", "NotIpAddress"):
-        try:
-            _network(text)
-        except ValueError:
-            return (
-                "TYPE_MISMATCH_IP_RANGE",
-                "an IP address or a CIDR range (such as 203.0.113.0/24)",
-            )
-        return None
+    if base in _IP_OPERATORS:
+        return _NOT_AN_IP_RANGE if ip_range(text) is None else None
     if base.startswith("Arn"):
         if text == "*" or (text.startswith("arn:") and text.count(":") >= 5):
             return None
@@ -218,79 +245,99 @@ def value_problem(base: str, text: str) -> tuple[str, str] | None:
     return None
 
 
-def check_variable_syntax(ctx: Checked, text: str, span: Span) -> Generator[Finding, None, bool]:
+def variable_syntax_problem(text: str, span: Span) -> Finding | None:
+    """The finding about the first badly written policy variable in ``text``, if any."""
     start = 0
     while (start := text.find("${", start)) >= 0:
         end = text.find("}", start)
         if end < 0:
-            yield finding(
+            return finding(
                 "MISSING_BRACE_IN_VARIABLE",
                 f"A policy variable starts with ${{ but never ends. {_MISSING_BRACE_HINT}",
                 span,
                 PAGES["variables"],
             )
-            return False
         inner = text[start + 2 : end]
         name = inner.split(",", 1)[0]
         if not name.strip():
-            yield finding(
+            return finding(
                 "EMPTY_VARIABLE",
                 "${} names no variable. Write the key to substitute, such as "
                 "${aws:username}, or remove it.",
                 span,
                 PAGES["variables"],
             )
-            return False
         if "," in inner:
             default = inner.split(",", 1)[1].strip()
             if len(default) < 2 or default[0] != "'" or default[-1] != "'":
-                yield finding(
+                return finding(
                     "MISSING_QUOTE_IN_VARIABLE",
                     "The default value of a policy variable goes in single quotes after a "
                     "comma and a space, as in ${aws:username, 'anonymous'}.",
                     span,
                     PAGES["variables"],
                 )
-                return False
         if name != name.strip() or " " in name:
-            yield finding(
+            return finding(
                 "UNSUPPORTED_SPACE_IN_VARIABLE",
                 f'The variable name "{name}" contains a space; variable names have '
                 "none (a default value comes after a comma: ${aws:username, 'none'}).",
                 span,
                 PAGES["variables"],
             )
-            return False
         start = end + 1
-    return True
+    return None
 
 
+def _as_ints(
+    network: ipaddress.IPv4Network | ipaddress.IPv6Network,
+) -> tuple[int, int, int]:
+    return network.version, int(network.network_address), int(network.netmask)
+
+
+#: RFC 1918 and RFC 4193 ranges as (version, network, mask): never the source of a
+#: request that reaches AWS.
 _PRIVATE_RANGES = tuple(
-    ipaddress.ip_network(cidr)
+    _as_ints(ipaddress.ip_network(cidr))
     for cidr in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")
 )
 
 
-@lru_cache(maxsize=1024)
-def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
-    """An IP address or CIDR range as a network (host bits ignored); raises ValueError."""
-    return ipaddress.ip_network(text, strict=False)
+def ip_range(text: str) -> tuple[int, int, int] | None:
+    """An IP address or CIDR range as (version, network, mask), host bits cleared, as
+    ``ipaddress.ip_network(text, strict=False)`` reads it; ``None`` when it is neither.
 
-
-@lru_cache(maxsize=1024)
-def _is_strict_network(text: str) -> bool:
-    """False when a CIDR range has bits set after its prefix length."""
+    The usual forms are read as integers by :func:`..comparisons.network_value`
+    (``ipaddress`` objects cost microseconds each); it reads the text stripped of
+    whitespace, which ``ipaddress`` refuses, so such text goes to ``ipaddress``.
+    """
+    if text.strip() == text:
+        return network_value(text)
     try:
-        ipaddress.ip_network(text)
+        return _as_ints(ipaddress.ip_network(text, strict=False))
     except ValueError:
-        return False
-    return True
+        return None
 
 
-@lru_cache(maxsize=1024)
-def _is_private(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
-    """RFC 1918 and RFC 4193 ranges: never the source of a request that reaches AWS."""
+def is_private(network: tuple[int, int, int]) -> bool:
+    """Whether a range (as :func:`ip_range` gives it) lies in a private range."""
+    version, number, mask = network
     return any(
-        network.version == private.version and network.subnet_of(private)  # type: ignore[arg-type]  # versions checked first
-        for private in _PRIVATE_RANGES
+        version == private_version and mask >= private_mask and number & private_mask == start
+        for private_version, start, private_mask in _PRIVATE_RANGES
     )
+
+
+def _has_host_bits(text: str, network: tuple[int, int, int]) -> bool:
+    """Whether a range (``network`` is its :func:`ip_range`) has bits set after its
+    prefix length: ``ipaddress.ip_network(text)`` would refuse it."""
+    if "/" not in text:
+        return False
+    address = ip_range(text.partition("/")[0])
+    return address is None or address[1] != network[1]
+
+
+def _is_strict(text: str) -> bool:
+    """Whether ``ipaddress.ip_network(text)`` (strict) accepts ``text``."""
+    network = ip_range(text)
+    return network is not None and not _has_host_bits(text, network)
