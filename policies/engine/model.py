@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 from .errors import PolicyParseError, UsageError
 from .findings import Finding
+from .jsontree import number_text
 from .limits import MAX_POLICY_CHARS, TRUST_POLICY_QUOTA
 from .parser import JMember, JNode, Span, dump_policy, parse_json
 
@@ -143,7 +144,7 @@ def values_of(node: JNode, text: str | None = None) -> list[Value]:
     out: list[Value] = []
     for item in node.items_or_self():
         if item.kind == "number" and text is not None:
-            out.append(Value(text[item.span.offset : item.span.end_offset], item.span))
+            out.append(Value(number_text(item, text), item.span))
             continue
         scalar = scalar_text(item)
         if scalar is not None:
