@@ -6,23 +6,35 @@ fast reader (:func:`read_fast`) lets the C JSON decoder of the standard
 library parse the text and gives each node (and each object key) only its
 number in document order and the shared :class:`TextPositions` of its text.
 Its ``span`` is a :class:`LazySpan`: a :class:`Span` whose line, column and
-offsets are worked out the first time one of them is read, by running the
-exact, position-keeping parser of :mod:`.parser` once for the whole text.
+offsets are worked out the first time one of them is read, for the whole text
+at once by :func:`spans_of` (one pass over its tokens, with no grammar to check:
+the decoder has read the text by then).
 
 Numbering in document order works because nodes and keys start, in the text,
 in the order a pre-order walk meets them: a container, then each key before
 its value. So comparing numbers of one text compares start offsets, which is
-how findings are sorted without working out a single position.
+how findings are sorted without working out a single position. Whatever the
+decoder accepts but a policy may not hold (NaN, lone surrogates, the size
+limits) is left to the exact parser of :mod:`.parser`, which says what is wrong.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, NamedTuple, cast
 
-__all__ = ["JMember", "JNode", "LazySpan", "Span", "TextPositions", "number_text", "read_fast"]
+__all__ = [
+    "JMember",
+    "JNode",
+    "LazySpan",
+    "Span",
+    "TextPositions",
+    "number_text",
+    "read_fast",
+    "spans_of",
+]
 
 
 class Span(NamedTuple):
@@ -80,26 +92,23 @@ class JMember(NamedTuple):
 
 
 class TextPositions:
-    """The spans of every node and key of one text, in document order, worked
-    out on first use by ``exact`` (the position-keeping parser)."""
+    """The spans of every node and key of one valid JSON text, in document
+    order, worked out on first use."""
 
-    __slots__ = ("_exact", "_spans", "numbers", "text")
+    __slots__ = ("_spans", "numbers", "text")
 
-    def __init__(self, text: str, exact: Callable[[str], JNode]) -> None:
+    def __init__(self, text: str) -> None:
         self.text = text
-        self._exact = exact
         self._spans: list[Span] | None = None
         #: The characters of each number as typed, by document number.
         self.numbers: dict[int, str] = {}
 
-    def span(self, index: int) -> Span:
-        """The span of the node or key numbered ``index``."""
+    def span(self, order: int) -> Span:
+        """The span of the node or key numbered ``order``."""
         spans = self._spans
         if spans is None:
-            spans = []
-            _flatten(self._exact(self.text), spans)
-            self._spans = spans
-        return spans[index]
+            spans = self._spans = spans_of(self.text)
+        return spans[order]
 
     @property
     def resolved(self) -> bool:
@@ -107,17 +116,52 @@ class TextPositions:
         return self._spans is not None
 
 
-def _flatten(node: JNode, out: list[Span]) -> None:
-    """Append the spans of ``node``, its keys and its descendants in document order."""
-    out.append(node.span)
-    kind = node.kind
-    if kind == "object":
-        for member in node.value:
-            out.append(member.key_span)
-            _flatten(member.value, out)
-    elif kind == "array":
-        for item in node.value:
-            _flatten(item, out)
+# One token of valid JSON text, after the whitespace and separators before it:
+# the lines it ends (group 1) and what comes after them (2), then a string,
+# number or literal (3), an opening bracket (4) or a closing one. Only for text
+# the decoder has read: it checks no grammar.
+_TOKEN = re.compile(
+    r"""((?:[ \t\r,:]*\n)*)([ \t\r,:]*)(?:
+      ("[^"\\]*(?:\\.[^"\\]*)*"|[^ \t\n\r,:{}\[\]"]+)
+     |([{\[])
+     |[}\]]
+    )""",
+    re.VERBOSE,
+)
+
+
+def spans_of(text: str) -> list[Span]:
+    """The span of every node and key of valid JSON ``text``, in document order.
+
+    Values and keys start in the text in the order a pre-order walk meets them,
+    so one pass over the tokens numbers them as :func:`read_fast` does.
+    """
+    new = tuple.__new__
+    out: list[Any] = []
+    open_at: list[tuple[int, int, int]] = []  # (number, line, column) of open brackets
+    line, line_start, pos = 1, 0, 0
+    for lines, blank, token, opener in _TOKEN.findall(text):
+        if lines:
+            line += lines.count("\n")
+            pos += len(lines)
+            line_start = pos
+        start = pos = pos + len(blank)
+        if token:  # a string, number or literal stays on one line
+            pos = start + len(token)
+            column = start - line_start + 1
+            out.append(new(Span, (line, column, line, column + pos - start, start, pos)))
+        elif opener:
+            pos = start + 1
+            open_at.append((len(out), line, start - line_start + 1))
+            out.append(start)  # the span is written when the bracket closes
+        else:
+            pos = start + 1
+            number, open_line, open_column = open_at.pop()
+            first = out[number]
+            out[number] = new(
+                Span, (open_line, open_column, line, pos - line_start + 1, first, pos)
+            )
+    return out
 
 
 class LazySpan(Span):
@@ -297,22 +341,22 @@ def _may_hold_surrogate(text: str) -> bool:
 
 def read_fast(
     text: str,
-    exact: Callable[[str], JNode],
+    *,
     max_depth: int,
     max_items: int,
     max_string: int,
     max_number: int,
 ) -> JNode | None:
-    """The tree of ``text`` with positions worked out on demand by ``exact``, or
-    ``None`` when only ``exact`` can read it (invalid text, a limit passed, a
-    lone surrogate, NaN...), which then also says why."""
+    """The tree of ``text`` with positions worked out on demand, or ``None`` when
+    only the exact parser of :mod:`.parser` may read it: invalid text, a limit
+    passed, a lone surrogate, NaN... (that parser then says what is wrong)."""
     if _may_hold_surrogate(text):
         return None
     try:
         value = _DECODER.decode(text)
     except (ValueError, RecursionError, _Unsure):
         return None
-    walk = _Walk(TextPositions(text, exact), max_depth, max_items, max_string, max_number)
+    walk = _Walk(TextPositions(text), max_depth, max_items, max_string, max_number)
     try:
         return walk.node(value, 0)
     except _Unsure:
@@ -355,7 +399,7 @@ class _Walk:
             if depth >= self.max_depth or len(value) > self.max_items:
                 raise _Unsure("limit")
             if kind is list:
-                return new(JNode, ("array", [self.node(item, depth + 1) for item in value], span))
+                return new(JNode, ("array", self.items(value, depth + 1), span))
             return new(JNode, ("object", self.members(value, depth + 1), span))
         if kind is _Int or kind is _Float:
             if len(value) > self.max_number:
@@ -365,15 +409,38 @@ class _Walk:
             return new(JNode, ("number", number, span))
         return new(JNode, ("bool" if kind is bool else "null", value, span))
 
+    # Strings, most of a policy, are made in the loops below rather than by a call.
+
+    def items(self, values: list[Any], depth: int) -> list[JNode]:
+        new = tuple.__new__
+        positions, max_string = self.positions, self.max_string
+        out: list[JNode] = []
+        for value in values:
+            if type(value) is str:
+                if len(value) > max_string:
+                    raise _Unsure("string")
+                index = self.count
+                self.count = index + 1
+                out.append(new(JNode, ("string", value, new(LazySpan, (positions, index)))))
+            else:
+                out.append(self.node(value, depth))
+        return out
+
     def members(self, pairs: _Object, depth: int) -> list[JMember]:
         new = tuple.__new__
-        positions = self.positions
+        positions, max_string = self.positions, self.max_string
         out: list[JMember] = []
         for key, value in pairs:
-            if len(key) > self.max_string:
-                raise _Unsure("key")
             index = self.count
-            self.count = index + 1
-            key_span = new(LazySpan, (positions, index))
-            out.append(new(JMember, (key, key_span, self.node(value, depth))))
+            if len(key) > max_string:
+                raise _Unsure("key")
+            if type(value) is str:
+                if len(value) > max_string:
+                    raise _Unsure("string")
+                self.count = index + 2
+                node = new(JNode, ("string", value, new(LazySpan, (positions, index + 1))))
+            else:
+                self.count = index + 1
+                node = self.node(value, depth)
+            out.append(new(JMember, (key, new(LazySpan, (positions, index)), node)))
         return out

@@ -21,7 +21,6 @@ import json
 import re
 from _json import scanstring
 from collections.abc import Iterable, Iterator
-from functools import partial
 from typing import Any
 
 from .errors import PolicyParseError, UsageError
@@ -236,9 +235,9 @@ def parse_json(
     """
     if not isinstance(text, str):
         raise UsageError("policy text must be a str")
-    exact = partial(parse_exact, max_depth=max_depth, max_items=max_items, max_string=max_string)
-    root = read_fast(text, exact, max_depth, max_items, max_string, MAX_NUMBER_CHARS)
-    return exact(text) if root is None else root
+    limits = {"max_depth": max_depth, "max_items": max_items, "max_string": max_string}
+    root = read_fast(text, **limits, max_number=MAX_NUMBER_CHARS)
+    return parse_exact(text, **limits) if root is None else root
 
 
 def parse_exact(

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policies.engine import evaluate, parser
+from policies.engine import evaluate, jsontree, parser
 from policies.engine.case import clear_caches
 from policies.engine.errors import PolicyError, PolicyParseError
 from policies.engine.findings import Finding, sort_findings
@@ -287,29 +287,31 @@ CASE = {
 
 
 @pytest.fixture
-def exact_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the runs of the exact parser (the only way positions are worked out)."""
-    runs: list[int] = []
-    build = parser._build
+def position_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Counts what works positions out: the pass over a valid text's tokens, or the
+    exact parser."""
+    runs: list[str] = []
+    for module, name in ((jsontree, "spans_of"), (parser, "_build")):
+        original = getattr(module, name)
 
-    def counted(*args: Any) -> Any:
-        runs.append(1)
-        return build(*args)
+        def counted(*args: Any, original: Any = original, name: str = name) -> Any:
+            runs.append(name)
+            return original(*args)
 
-    monkeypatch.setattr(parser, "_build", counted)
+        monkeypatch.setattr(module, name, counted)
     return runs
 
 
-def test_a_cold_evaluation_works_out_no_position_until_asked(exact_runs):
+def test_a_cold_evaluation_works_out_no_position_until_asked(position_runs):
     clear_caches()
     result = evaluate(copy.deepcopy(CASE))
     assert result.findings  # there is something to point at...
     assert result.decision == "allowed"
-    assert exact_runs == []  # ...and nothing has been pointed at yet
+    assert position_runs == []  # ...and nothing has been pointed at yet
     result.to_dict()
-    assert exact_runs == [1]  # one run of the exact parser for the whole text
+    assert position_runs == ["spans_of"]  # one pass for the whole text
     result.to_dict()
-    assert exact_runs == [1]
+    assert position_runs == ["spans_of"]
 
 
 def test_to_dict_is_what_the_exact_parser_alone_gives(monkeypatch: pytest.MonkeyPatch):
@@ -338,12 +340,12 @@ def _answer(case: dict[str, Any]) -> object:
 # --- Findings over lazy spans --------------------------------------------------------
 
 
-def test_findings_sort_by_place_without_working_positions_out(exact_runs):
+def test_findings_sort_by_place_without_working_positions_out(position_runs):
     findings = validate_policy(_policy_text())
     assert len(findings) >= 2
-    assert exact_runs == []
+    assert position_runs == []
     assert findings == sorted(findings, key=Finding.sort_key)
-    assert exact_runs == [1]
+    assert position_runs == ["spans_of"]
 
 
 @settings(max_examples=50, deadline=None)
