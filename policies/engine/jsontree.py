@@ -31,9 +31,9 @@ __all__ = [
     "LazySpan",
     "Span",
     "TextPositions",
-    "number_text",
     "read_fast",
     "spans_of",
+    "typed_text",
 ]
 
 
@@ -276,13 +276,20 @@ class _LazyHead(LazySpan):
         return Span(s.line, s.column, s.line, s.column + 1, s.offset, s.offset + 1)
 
 
-def number_text(node: JNode, text: str) -> str:
-    """The characters of a number node exactly as the author typed them in ``text``."""
+_LITERAL_TEXT = {True: "true", False: "false", None: "null"}
+
+
+def typed_text(node: JNode, text: str) -> str:
+    """The characters of a number, ``true``, ``false`` or ``null`` node exactly as
+    typed in ``text`` (read without working a position out when possible)."""
     span = node.span
     if isinstance(span, LazySpan):
-        typed = span.positions.numbers.get(span.order)
-        if typed is not None:
-            return typed
+        if node.kind == "number":
+            typed = span.positions.numbers.get(span.order)
+            if typed is not None:
+                return typed
+        elif node.kind in ("bool", "null"):
+            return _LITERAL_TEXT[node.value]
     return text[span.offset : span.end_offset]
 
 

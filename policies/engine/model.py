@@ -8,6 +8,10 @@ on the cold path, where every keystroke in the editor builds them anew.
 and leaves the rest to validation, which reports it with a position. Where a
 JSON object has the same key twice the last one is used, as ``json.loads``
 does; validation warns about the duplicate.
+
+The spans these parts carry (``span``, ``operator_span``, ``key_span``) are
+those of the tree: for text read by the fast reader, a
+:class:`~.jsontree.LazySpan` whose positions are worked out only when read.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Any, NamedTuple
 
 from .errors import PolicyParseError, UsageError
 from .findings import Finding
-from .jsontree import number_text
+from .jsontree import typed_text
 from .limits import MAX_POLICY_CHARS, TRUST_POLICY_QUOTA
 from .parser import JMember, JNode, Span, dump_policy, parse_json
 
@@ -144,7 +148,7 @@ def values_of(node: JNode, text: str | None = None) -> list[Value]:
     out: list[Value] = []
     for item in node.items_or_self():
         if item.kind == "number" and text is not None:
-            out.append(Value(number_text(item, text), item.span))
+            out.append(Value(typed_text(item, text), item.span))
             continue
         scalar = scalar_text(item)
         if scalar is not None:

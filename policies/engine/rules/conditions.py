@@ -9,6 +9,7 @@ from ..aws.keys import KeyInfo, global_key_names, lookup
 from ..aws.operators import OPERATOR_NAMES, OPERATORS, OPERATORS_BY_LOWER, SET_PREFIXES
 from ..codes import PAGES
 from ..findings import Finding
+from ..jsontree import typed_text
 from ..parser import JMember, JNode, Span
 from .common import Checked, check_unique_keys, close, finding
 from .registry import RuleInput, statement_rule
@@ -218,9 +219,7 @@ def check_key_values(
                 PAGES["condition"],
             )
             continue
-        text = (
-            item.text if item.kind == "string" else text_of[item.span.offset : item.span.end_offset]
-        )
+        text = item.text if item.kind == "string" else typed_text(item, text_of)
         if not plain_string(base, text):  # a generator less for the common case
             yield from check_value(ctx, base, key, text, item.span)
 

@@ -337,6 +337,27 @@ def _answer(case: dict[str, Any]) -> object:
         return repr(error)
 
 
+def test_unquoted_numbers_and_booleans_are_read_without_working_positions_out(position_runs):
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+        "Action": "sts:AssumeRole",
+        "Condition": {
+            "Bool": {"aws:MultiFactorAuthPresent": True},
+            "NumericLessThan": {"aws:MultiFactorAuthAge": 3600},
+        },
+    }
+    text = json.dumps({"Version": "2012-10-17", "Statement": [statement]}, indent=2)
+    context = {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "60"}
+    clear_caches()
+    result = evaluate({"trust_policy": text, "request": {**CASE["request"], "context": context}})
+    assert result.decision == "allowed"
+    assert position_runs == []
+    conditions = result.to_dict()["trust"]["statements"][0]["conditions"]
+    assert [c["policy_value"] for c in conditions] == ["true", "3600"]
+    assert position_runs == ["spans_of"]
+
+
 # --- Findings over lazy spans --------------------------------------------------------
 
 
