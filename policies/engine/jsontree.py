@@ -240,6 +240,9 @@ class LazySpan(Span):
     def __ge__(self, other: tuple[Any, ...]) -> bool:
         return tuple(self.resolve()) >= tuple(other)
 
+    def __bool__(self) -> bool:
+        return True  # six fields, as any span: no need to work them out
+
     def __len__(self) -> int:
         return len(self.resolve())
 

@@ -432,3 +432,10 @@ def test_a_lazy_span_behaves_as_the_span_it_stands_for():
     assert pickle.loads(pickle.dumps(lazy)) == exact
     assert copy.deepcopy(lazy) == exact
     assert isinstance(lazy, LazySpan) and lazy.head() == Span(1, 8, 1, 9, 7, 8)
+
+
+def test_a_lazy_span_is_true_without_working_positions_out():
+    span = parse_json("[1]").span
+    assert isinstance(span, LazySpan)
+    assert span and span.head()
+    assert not span.positions.resolved
