@@ -23,7 +23,7 @@ from .aws.wildcard import compile_pieces
 from .comparisons import Incomparable, parse_bool, parse_date, positive_matcher
 from .context import RequestContext
 from .errors import InputTooLargeError
-from .jsontree import Span
+from .jsontree import Span, worked_out
 from .variables import PolicyValues, Substituted, policy_values, substitute
 
 __all__ = [
@@ -188,8 +188,8 @@ class ConditionResult:
                 if len(self.effective_values) == 1
                 else list(self.effective_values)
             )
-        span = self.span
-        if span is not None:  # positions worked out here, only when asked for
+        if self.span is not None:  # positions worked out here, only when asked for
+            span = worked_out(self.span)
             out["line"] = span.line
             out["column"] = span.column
         return out

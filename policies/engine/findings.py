@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import FrozenInstanceError
 from typing import Literal
 
-from .jsontree import LazySpan, Span
+from .jsontree import LazySpan, Span, worked_out
 
 Severity = Literal["error", "security_warning", "warning", "suggestion"]
 
@@ -111,7 +111,7 @@ class Finding:
 
     def to_dict(self) -> dict[str, str | int]:
         """The finding as the JSON object of the engine contract."""
-        span = self.span
+        span = worked_out(self.span)
         return {
             "code": self.code,
             "severity": self.severity,
@@ -125,7 +125,7 @@ class Finding:
 
     def sort_key(self) -> tuple[int, int, int, str]:
         """Order by position, then by severity, then by code."""
-        span = self.span
+        span = worked_out(self.span)
         return (span.line, span.column, _RANK[self.severity], self.code)
 
 

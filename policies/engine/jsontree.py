@@ -34,6 +34,7 @@ __all__ = [
     "read_fast",
     "spans_of",
     "typed_text",
+    "worked_out",
 ]
 
 
@@ -99,7 +100,7 @@ class TextPositions:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._spans: list[Span] | None = None
+        self._spans: list[Span | tuple[int, ...]] | None = None
         #: The characters of each number as typed, by document number.
         self.numbers: dict[int, str] = {}
 
@@ -108,7 +109,10 @@ class TextPositions:
         spans = self._spans
         if spans is None:
             spans = self._spans = spans_of(self.text)
-        return spans[order]
+        found = spans[order]
+        if found.__class__ is not Span:  # made a Span on its first read
+            found = spans[order] = tuple.__new__(Span, found)
+        return found
 
     @property
     def resolved(self) -> bool:
@@ -130,13 +134,13 @@ _TOKEN = re.compile(
 )
 
 
-def spans_of(text: str) -> list[Span]:
-    """The span of every node and key of valid JSON ``text``, in document order.
+def spans_of(text: str) -> list[Span | tuple[int, ...]]:
+    """The span of every node and key of valid JSON ``text``, in document order,
+    each as the plain tuple of the fields of a :class:`Span`.
 
     Values and keys start in the text in the order a pre-order walk meets them,
     so one pass over the tokens numbers them as :func:`read_fast` does.
     """
-    new = tuple.__new__
     out: list[Any] = []
     open_at: list[tuple[int, int, int]] = []  # (number, line, column) of open brackets
     line, line_start, pos = 1, 0, 0
@@ -149,7 +153,7 @@ def spans_of(text: str) -> list[Span]:
         if token:  # a string, number or literal stays on one line
             pos = start + len(token)
             column = start - line_start + 1
-            out.append(new(Span, (line, column, line, column + pos - start, start, pos)))
+            out.append((line, column, line, column + pos - start, start, pos))
         elif opener:
             pos = start + 1
             open_at.append((len(out), line, start - line_start + 1))
@@ -158,9 +162,7 @@ def spans_of(text: str) -> list[Span]:
             pos = start + 1
             number, open_line, open_column = open_at.pop()
             first = out[number]
-            out[number] = new(
-                Span, (open_line, open_column, line, pos - line_start + 1, first, pos)
-            )
+            out[number] = (open_line, open_column, line, pos - line_start + 1, first, pos)
     return out
 
 
@@ -175,7 +177,8 @@ class LazySpan(Span):
 
     def resolve(self) -> Span:
         """The span itself, with its positions."""
-        return self.positions.span(self.order)
+        positions = cast(TextPositions, tuple.__getitem__(self, 0))
+        return positions.span(tuple.__getitem__(self, 1))
 
     @property
     def positions(self) -> TextPositions:
@@ -277,6 +280,11 @@ class _LazyHead(LazySpan):
     def resolve(self) -> Span:
         s = super().resolve()
         return Span(s.line, s.column, s.line, s.column + 1, s.offset, s.offset + 1)
+
+
+def worked_out(span: Span) -> Span:
+    """``span`` with its positions worked out: one look-up for all its fields."""
+    return span.resolve() if isinstance(span, LazySpan) else span
 
 
 _LITERAL_TEXT = {True: "true", False: "false", None: "null"}

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .conditions import ConditionResult
-from .jsontree import Span
+from .jsontree import Span, worked_out
 from .matching import How
 
 Decision = Literal["allowed", "explicitDeny", "implicitDeny"]
@@ -42,8 +42,8 @@ class EntryResult:
             "matched": self.matched,
             "reason": self.reason,
         }
-        span = self.span
-        if span is not None:
+        if self.span is not None:
+            span = worked_out(self.span)
             out["line"] = span.line
             out["column"] = span.column
         return out
