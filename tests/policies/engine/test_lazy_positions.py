@@ -337,6 +337,22 @@ def _answer(case: dict[str, Any]) -> object:
         return repr(error)
 
 
+def test_no_conformance_case_works_a_position_out_before_to_dict(position_runs):
+    engine_keys = ("request", *POLICY_KEYS, "scps", "rcps")
+    evaluated = 0
+    for path in sorted(CASES_DIR.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for case in data if isinstance(data, list) else [data]:
+            clear_caches()
+            try:
+                evaluate({k: copy.deepcopy(v) for k, v in case.items() if k in engine_keys})
+            except PolicyError:
+                continue
+            evaluated += 1
+            assert "spans_of" not in position_runs, case.get("id")
+    assert evaluated >= 200
+
+
 def test_unquoted_numbers_and_booleans_are_read_without_working_positions_out(position_runs):
     statement = {
         "Effect": "Allow",
