@@ -144,7 +144,9 @@ def spans_of(text: str) -> list[Span | tuple[int, ...]]:
     out: list[Any] = []
     open_at: list[tuple[int, int, int]] = []  # (number, line, column) of open brackets
     line, line_start, pos = 1, 0, 0
-    for lines, blank, token, opener in _TOKEN.findall(text):
+    # Up to the last token: findall would try every position of trailing blanks.
+    end = len(text.rstrip(" \t\n\r"))
+    for lines, blank, token, opener in _TOKEN.findall(text, 0, end):
         if lines:
             line += lines.count("\n")
             pos += len(lines)

@@ -10,6 +10,11 @@ It is driven by one compiled regular expression that matches a whole token at
 a time, with an explicit stack instead of recursion, so that a deeply nested or
 huge input cannot exhaust the Python stack and every input is read once.
 
+:func:`parse_json` gives the same tree faster for valid text: the C decoder of
+:mod:`json` reads it and positions are worked out only when read (see
+:mod:`.jsontree`); :func:`parse_exact` reads what that reader leaves aside and
+says exactly what is wrong with invalid text.
+
 Positions count Unicode code points, 1-based; a span's end is exclusive. Besides
 line and column, a :class:`Span` carries the 0-based offsets of its first
 character and of the character after its last one.
@@ -249,21 +254,12 @@ def parse_exact(
 ) -> JNode:
     """:func:`parse_json` by the position-keeping parser alone: every span is
     worked out at once, and invalid text raises at its first bad character."""
-    # Let the regular expression engine split the whole text into tokens at
-    # once. ``findall`` silently skips text that is no token, so the tokens must
-    # cover the text exactly; if they do not, or if the grammar is broken, the
-    # careful path below reads the text again to find the exact place of the
-    # first error.
-    tokens = _TOKEN.findall(text)
-    covered = len(text.rstrip(" \t\n\r"))
-    try:
-        root, consumed = _build(text, tokens, max_depth, max_items, max_string)
-    except PolicyParseError:
-        consumed = -1
-    if consumed == covered:
-        return root
-    root, consumed = _build(text, _careful_tokens(text), max_depth, max_items, max_string)
-    return root  # pragma: no cover - _careful_tokens raises before a gap can pass
+    # The tokens are matched one after the other, each where the previous one
+    # ended (``findall`` would retry at every position after one that starts no
+    # token, which is quadratic in a long run of whitespace before it). Only
+    # what the fast reader of parse_json cannot vouch for comes here.
+    root, _ = _build(text, _careful_tokens(text), max_depth, max_items, max_string)
+    return root
 
 
 def _careful_tokens(text: str) -> Iterator[tuple[str, ...]]:
@@ -283,7 +279,7 @@ def _careful_tokens(text: str) -> Iterator[tuple[str, ...]]:
         yield m.groups(default="")
 
 
-def _build(  # one pass per token: timed by bench/engine.py
+def _build(  # one pass per token
     text: str,
     tokens: Iterable[tuple[str, ...]],
     max_depth: int,
@@ -292,8 +288,8 @@ def _build(  # one pass per token: timed by bench/engine.py
 ) -> tuple[JNode, int]:
     """Run the grammar over ``tokens``; return the root and the offset after it.
 
-    This loop runs for every token of every keystroke in the editor, so it is
-    written for speed: locals only, tuples built with ``tuple.__new__``, the
+    It reads invalid text (up to its error) and what the fast reader leaves
+    aside, in one pass, written for speed: locals only, ``tuple.__new__``, the
     column computed only where a span needs it. Strings and separators stay
     inline; brackets, scalars and errors go to helpers (a call per bracket).
     """
