@@ -691,15 +691,9 @@ def learn_more(code: str) -> str:
 
 
 def finding_at(code: str, message: str, span: Span, url: str | None = None) -> Finding:
-    """A :class:`Finding` of ``code`` over ``span`` (``url`` overrides the code's page)."""
+    """A :class:`Finding` of ``code`` over ``span`` (``url`` overrides the code's page).
+
+    The span is kept as it is: its positions are worked out only when read.
+    """
     info = CODES[code]
-    return Finding(
-        code=code,
-        severity=info.severity,
-        message=message,
-        line=span.line,
-        column=span.column,
-        end_line=span.end_line,
-        end_column=span.end_column,
-        learn_more=url or info.learn_more,
-    )
+    return Finding.over(code, info.severity, message, span, url or info.learn_more)

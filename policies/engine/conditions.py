@@ -23,6 +23,7 @@ from .aws.wildcard import compile_pieces
 from .comparisons import Incomparable, parse_bool, parse_date, positive_matcher
 from .context import RequestContext
 from .errors import InputTooLargeError
+from .jsontree import Span, worked_out
 from .variables import PolicyValues, Substituted, policy_values, substitute
 
 __all__ = [
@@ -147,8 +148,15 @@ class ConditionResult:
     effective_values: list[str]  # after policy variables (unresolved ones as written)
     matched: bool
     why: str | Callable[[], str]  # the reason, or how to write it when it is asked for
-    line: int | None = None  # where the condition key is in the policy text
-    column: int | None = None
+    span: Span | None = None  # where the condition key is in the policy text
+
+    @property
+    def line(self) -> int | None:
+        return None if self.span is None else self.span.line
+
+    @property
+    def column(self) -> int | None:
+        return None if self.span is None else self.span.column
 
     @property
     def reason(self) -> str:
@@ -180,9 +188,10 @@ class ConditionResult:
                 if len(self.effective_values) == 1
                 else list(self.effective_values)
             )
-        if self.line is not None:
-            out["line"] = self.line
-            out["column"] = self.column
+        if self.span is not None:  # positions worked out here, only when asked for
+            span = worked_out(self.span)
+            out["line"] = span.line
+            out["column"] = span.column
         return out
 
 
@@ -274,8 +283,7 @@ def evaluate_condition(
         policy_texts if effective is None else effective,
         matched,
         reason,
-        None if span is None else span.line,
-        None if span is None else span.column,
+        span,
     )
 
 

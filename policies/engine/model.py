@@ -8,6 +8,10 @@ on the cold path, where every keystroke in the editor builds them anew.
 and leaves the rest to validation, which reports it with a position. Where a
 JSON object has the same key twice the last one is used, as ``json.loads``
 does; validation warns about the duplicate.
+
+The spans these parts carry (``span``, ``operator_span``, ``key_span``) are
+those of the tree: for text read by the fast reader, a
+:class:`~.jsontree.LazySpan` whose positions are worked out only when read.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any, NamedTuple
 
 from .errors import PolicyParseError, UsageError
 from .findings import Finding
+from .jsontree import typed_text
 from .limits import MAX_POLICY_CHARS, TRUST_POLICY_QUOTA
 from .parser import JMember, JNode, Span, dump_policy, parse_json
 
@@ -33,6 +38,10 @@ __all__ = [
     "load_policy",
     "members_by_key",
 ]
+
+# The parts are made with tuple.__new__, without the Python-level __new__ of a
+# named tuple: about half the cost, for parts made anew on every keystroke.
+_new = tuple.__new__
 
 #: The only version under which policy variables are substituted
 #: (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html).
@@ -143,11 +152,11 @@ def values_of(node: JNode, text: str | None = None) -> list[Value]:
     out: list[Value] = []
     for item in node.items_or_self():
         if item.kind == "number" and text is not None:
-            out.append(Value(text[item.span.offset : item.span.end_offset], item.span))
+            out.append(_new(Value, (typed_text(item, text), item.span)))
             continue
         scalar = scalar_text(item)
         if scalar is not None:
-            out.append(Value(scalar, item.span))
+            out.append(_new(Value, (scalar, item.span)))
     return out
 
 
@@ -161,14 +170,14 @@ def _principal(node: JNode | None) -> Principal | None:
         for member in members_by_key(node).values():
             for item in member.value.items_or_self():
                 if item.kind == "string":
-                    entries.append(PrincipalEntry(member.key, item.value, item.span))
+                    entries.append(_new(PrincipalEntry, (member.key, item.value, item.span)))
     return Principal(False, entries, node)
 
 
 def _condition_values(node: JNode, text: str) -> list[Value]:
     """:func:`values_of` with the exact characters of numbers (one string: no loop)."""
     if node.kind == "string":
-        return [Value(node.value, node.span)]
+        return [_new(Value, (node.value, node.span))]
     return values_of(node, text)
 
 
@@ -182,9 +191,8 @@ def _conditions(node: JNode, text: str) -> list[Condition]:
             continue
         name, name_span = operator.key, operator.key_span
         for key, key_span, value in members_by_key(block).values():
-            out.append(
-                Condition(name, name_span, key, key_span, _condition_values(value, text), value)
-            )
+            values = _condition_values(value, text)
+            out.append(_new(Condition, (name, name_span, key, key_span, values, value)))
     return out
 
 
@@ -195,7 +203,8 @@ def _string(node: JNode | None) -> str | None:
 def _action_values(node: JNode | None) -> list[Value] | None:
     if node is None:
         return None
-    return [Value(item.text, item.span) for item in node.items_or_self() if item.kind == "string"]
+    items = node.items_or_self()
+    return [_new(Value, (item.value, item.span)) for item in items if item.kind == "string"]
 
 
 def _statement(index: int, node: JNode, text: str) -> Statement:

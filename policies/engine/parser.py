@@ -10,6 +10,11 @@ It is driven by one compiled regular expression that matches a whole token at
 a time, with an explicit stack instead of recursion, so that a deeply nested or
 huge input cannot exhaust the Python stack and every input is read once.
 
+:func:`parse_json` gives the same tree faster for valid text: the C decoder of
+:mod:`json` reads it and positions are worked out only when read (see
+:mod:`.jsontree`); :func:`parse_exact` reads what that reader leaves aside and
+says exactly what is wrong with invalid text.
+
 Positions count Unicode code points, 1-based; a span's end is exclusive. Besides
 line and column, a :class:`Span` carries the 0-based offsets of its first
 character and of the character after its last one.
@@ -21,66 +26,21 @@ import json
 import re
 from _json import scanstring
 from collections.abc import Iterable, Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
 from .errors import PolicyParseError, UsageError
+from .jsontree import JMember, JNode, Span, read_fast
 from .limits import MAX_ARRAY_ITEMS, MAX_DEPTH, MAX_STRING_CHARS
 
-__all__ = ["JMember", "JNode", "Span", "dump_policy", "parse_json", "tree_from_python"]
-
-
-class Span(NamedTuple):
-    """Where an element is: 1-based line and column, end exclusive, plus offsets."""
-
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    offset: int = 0
-    end_offset: int = 0
-
-
-class JNode(NamedTuple):
-    """A JSON value and its span.
-
-    ``kind`` is one of ``"object" "array" "string" "number" "bool" "null"``.
-    ``value`` is the Python scalar for scalars, a ``list[JNode]`` for arrays and
-    a ``list[JMember]`` for objects (in order, duplicates kept).
-    """
-
-    kind: str
-    # Any, so that the typed accessors below read it without a cast per call
-    # (they run for every node a rule reads); read it through them.
-    value: Any
-    span: Span
-
-    @property
-    def members(self) -> list[JMember]:
-        """The members of an object node (in order, duplicates kept); ``[]`` otherwise."""
-        # No typing.cast here: this accessor runs for every object node a rule reads.
-        return self.value if self.kind == "object" else []
-
-    @property
-    def items(self) -> list[JNode]:
-        """The items of an array node; ``[]`` for any other node."""
-        return self.value if self.kind == "array" else []
-
-    @property
-    def text(self) -> str:
-        """The value of a string node; ``""`` for any other node."""
-        return self.value if self.kind == "string" else ""
-
-    def items_or_self(self) -> list[JNode]:
-        """An array's items, or the node itself: AWS lets one value stand for a list."""
-        return self.value if self.kind == "array" else [self]
-
-
-class JMember(NamedTuple):
-    """One ``"key": value`` pair of a JSON object."""
-
-    key: str
-    key_span: Span
-    value: JNode
+__all__ = [
+    "JMember",
+    "JNode",
+    "Span",
+    "dump_policy",
+    "parse_exact",
+    "parse_json",
+    "tree_from_python",
+]
 
 
 # One token, after optional whitespace and at most one separator (',' or ':'),
@@ -272,24 +232,34 @@ def parse_json(
     than ``max_depth``, a container with more than ``max_items`` entries or a
     string longer than ``max_string`` characters raise it too, with the code
     ``POLICY_TOO_COMPLEX_TO_CHECK``.
+
+    Valid text is read by the C decoder of :mod:`json`, and positions are worked
+    out only when one is read (see :mod:`.jsontree`); the tree, positions
+    included, is the one :func:`parse_exact` gives. Whatever that reader cannot
+    vouch for goes to :func:`parse_exact`, which says exactly what is wrong.
     """
     if not isinstance(text, str):
         raise UsageError("policy text must be a str")
-    # Fast path: let the regular expression engine split the whole text into
-    # tokens at once. ``findall`` silently skips text that is no token, so the
-    # tokens must cover the text exactly; if they do not, or if the grammar is
-    # broken, the careful path below reads the text again to find the exact
-    # place of the first error.
-    tokens = _TOKEN.findall(text)
-    covered = len(text.rstrip(" \t\n\r"))
-    try:
-        root, consumed = _build(text, tokens, max_depth, max_items, max_string)
-    except PolicyParseError:
-        consumed = -1
-    if consumed == covered:
-        return root
-    root, consumed = _build(text, _careful_tokens(text), max_depth, max_items, max_string)
-    return root  # pragma: no cover - _careful_tokens raises before a gap can pass
+    limits = {"max_depth": max_depth, "max_items": max_items, "max_string": max_string}
+    root = read_fast(text, **limits, max_number=MAX_NUMBER_CHARS)
+    return parse_exact(text, **limits) if root is None else root
+
+
+def parse_exact(
+    text: str,
+    *,
+    max_depth: int = MAX_DEPTH,
+    max_items: int = MAX_ARRAY_ITEMS,
+    max_string: int = MAX_STRING_CHARS,
+) -> JNode:
+    """:func:`parse_json` by the position-keeping parser alone: every span is
+    worked out at once, and invalid text raises at its first bad character."""
+    # The tokens are matched one after the other, each where the previous one
+    # ended (``findall`` would retry at every position after one that starts no
+    # token, which is quadratic in a long run of whitespace before it). Only
+    # what the fast reader of parse_json cannot vouch for comes here.
+    root, _ = _build(text, _careful_tokens(text), max_depth, max_items, max_string)
+    return root
 
 
 def _careful_tokens(text: str) -> Iterator[tuple[str, ...]]:
@@ -309,7 +279,7 @@ def _careful_tokens(text: str) -> Iterator[tuple[str, ...]]:
         yield m.groups(default="")
 
 
-def _build(  # one pass per token: timed by bench/engine.py
+def _build(  # one pass per token
     text: str,
     tokens: Iterable[tuple[str, ...]],
     max_depth: int,
@@ -318,8 +288,8 @@ def _build(  # one pass per token: timed by bench/engine.py
 ) -> tuple[JNode, int]:
     """Run the grammar over ``tokens``; return the root and the offset after it.
 
-    This loop runs for every token of every keystroke in the editor, so it is
-    written for speed: locals only, tuples built with ``tuple.__new__``, the
+    It reads invalid text (up to its error) and what the fast reader leaves
+    aside, in one pass, written for speed: locals only, ``tuple.__new__``, the
     column computed only where a span needs it. Strings and separators stay
     inline; brackets, scalars and errors go to helpers (a call per bracket).
     """

@@ -1,7 +1,8 @@
 """What each statement did with a request: the trace entries the editor shows.
 
 These dataclasses hold data; the sentences about them are written by
-:mod:`.explain`, only when asked for.
+:mod:`.explain`, only when asked for, and their lines and columns are worked out
+from the spans they keep only when read (see :mod:`.jsontree`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .conditions import ConditionResult
+from .jsontree import Span, worked_out
 from .matching import How
 
 Decision = Literal["allowed", "explicitDeny", "implicitDeny"]
@@ -23,8 +25,15 @@ class EntryResult:
     value: str
     matched: bool
     reason: str
-    line: int | None = None  # where the entry is in the policy text
-    column: int | None = None
+    span: Span | None = None  # where the entry is in the policy text
+
+    @property
+    def line(self) -> int | None:
+        return None if self.span is None else self.span.line
+
+    @property
+    def column(self) -> int | None:
+        return None if self.span is None else self.span.column
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -33,9 +42,10 @@ class EntryResult:
             "matched": self.matched,
             "reason": self.reason,
         }
-        if self.line is not None:
-            out["line"] = self.line
-            out["column"] = self.column
+        if self.span is not None:
+            span = worked_out(self.span)
+            out["line"] = span.line
+            out["column"] = span.column
         return out
 
 
@@ -78,9 +88,13 @@ class StatementResult:
     resource: PartResult | None
     conditions: list[ConditionResult]
     subject: str  # who or what the statement allows or denies, as the summary names it
-    line: int | None = None
+    span: Span | None = None  # where the statement is in the policy text
     how: How | None = None  # how the principal part named the caller (trust policies)
     source: str | None = None  # which policy it belongs to, when a layer has several
+
+    @property
+    def line(self) -> int | None:
+        return None if self.span is None else self.span.line
 
     @property
     def label(self) -> str:
@@ -111,8 +125,8 @@ class StatementResult:
             out["resource"] = self.resource.to_dict()
         out["conditions"] = [c.to_dict() for c in self.conditions]
         out["summary"] = self.summary
-        if self.line is not None:
-            out["line"] = self.line
+        if self.span is not None:
+            out["line"] = self.span.line
         return out
 
 

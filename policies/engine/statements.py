@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from .conditions import MatchBudget, evaluate_conditions, substitute
 from .context import Request
+from .jsontree import Span
 from .matching import How, Piece, action_matches, arn_like_pieces, match_principal_entry
 from .model import Policy, Statement, element, values_of
 from .results import EntryResult, LayerResult, PartResult, StatementResult, layer_decision
@@ -38,9 +39,7 @@ def _principal_part(statement: Statement, request: Request) -> PrincipalPart:
         return _wildcard_principal(name, negated, request)
     partition = None if request.role is None else request.role.partition
     entries = [
-        _entry_result(
-            entry.kind, entry.value, entry.span.line, entry.span.column, request, partition
-        )
+        _entry_result(entry.kind, entry.value, entry.span, request, partition)
         for entry in principal.entries
     ]
     if not entries:
@@ -60,10 +59,10 @@ def _principal_part(statement: Statement, request: Request) -> PrincipalPart:
 
 
 def _entry_result(
-    kind: str, value: str, line: int, column: int, request: Request, partition: str | None
+    kind: str, value: str, span: Span, request: Request, partition: str | None
 ) -> tuple[EntryResult, How | None]:
     m = match_principal_entry(kind, value, request.caller, partition=partition)
-    return EntryResult(kind, value, m.matched, m.reason, line, column), m.how
+    return EntryResult(kind, value, m.matched, m.reason, span), m.how
 
 
 def _wildcard_principal(name: str, negated: bool, request: Request) -> PrincipalPart:
@@ -242,9 +241,9 @@ def _resource_part(statement: Statement, request: Request, variables: bool) -> P
     )
 
 
-def _statement_line(statement: Statement) -> int | None:
-    span = getattr(statement.node, "span", None)
-    return None if span is None else span.line
+def _statement_span(statement: Statement) -> Span | None:
+    """Where the statement is (its line is worked out only when read)."""
+    return getattr(statement.node, "span", None)
 
 
 def trust_statement(
@@ -268,7 +267,7 @@ def trust_statement(
         None,
         conditions,
         request.principal,
-        _statement_line(statement),
+        _statement_span(statement),
         how if matched else None,
     )
 
@@ -298,7 +297,7 @@ def identity_statement(
         resource,
         conditions,
         f"{request.action} on the role",
-        _statement_line(statement),
+        _statement_span(statement),
         source=source,
     )
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .findings import Finding
+from .findings import Finding, sort_findings
 from .model import Policy, load_policy
 from .rules import run_rules
 
@@ -40,5 +40,5 @@ def validate_policy(
 def validate_loaded(policy: Policy, *, role_account: str | None = None) -> list[Finding]:
     """Check a policy already read by :func:`model.load_policy`."""
     found = run_rules(policy, role_account)
-    found.sort(key=Finding.sort_key)
+    sort_findings(found)  # by position, working out none
     return found

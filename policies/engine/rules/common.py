@@ -9,6 +9,7 @@ from typing import Protocol
 
 from ..codes import PAGES, finding_at
 from ..findings import Finding
+from ..jsontree import LazySpan
 from ..model import Policy
 from ..parser import JNode, Span
 
@@ -36,7 +37,10 @@ def finding(code: str, message: str, span: Span, url: str | None = None) -> Find
 
 
 def head(span: Span) -> Span:
-    """The first character of a span (an object's opening brace)."""
+    """The first character of a span (an object's opening brace), worked out only
+    when read if ``span`` is."""
+    if isinstance(span, LazySpan):
+        return span.head()
     return Span(span.line, span.column, span.line, span.column + 1, span.offset, span.offset + 1)
 
 

@@ -15,6 +15,7 @@ from ..aws.operators import (
 )
 from ..codes import PAGES
 from ..findings import Finding
+from ..jsontree import typed_text
 from ..parser import JMember, JNode, Span
 from .common import Checked, check_unique_keys, close, finding
 from .registry import RuleInput, statement_rule
@@ -267,7 +268,7 @@ def _check_values(
             )
             continue
         else:
-            text = text_of[item.span.offset : item.span.end_offset]
+            text = typed_text(item, text_of)
         if strings or "${" in text:
             check_value(ctx, base, key, text, item.span, out)
         else:

@@ -17,6 +17,7 @@ from ..aws.arns import ROLE_ARN, SESSION_ARN
 from ..codes import PAGES, finding_at
 from ..findings import Finding
 from ..model import Statement, Value
+from .common import head
 from .registry import PolicyInput, RuleInput, document_rule, statement_rule
 
 
@@ -105,11 +106,10 @@ def redundant_statement(given: PolicyInput) -> Iterator[Finding]:
         earlier = seen.setdefault(mine, statement.index)
         if earlier == statement.index:
             continue
-        span = statement.node.span
         yield finding_at(
             "REDUNDANT_STATEMENT",
             f"This statement repeats statement {earlier + 1} and grants nothing more. "
             "Remove one of them: two copies tend to drift apart when one is edited.",
-            span._replace(end_line=span.line, end_column=span.column + 1),
+            head(statement.node.span),  # its opening brace
             PAGES["statement"],
         )

@@ -1,0 +1,466 @@
+"""The JSON tree the engine reads policies into, and positions worked out on demand.
+
+A policy is read on every keystroke, but most reads need no position at all:
+an evaluation that is not shown to anyone, or a policy with no finding. So the
+fast reader (:func:`read_fast`) lets the C JSON decoder of the standard
+library parse the text and gives each node (and each object key) only its
+number in document order and the shared :class:`TextPositions` of its text.
+Its ``span`` is a :class:`LazySpan`: a :class:`Span` whose line, column and
+offsets are worked out the first time one of them is read, for the whole text
+at once by :func:`spans_of` (one pass over its tokens, with no grammar to check:
+the decoder has read the text by then).
+
+Numbering in document order works because nodes and keys start, in the text,
+in the order a pre-order walk meets them: a container, then each key before
+its value. So comparing numbers of one text compares start offsets, which is
+how findings are sorted without working out a single position. Whatever the
+decoder accepts but a policy may not hold (NaN, lone surrogates, the size
+limits) is left to the exact parser of :mod:`.parser`, which says what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any, NamedTuple, cast
+
+__all__ = [
+    "JMember",
+    "JNode",
+    "LazySpan",
+    "Span",
+    "TextPositions",
+    "read_fast",
+    "spans_of",
+    "typed_text",
+    "worked_out",
+]
+
+
+class Span(NamedTuple):
+    """Where an element is: 1-based line and column, end exclusive, plus offsets."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    offset: int = 0
+    end_offset: int = 0
+
+
+class JNode(NamedTuple):
+    """A JSON value and its span.
+
+    ``kind`` is one of ``"object" "array" "string" "number" "bool" "null"``.
+    ``value`` is the Python scalar for scalars, a ``list[JNode]`` for arrays and
+    a ``list[JMember]`` for objects (in order, duplicates kept).
+    """
+
+    kind: str
+    # Any, so that the typed accessors below read it without a cast per call
+    # (they run for every node a rule reads); read it through them.
+    value: Any
+    span: Span
+
+    @property
+    def members(self) -> list[JMember]:
+        """The members of an object node (in order, duplicates kept); ``[]`` otherwise."""
+        # No typing.cast here: this accessor runs for every object node a rule reads.
+        return self.value if self.kind == "object" else []
+
+    @property
+    def items(self) -> list[JNode]:
+        """The items of an array node; ``[]`` for any other node."""
+        return self.value if self.kind == "array" else []
+
+    @property
+    def text(self) -> str:
+        """The value of a string node; ``""`` for any other node."""
+        return self.value if self.kind == "string" else ""
+
+    def items_or_self(self) -> list[JNode]:
+        """An array's items, or the node itself: AWS lets one value stand for a list."""
+        return self.value if self.kind == "array" else [self]
+
+
+class JMember(NamedTuple):
+    """One ``"key": value`` pair of a JSON object."""
+
+    key: str
+    key_span: Span
+    value: JNode
+
+
+class TextPositions:
+    """The spans of every node and key of one valid JSON text, in document
+    order, worked out on first use."""
+
+    __slots__ = ("_spans", "numbers", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._spans: list[Span | tuple[int, ...]] | None = None
+        #: The characters of each number as typed, by document number.
+        self.numbers: dict[int, str] = {}
+
+    def span(self, order: int) -> Span:
+        """The span of the node or key numbered ``order``."""
+        spans = self._spans
+        if spans is None:
+            spans = self._spans = spans_of(self.text)
+        found = spans[order]
+        if found.__class__ is not Span:  # made a Span on its first read
+            found = spans[order] = tuple.__new__(Span, found)
+        return found
+
+    @property
+    def resolved(self) -> bool:
+        """Whether the positions have been worked out (read by tests)."""
+        return self._spans is not None
+
+
+# One token of valid JSON text, after the whitespace and separators before it:
+# the lines it ends (group 1) and what comes after them (2), then a string,
+# number or literal (3), an opening bracket (4) or a closing one. Only for text
+# the decoder has read: it checks no grammar.
+_TOKEN = re.compile(
+    r"""((?:[ \t\r,:]*\n)*)([ \t\r,:]*)(?:
+      ("[^"\\]*(?:\\.[^"\\]*)*"|[^ \t\n\r,:{}\[\]"]+)
+     |([{\[])
+     |[}\]]
+    )""",
+    re.VERBOSE,
+)
+
+
+def spans_of(text: str) -> list[Span | tuple[int, ...]]:
+    """The span of every node and key of valid JSON ``text``, in document order,
+    each as the plain tuple of the fields of a :class:`Span`.
+
+    Values and keys start in the text in the order a pre-order walk meets them,
+    so one pass over the tokens numbers them as :func:`read_fast` does.
+    """
+    out: list[Any] = []
+    open_at: list[tuple[int, int, int]] = []  # (number, line, column) of open brackets
+    line, line_start, pos = 1, 0, 0
+    # Up to the last token: findall would try every position of trailing blanks.
+    end = len(text.rstrip(" \t\n\r"))
+    for lines, blank, token, opener in _TOKEN.findall(text, 0, end):
+        if lines:
+            line += lines.count("\n")
+            pos += len(lines)
+            line_start = pos
+        start = pos = pos + len(blank)
+        if token:  # a string, number or literal stays on one line
+            pos = start + len(token)
+            column = start - line_start + 1
+            out.append((line, column, line, column + pos - start, start, pos))
+        elif opener:
+            pos = start + 1
+            open_at.append((len(out), line, start - line_start + 1))
+            out.append(start)  # the span is written when the bracket closes
+        else:
+            pos = start + 1
+            number, open_line, open_column = open_at.pop()
+            first = out[number]
+            out[number] = (open_line, open_column, line, pos - line_start + 1, first, pos)
+    return out
+
+
+class LazySpan(Span):
+    """A :class:`Span` worked out only when one of its positions is read.
+
+    As a tuple it holds the :class:`TextPositions` of its text and the number
+    of its node in document order; every reader sees an ordinary span.
+    """
+
+    __slots__ = ()
+
+    def resolve(self) -> Span:
+        """The span itself, with its positions."""
+        positions = cast(TextPositions, tuple.__getitem__(self, 0))
+        return positions.span(tuple.__getitem__(self, 1))
+
+    @property
+    def positions(self) -> TextPositions:
+        """The positions of the text this span is in."""
+        return cast(TextPositions, tuple.__getitem__(self, 0))
+
+    @property
+    def order(self) -> int:
+        """The node's number in document order (orders spans of one text by start)."""
+        return tuple.__getitem__(self, 1)
+
+    def head(self) -> LazySpan:
+        """The first character of this span, still worked out only when read."""
+        return tuple.__new__(_LazyHead, (self.positions, self.order))
+
+    # The fields of a span, each worked out on first read.
+    @property
+    def line(self) -> int:
+        return self.resolve().line
+
+    @property
+    def column(self) -> int:
+        return self.resolve().column
+
+    @property
+    def end_line(self) -> int:
+        return self.resolve().end_line
+
+    @property
+    def end_column(self) -> int:
+        return self.resolve().end_column
+
+    @property
+    def offset(self) -> int:
+        return self.resolve().offset
+
+    @property
+    def end_offset(self) -> int:
+        return self.resolve().end_offset
+
+    # A lazy span behaves as the span it stands for in every other way too.
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazySpan):
+            other = other.resolve()
+        return tuple(self.resolve()) == other
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self.resolve())
+
+    def __lt__(self, other: tuple[Any, ...]) -> bool:
+        return tuple(self.resolve()) < tuple(other)
+
+    def __le__(self, other: tuple[Any, ...]) -> bool:
+        return tuple(self.resolve()) <= tuple(other)
+
+    def __gt__(self, other: tuple[Any, ...]) -> bool:
+        return tuple(self.resolve()) > tuple(other)
+
+    def __ge__(self, other: tuple[Any, ...]) -> bool:
+        return tuple(self.resolve()) >= tuple(other)
+
+    def __bool__(self) -> bool:
+        return True  # six fields, as any span: no need to work them out
+
+    def __len__(self) -> int:
+        return len(self.resolve())
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.resolve())
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.resolve()[index]
+
+    def __contains__(self, value: object) -> bool:
+        return value in self.resolve()
+
+    def __repr__(self) -> str:
+        return repr(self.resolve())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Span, tuple(self.resolve()))
+
+    # A changed span is a plain one (mypy would want a LazySpan back).
+    def _replace(self, **changes: int) -> Span:  # type: ignore[override]
+        return self.resolve()._replace(**changes)
+
+    def _asdict(self) -> dict[str, Any]:
+        return self.resolve()._asdict()
+
+
+class _LazyHead(LazySpan):
+    """The first character of a node (an object's opening brace), worked out on read."""
+
+    __slots__ = ()
+
+    def resolve(self) -> Span:
+        s = super().resolve()
+        return Span(s.line, s.column, s.line, s.column + 1, s.offset, s.offset + 1)
+
+
+def worked_out(span: Span) -> Span:
+    """``span`` with its positions worked out: one look-up for all its fields."""
+    return span.resolve() if isinstance(span, LazySpan) else span
+
+
+_LITERAL_TEXT = {True: "true", False: "false", None: "null"}
+
+
+def typed_text(node: JNode, text: str) -> str:
+    """The characters of a number, ``true``, ``false`` or ``null`` node exactly as
+    typed in ``text`` (read without working a position out when possible)."""
+    span = node.span
+    if isinstance(span, LazySpan):
+        if node.kind == "number":
+            typed = span.positions.numbers.get(span.order)
+            if typed is not None:
+                return typed
+        elif node.kind in ("bool", "null"):
+            return _LITERAL_TEXT[node.value]
+    return text[span.offset : span.end_offset]
+
+
+# --- The fast reader ------------------------------------------------------------------
+
+
+class _Object(list[tuple[str, Any]]):
+    """An object as json.loads gives it with this hook: its members in order."""
+
+    __slots__ = ()
+
+
+class _Int(str):
+    """An integer as typed (``parse_int``), told apart from a string."""
+
+    __slots__ = ()
+
+
+class _Float(str):
+    """A number with a fraction or an exponent as typed (``parse_float``)."""
+
+    __slots__ = ()
+
+
+class _Unsure(Exception):
+    """The text holds something only the exact parser judges right."""
+
+
+def _refuse_constant(name: str) -> None:
+    raise _Unsure(name)  # NaN, Infinity, -Infinity: not JSON
+
+
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_Object,
+    parse_int=_Int,
+    parse_float=_Float,
+    parse_constant=_refuse_constant,
+)
+# A \u escape that could decode to a surrogate: the exact parser refuses lone
+# surrogates, json.loads does not.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _may_hold_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a surrogate, raw or escaped (paired or not)."""
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text) is not None:
+        return True
+    if text.isascii():
+        return False
+    try:
+        text.encode()  # UTF-8 has no surrogates: a raw one fails here
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def read_fast(
+    text: str,
+    *,
+    max_depth: int,
+    max_items: int,
+    max_string: int,
+    max_number: int,
+) -> JNode | None:
+    """The tree of ``text`` with positions worked out on demand, or ``None`` when
+    only the exact parser of :mod:`.parser` may read it: invalid text, a limit
+    passed, a lone surrogate, NaN... (that parser then says what is wrong)."""
+    if _may_hold_surrogate(text):
+        return None
+    try:
+        value = _DECODER.decode(text)
+    except (ValueError, RecursionError, _Unsure):
+        return None
+    walk = _Walk(TextPositions(text), max_depth, max_items, max_string, max_number)
+    try:
+        return walk.node(value, 0)
+    except _Unsure:
+        return None
+
+
+class _Walk:
+    """Turns the decoder's output into :class:`JNode` trees, numbering every node
+    and key in document order and checking the parser's limits on the way."""
+
+    __slots__ = ("count", "max_depth", "max_items", "max_number", "max_string", "positions")
+
+    def __init__(
+        self,
+        positions: TextPositions,
+        max_depth: int,
+        max_items: int,
+        max_string: int,
+        max_number: int,
+    ) -> None:
+        self.positions = positions
+        self.count = 0
+        self.max_depth = max_depth
+        self.max_items = max_items
+        self.max_string = max_string
+        self.max_number = max_number
+
+    def node(self, value: Any, depth: int) -> JNode:
+        """The node of ``value``, a container ``depth`` containers deep."""
+        new = tuple.__new__
+        index = self.count
+        self.count = index + 1
+        span = new(LazySpan, (self.positions, index))
+        kind = type(value)
+        if kind is str:
+            if len(value) > self.max_string:
+                raise _Unsure("string")
+            return new(JNode, ("string", value, span))
+        if kind is _Object or kind is list:
+            if depth >= self.max_depth or len(value) > self.max_items:
+                raise _Unsure("limit")
+            if kind is list:
+                return new(JNode, ("array", self.items(value, depth + 1), span))
+            return new(JNode, ("object", self.members(value, depth + 1), span))
+        if kind is _Int or kind is _Float:
+            if len(value) > self.max_number:
+                raise _Unsure("number")
+            self.positions.numbers[index] = str(value)
+            number = int(value) if kind is _Int else float(value)
+            return new(JNode, ("number", number, span))
+        return new(JNode, ("bool" if kind is bool else "null", value, span))
+
+    # Strings, most of a policy, are made in the loops below rather than by a call.
+
+    def items(self, values: list[Any], depth: int) -> list[JNode]:
+        new = tuple.__new__
+        positions, max_string = self.positions, self.max_string
+        out: list[JNode] = []
+        for value in values:
+            if type(value) is str:
+                if len(value) > max_string:
+                    raise _Unsure("string")
+                index = self.count
+                self.count = index + 1
+                out.append(new(JNode, ("string", value, new(LazySpan, (positions, index)))))
+            else:
+                out.append(self.node(value, depth))
+        return out
+
+    def members(self, pairs: _Object, depth: int) -> list[JMember]:
+        new = tuple.__new__
+        positions, max_string = self.positions, self.max_string
+        out: list[JMember] = []
+        for key, value in pairs:
+            index = self.count
+            if len(key) > max_string:
+                raise _Unsure("key")
+            if type(value) is str:
+                if len(value) > max_string:
+                    raise _Unsure("string")
+                self.count = index + 2
+                node = new(JNode, ("string", value, new(LazySpan, (positions, index + 1))))
+            else:
+                self.count = index + 1
+                node = self.node(value, depth)
+            out.append(new(JMember, (key, new(LazySpan, (positions, index)), node)))
+        return out
