@@ -31,6 +31,9 @@ __all__ = [
     "MatchBudget",
     "OperatorSpec",
     "Substituted",
+    "charge_conditions",
+    "complete_conditions",
+    "decide_conditions",
     "evaluate_condition",
     "evaluate_conditions",
     "parse_date",
@@ -515,6 +518,73 @@ def _set_verdict(
             "is false."
         ),
     )
+
+
+def _charge(
+    cond: ConditionLike, ctx: RequestContext, variables_enabled: bool, budget: MatchBudget
+) -> None:
+    """Spend what comparing ``cond`` would cost, without comparing (see
+    :func:`decide_conditions`): exactly what :func:`evaluate_condition` spends."""
+    entry = ctx.entries.get(cond.key.lower())
+    if entry is None:
+        return  # the usual case: a key only other callers bring
+    spec = _SPECS.get(cond.operator.lower())
+    if spec is None or spec.family == "Null" or not cond.values:
+        return
+    request_values = entry.values
+    if not request_values or (spec.set_operator is not None and not any(request_values)):
+        return
+    var_ok = spec.family in ("String", "Arn")
+    values = policy_values([v.text for v in cond.values], ctx, variables_enabled and var_ok)
+    budget.spend(_work(spec, values, request_values))
+
+
+def charge_conditions(
+    conds: Sequence[ConditionLike],
+    ctx: RequestContext,
+    variables_enabled: bool,
+    budget: MatchBudget | None,
+) -> None:
+    """Spend on ``budget`` what evaluating ``conds`` would, for conditions whose
+    results only the trace reads: a case is refused for the same work whether or
+    not its trace is ever written."""
+    if budget is not None:
+        for cond in conds:
+            _charge(cond, ctx, variables_enabled, budget)
+
+
+def decide_conditions(
+    conds: Sequence[ConditionLike],
+    ctx: RequestContext,
+    variables_enabled: bool,
+    budget: MatchBudget | None = None,
+) -> tuple[bool, list[ConditionResult]]:
+    """Whether all of a statement's conditions hold (AND), and the results evaluated.
+
+    Evaluation stops at the first false condition: the ones after it cannot change
+    the decision, so they are only charged to the budget and left for the trace
+    (:func:`complete_conditions` writes them when it is read).
+    """
+    results: list[ConditionResult] = []
+    for i, cond in enumerate(conds):
+        result = evaluate_condition(cond, ctx, variables_enabled, budget)
+        results.append(result)
+        if not result.matched:
+            charge_conditions(conds[i + 1 :], ctx, variables_enabled, budget)
+            return False, results
+    return True, results
+
+
+def complete_conditions(
+    conds: Sequence[ConditionLike],
+    evaluated: list[ConditionResult],
+    ctx: RequestContext,
+    variables_enabled: bool,
+) -> list[ConditionResult]:
+    """Every condition's result, for the trace: ``evaluated`` (the first ones, from
+    :func:`decide_conditions`) and the rest, evaluated now (already charged)."""
+    rest = conds[len(evaluated) :]
+    return [*evaluated, *(evaluate_condition(c, ctx, variables_enabled) for c in rest)]
 
 
 def evaluate_conditions(

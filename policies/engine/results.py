@@ -6,8 +6,9 @@ These dataclasses hold data; the sentences about them are written by
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from .conditions import ConditionResult
 from .matching import How
@@ -65,22 +66,51 @@ class PartResult:
         return out
 
 
+class StatementParts(NamedTuple):
+    """The parts of one statement's trace: principal (trust policies), action,
+    resource (the caller's side) and every condition."""
+
+    principal: PartResult | None
+    action: PartResult
+    resource: PartResult | None
+    conditions: list[ConditionResult]
+
+
+#: The parts of a :class:`StatementResult` written on first read.
+_PART_NAMES = frozenset(StatementParts._fields)
+
+
 @dataclass(slots=True)
 class StatementResult:
-    """What one statement did with the request, part by part."""
+    """What one statement did with the request, part by part.
+
+    The decision needs only ``matched`` (and ``how``); the parts (``principal``,
+    ``action``, ``resource``, ``conditions``) are the trace, written by
+    ``write_parts`` on first read, so bulk evaluation never builds them. Until
+    then their slots are empty, and reading one lands in ``__getattr__``; after,
+    reading one costs what reading any attribute costs.
+    """
 
     index: int  # 0-based position in the Statement list
     sid: str | None
     effect: str | None
     matched: bool  # the statement applies to this request
-    principal: PartResult | None
-    action: PartResult
-    resource: PartResult | None
-    conditions: list[ConditionResult]
+    write_parts: Callable[[], StatementParts]
     subject: str  # who or what the statement allows or denies, as the summary names it
     line: int | None = None
     how: How | None = None  # how the principal part named the caller (trust policies)
     source: str | None = None  # which policy it belongs to, when a layer has several
+    principal: PartResult | None = field(init=False, repr=False, compare=False)
+    action: PartResult = field(init=False, repr=False, compare=False)
+    resource: PartResult | None = field(init=False, repr=False, compare=False)
+    conditions: list[ConditionResult] = field(init=False, repr=False, compare=False)
+
+    def __getattr__(self, name: str) -> Any:
+        """A part not written yet: write them all, then read it."""
+        if name not in _PART_NAMES:
+            raise AttributeError(name)
+        self.principal, self.action, self.resource, self.conditions = self.write_parts()
+        return getattr(self, name)
 
     @property
     def label(self) -> str:
