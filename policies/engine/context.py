@@ -171,6 +171,8 @@ def parse_context(raw: Any) -> RequestContext:
                 )
             values = [_context_value(key, v) for v in value]
             multivalued = True
+        elif type(value) is str and len(value) <= MAX_STRING_CHARS:
+            values, multivalued = [value], False  # the usual value, checked here
         else:
             values = [_context_value(key, value)]
             multivalued = False
