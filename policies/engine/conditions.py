@@ -210,15 +210,37 @@ def _qlist(values: Sequence[str], hit: bool = False) -> str:
 
 
 class MatchBudget:
-    """How much comparing one evaluation may still do; shared by all its conditions."""
+    """How much comparing one evaluation may still do; shared by all its conditions.
 
-    __slots__ = ("remaining",)
+    Work the decision does not do (conditions only the trace reads) is charged all
+    the same, by an upper bound first (:meth:`spend_at_most`); it is worked out
+    exactly only when the bounds could exhaust the budget, so a case is refused
+    exactly when comparing everything would cost more than the budget.
+    """
+
+    __slots__ = ("_bound", "_later", "remaining")
 
     def __init__(self, units: int = MAX_MATCH_WORK) -> None:
-        self.remaining = units
+        self.remaining = units  # less the work worked out exactly
+        self._bound = 0  # an upper bound of the work charged but not worked out yet
+        self._later: list[Callable[[], int]] = []
 
     def spend(self, units: int) -> None:
         self.remaining -= units
+        if self.remaining < self._bound:
+            self._settle()
+
+    def spend_at_most(self, bound: int, exact: Callable[[], int]) -> None:
+        """Charge work known by an upper bound (``exact()`` works it out)."""
+        self._bound += bound
+        self._later.append(exact)
+        if self.remaining < self._bound:
+            self._settle()
+
+    def _settle(self) -> None:
+        later, self._later, self._bound = self._later, [], 0
+        for exact in later:
+            self.remaining -= exact()
         if self.remaining < 0:
             raise InputTooLargeError(
                 "the case needs more value comparisons than one evaluation may do "
@@ -520,11 +542,28 @@ def _set_verdict(
     )
 
 
+def _work_bound(spec: OperatorSpec, texts: list[str], request_values: list[str]) -> int:
+    """An upper bound of :func:`_work`, from the values as written: policy variables
+    only drop values or add literal text (never a ``*`` that splits a pattern), and a
+    compiled pattern has at most one more segment than it has stars."""
+    family = spec.family
+    if family == "String" and spec.operator.compare == "like":
+        chars = sum(len(r) for r in request_values)
+        stars = sum(t.count("*") + 2 for t in texts)
+        return len(texts) * chars + len(request_values) * stars
+    if family == "Arn":
+        return sum(6 + len(r) for r in request_values) * max(1, len(texts))
+    if family == "String":
+        return len(request_values) + len(texts)
+    return len(request_values) * max(1, len(texts))
+
+
 def _charge(
     cond: ConditionLike, ctx: RequestContext, variables_enabled: bool, budget: MatchBudget
 ) -> None:
-    """Spend what comparing ``cond`` would cost, without comparing (see
-    :func:`decide_conditions`): exactly what :func:`evaluate_condition` spends."""
+    """Charge what comparing ``cond`` would cost, without comparing (see
+    :func:`decide_conditions`): exactly what :func:`evaluate_condition` spends,
+    by its upper bound until the exact figure matters."""
     entry = ctx.entries.get(cond.key.lower())
     if entry is None:
         return  # the usual case: a key only other callers bring
@@ -534,9 +573,14 @@ def _charge(
     request_values = entry.values
     if not request_values or (spec.set_operator is not None and not any(request_values)):
         return
+    texts = [v.text for v in cond.values]
     var_ok = spec.family in ("String", "Arn")
-    values = policy_values([v.text for v in cond.values], ctx, variables_enabled and var_ok)
-    budget.spend(_work(spec, values, request_values))
+
+    def exact() -> int:
+        values = policy_values(texts, ctx, variables_enabled and var_ok)
+        return _work(spec, values, request_values)
+
+    budget.spend_at_most(_work_bound(spec, texts, request_values), exact)
 
 
 def charge_conditions(
