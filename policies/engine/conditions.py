@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from .aws.operators import OPERATORS, OPERATORS_BY_LOWER, Family, Operator
+from .aws.operators import OPERATORS_BY_LOWER, Family, Operator
 from .aws.wildcard import compile_pieces
 from .comparisons import Incomparable, parse_bool, parse_date, positive_matcher
 from .context import RequestContext
@@ -75,11 +75,7 @@ class OperatorSpec:
     relation: str  # how the positive twin relates request value to policy value
     set_operator: Literal["ForAllValues", "ForAnyValue"] | None
     if_exists: bool
-
-    @property
-    def operator(self) -> Operator:
-        """The base operator's entry in the one operator table."""
-        return OPERATORS[self.name]
+    operator: Operator  # the base operator's entry in the one operator table
 
     @property
     def full_name(self) -> str:
@@ -106,7 +102,7 @@ def _take_apart(operator: str) -> OperatorSpec | None:
     op = OPERATORS_BY_LOWER.get(rest.lower())
     if op is None:
         return None
-    return OperatorSpec(op.name, op.family, op.negated, op.relation, set_op, if_exists)
+    return OperatorSpec(op.name, op.family, op.negated, op.relation, set_op, if_exists, op)
 
 
 #: Every operator spelling AWS accepts, in lower case, taken apart once at import:

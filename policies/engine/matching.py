@@ -336,10 +336,11 @@ def _match_aws(value: str, caller: Caller, partition: str) -> PrincipalMatch:
             "only on its own, "
             "so this entry names nobody.",
         )
-    if is_unique_id(value):
-        return _unique_id(value)
-    if ACCOUNT_ID.fullmatch(value):
-        return _match_account_id(value, caller)
+    if not value.startswith("arn:"):  # an ARN is neither a unique id nor an account id
+        if is_unique_id(value):
+            return _unique_id(value)
+        if ACCOUNT_ID.fullmatch(value):
+            return _match_account_id(value, caller)
     arn = parse_arn(value)
     if arn is None:
         return PrincipalMatch(
