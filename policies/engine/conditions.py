@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from .aws.operators import OPERATORS_BY_LOWER, Family, Operator
-from .aws.wildcard import compile_pieces
+from .budget import MAX_MATCH_WORK, MatchBudget, comparing_work, work_bound
 from .comparisons import Incomparable, parse_bool, parse_date, positive_matcher
 from .context import RequestContext
-from .errors import InputTooLargeError
-from .variables import PolicyValues, Substituted, policy_values, substitute
+from .variables import Substituted, policy_values, substitute
 
 __all__ = [
     "MAX_MATCH_WORK",
@@ -40,13 +39,6 @@ __all__ = [
     "parse_operator",
     "substitute",
 ]
-
-#: Work units one evaluation may spend comparing values (see :class:`MatchBudget`).
-#: A unit is about one comparison, or one value character for the slowest wildcard
-#: search; the budget keeps the worst accepted case well under 50 ms. A case that
-#: needs more (hundreds of long request values against hundreds of long patterns)
-#: is refused with :class:`InputTooLargeError`.
-MAX_MATCH_WORK = 120_000
 
 
 class _ValueLike(Protocol):
@@ -203,59 +195,6 @@ def _qlist(values: Sequence[str], hit: bool = False) -> str:
     if len(values) > 8:
         shown += f" and {len(values) - 8} more"
     return ("one of " if hit else "any of ") + shown
-
-
-class MatchBudget:
-    """How much comparing one evaluation may still do; shared by all its conditions.
-
-    Work the decision does not do (conditions only the trace reads) is charged all
-    the same, by an upper bound first (:meth:`spend_at_most`); it is worked out
-    exactly only when the bounds could exhaust the budget, so a case is refused
-    exactly when comparing everything would cost more than the budget.
-    """
-
-    __slots__ = ("_bound", "_later", "remaining")
-
-    def __init__(self, units: int = MAX_MATCH_WORK) -> None:
-        self.remaining = units  # less the work worked out exactly
-        self._bound = 0  # an upper bound of the work charged but not worked out yet
-        self._later: list[Callable[[], int]] = []
-
-    def spend(self, units: int) -> None:
-        self.remaining -= units
-        if self.remaining < self._bound:
-            self._settle()
-
-    def spend_at_most(self, bound: int, exact: Callable[[], int]) -> None:
-        """Charge work known by an upper bound (``exact()`` works it out)."""
-        self._bound += bound
-        self._later.append(exact)
-        if self.remaining < self._bound:
-            self._settle()
-
-    def _settle(self) -> None:
-        later, self._later, self._bound = self._later, [], 0
-        for exact in later:
-            self.remaining -= exact()
-        if self.remaining < 0:
-            raise InputTooLargeError(
-                "the case needs more value comparisons than one evaluation may do "
-                f"({MAX_MATCH_WORK:,} work units): use fewer or shorter context values "
-                "or condition values"
-            )
-
-
-def _work(spec: OperatorSpec, values: PolicyValues, request_values: list[str]) -> int:
-    """An upper bound of the comparing work of one condition, in work units."""
-    family = spec.family
-    if family == "String" and spec.operator.compare == "like":
-        matchers = [compile_pieces(p) for p in values.patterns()]
-        return sum(m.cost(len(r)) for m in matchers for r in request_values)
-    if family == "Arn":
-        return sum(6 + len(r) for r in request_values) * max(1, len(values.texts))
-    if family == "String":
-        return len(request_values) + len(values.texts)
-    return len(request_values) * max(1, len(values.texts))
 
 
 #: Writes the reason of a verdict; called only when the reason is read.
@@ -427,7 +366,7 @@ def _compare_verdict(
     values = policy_values(policy_texts, ctx, variables_enabled and var_ok)
     effective = policy_texts if values.effective is None else values.effective
     if budget is not None:
-        budget.spend(_work(spec, values, request_values))
+        budget.spend(comparing_work(spec, values, request_values))
     try:
         positive = positive_matcher(spec.operator, values)
         # Every value is read, as AWS reads them all: a value of the wrong type makes
@@ -538,22 +477,6 @@ def _set_verdict(
     )
 
 
-def _work_bound(spec: OperatorSpec, texts: list[str], request_values: list[str]) -> int:
-    """An upper bound of :func:`_work`, from the values as written: policy variables
-    only drop values or add literal text (never a ``*`` that splits a pattern), and a
-    compiled pattern has at most one more segment than it has stars."""
-    family = spec.family
-    if family == "String" and spec.operator.compare == "like":
-        chars = sum(len(r) for r in request_values)
-        stars = sum(t.count("*") + 2 for t in texts)
-        return len(texts) * chars + len(request_values) * stars
-    if family == "Arn":
-        return sum(6 + len(r) for r in request_values) * max(1, len(texts))
-    if family == "String":
-        return len(request_values) + len(texts)
-    return len(request_values) * max(1, len(texts))
-
-
 def _charge(
     cond: ConditionLike, ctx: RequestContext, variables_enabled: bool, budget: MatchBudget
 ) -> None:
@@ -574,9 +497,9 @@ def _charge(
 
     def exact() -> int:
         values = policy_values(texts, ctx, variables_enabled and var_ok)
-        return _work(spec, values, request_values)
+        return comparing_work(spec, values, request_values)
 
-    budget.spend_at_most(_work_bound(spec, texts, request_values), exact)
+    budget.spend_at_most(work_bound(spec, texts, request_values), exact)
 
 
 def charge_conditions(
