@@ -104,25 +104,29 @@ class StatementResult:
     action: PartResult = field(init=False, repr=False, compare=False)
     resource: PartResult | None = field(init=False, repr=False, compare=False)
     conditions: list[ConditionResult] = field(init=False, repr=False, compare=False)
+    # The statement in one sentence (written on first read: bulk evaluation never asks;
+    # the explanation and to_dict() both read it).
+    summary: str = field(init=False, repr=False, compare=False)
 
     def __getattr__(self, name: str) -> Any:
-        """A part not written yet: write them all, then read it."""
+        """A part or the summary not written yet: write it, then read it."""
+        if name == "summary":
+            self.summary = self._write_summary()
+            return self.summary
         if name not in _PART_NAMES:
             raise AttributeError(name)
         self.principal, self.action, self.resource, self.conditions = self.write_parts()
         return getattr(self, name)
 
-    @property
-    def label(self) -> str:
-        return statement_label(self.sid, self.index)
-
-    @property
-    def summary(self) -> str:
-        """The statement in one sentence (written on demand: bulk evaluation never asks)."""
+    def _write_summary(self) -> str:
         from .explain import statement_sentence  # sentences live in the explain module
 
         text = statement_sentence(self, self.subject)
         return text if self.source is None else f"In the {self.source}, {text}"
+
+    @property
+    def label(self) -> str:
+        return statement_label(self.sid, self.index)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
