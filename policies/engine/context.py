@@ -158,7 +158,7 @@ def parse_context(raw: Any) -> RequestContext:
         )
     entries = ctx.entries
     for key, value in raw.items():
-        if not isinstance(key, str) or not key.strip():
+        if not isinstance(key, str) or not key or key.isspace():
             raise UsageError.about("request.context", "has an empty key name")
         if len(key) > MAX_STRING_CHARS:
             raise InputTooLargeError.about("request.context", "has a key name that is too long")
