@@ -177,9 +177,10 @@ def statement_label(sid: str | None, index: int) -> str:
 
 def layer_decision(statements: list[StatementResult]) -> Decision:
     """Explicit deny wins; otherwise one matching Allow is needed."""
-    matched = [s for s in statements if s.matched]
-    if any(s.effect == "Deny" for s in matched):
-        return "explicitDeny"
-    if any(s.effect == "Allow" for s in matched):
-        return "allowed"
-    return "implicitDeny"
+    allowed = False
+    for s in statements:
+        if s.matched:
+            if s.effect == "Deny":
+                return "explicitDeny"
+            allowed = allowed or s.effect == "Allow"
+    return "allowed" if allowed else "implicitDeny"
