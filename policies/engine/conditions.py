@@ -22,11 +22,13 @@ from .aws.operators import OPERATORS_BY_LOWER, Family, Operator
 from .budget import MAX_MATCH_WORK, MatchBudget, comparing_work, work_bound
 from .comparisons import Incomparable, parse_bool, parse_date, positive_matcher
 from .context import RequestContext
-from .variables import Substituted, policy_values, substitute
+from .errors import InputTooLargeError
+from .variables import PolicyValues, Substituted, policy_values, substitute
 
 __all__ = [
     "MAX_MATCH_WORK",
     "ConditionResult",
+    "InputTooLargeError",
     "MatchBudget",
     "OperatorSpec",
     "Substituted",
@@ -363,7 +365,7 @@ def _compare_verdict(
     budget: MatchBudget | None,
 ) -> Verdict:
     var_ok = spec.family in ("String", "Arn")
-    values = policy_values(policy_texts, ctx, variables_enabled and var_ok)
+    values: PolicyValues = policy_values(policy_texts, ctx, variables_enabled and var_ok)
     effective = policy_texts if values.effective is None else values.effective
     if budget is not None:
         budget.spend(comparing_work(spec, values, request_values))

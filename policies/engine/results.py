@@ -95,11 +95,6 @@ class StatementResult:
     sid: str | None
     effect: str | None
     matched: bool  # the statement applies to this request
-    write_parts: Callable[[], StatementParts]
-    subject: str  # who or what the statement allows or denies, as the summary names it
-    line: int | None = None
-    how: How | None = None  # how the principal part named the caller (trust policies)
-    source: str | None = None  # which policy it belongs to, when a layer has several
     principal: PartResult | None = field(init=False, repr=False, compare=False)
     action: PartResult = field(init=False, repr=False, compare=False)
     resource: PartResult | None = field(init=False, repr=False, compare=False)
@@ -107,6 +102,15 @@ class StatementResult:
     # The statement in one sentence (written on first read: bulk evaluation never asks;
     # the explanation and to_dict() both read it).
     summary: str = field(init=False, repr=False, compare=False)
+    write_parts: Callable[[], StatementParts]
+    subject: str  # who or what the statement allows or denies, as the summary names it
+    line: int | None = None
+    how: How | None = None  # how the principal part named the caller (trust policies)
+    source: str | None = None  # which policy it belongs to, when a layer has several
+
+    @property
+    def label(self) -> str:
+        return statement_label(self.sid, self.index)
 
     def __getattr__(self, name: str) -> Any:
         """A part or the summary not written yet: write it, then read it."""
@@ -123,10 +127,6 @@ class StatementResult:
 
         text = statement_sentence(self, self.subject)
         return text if self.source is None else f"In the {self.source}, {text}"
-
-    @property
-    def label(self) -> str:
-        return statement_label(self.sid, self.index)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
