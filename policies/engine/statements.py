@@ -1,8 +1,10 @@
 """What one statement does with a request, part by part (principal, action,
 resource, conditions), for the trust policy and for the caller's side.
 
-The parts carry the trace the editor shows ("why"); a statement's one-line
-summary is written only when asked for (see :class:`.explain.StatementResult`).
+The parts carry the trace the editor shows ("why"). The decision needs only
+whether each statement applies, so it compares no more than that takes (see
+:func:`trust_statement`); the parts and a statement's one-line summary are
+written when first read (see :class:`.results.StatementResult`).
 """
 
 from __future__ import annotations
