@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from socket import AF_INET, inet_pton
 from typing import Any
 
 from .aws.operators import Operator
@@ -164,9 +165,17 @@ def _string_matcher(op: Operator, policy: PolicyValues) -> Test:
     return set(policy.texts).__contains__
 
 
+def _number(text: str) -> int | Decimal | None:
+    """:func:`parse_number`, with a plain whole number read as an int (the usual
+    value, several times cheaper; an int and a Decimal compare exactly)."""
+    if text.isdigit() and text.isascii() and len(text) <= 64:
+        return int(text)
+    return parse_number(text)
+
+
 def _ordered_matcher(op: Operator, texts: list[str]) -> Test:
     family = op.family
-    parse = parse_number if family == "Numeric" else parse_date
+    parse: Callable[[str], int | Decimal | None] = _number if family == "Numeric" else parse_date
     numbers = []
     for text in texts:
         n = parse(text)
@@ -230,21 +239,17 @@ _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 
 
 def _ipv4_int(text: str) -> int | None:
-    """A dotted IPv4 address: four decimal octets, no leading zeros, each <= 255."""
-    octets = text.split(".")
-    if len(octets) != 4:
+    """A dotted IPv4 address: four decimal octets, no leading zeros, each <= 255.
+
+    ``inet_pton`` reads exactly that form (the C library's, as POSIX defines it:
+    it refuses leading zeros, short forms and hex), in C.
+    """
+    if not text.isascii():
         return None
-    value = 0
-    for octet in octets:
-        if not (0 < len(octet) <= 3 and octet.isascii() and octet.isdigit()):
-            return None
-        if octet[0] == "0" and octet != "0":
-            return None
-        number = int(octet)
-        if number > 255:
-            return None
-        value = value << 8 | number
-    return value
+    try:
+        return int.from_bytes(inet_pton(AF_INET, text))
+    except (OSError, ValueError):  # not an address; ValueError: a NUL character
+        return None
 
 
 def _ipv6_groups(groups: list[str]) -> int | None:

@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from .aws.operators import OPERATORS, OPERATORS_BY_LOWER, Family, Operator
-from .aws.wildcard import compile_pieces
+from .aws.operators import OPERATORS_BY_LOWER, Family, Operator
+from .budget import MAX_MATCH_WORK, MatchBudget, comparing_work, work_bound
 from .comparisons import Incomparable, parse_bool, parse_date, positive_matcher
 from .context import RequestContext
 from .errors import InputTooLargeError
@@ -29,22 +29,19 @@ from .variables import PolicyValues, Substituted, policy_values, substitute
 __all__ = [
     "MAX_MATCH_WORK",
     "ConditionResult",
+    "InputTooLargeError",
     "MatchBudget",
     "OperatorSpec",
     "Substituted",
+    "charge_conditions",
+    "complete_conditions",
+    "decide_conditions",
     "evaluate_condition",
     "evaluate_conditions",
     "parse_date",
     "parse_operator",
     "substitute",
 ]
-
-#: Work units one evaluation may spend comparing values (see :class:`MatchBudget`).
-#: A unit is about one comparison, or one value character for the slowest wildcard
-#: search; the budget keeps the worst accepted case well under 50 ms. A case that
-#: needs more (hundreds of long request values against hundreds of long patterns)
-#: is refused with :class:`InputTooLargeError`.
-MAX_MATCH_WORK = 120_000
 
 
 class _ValueLike(Protocol):
@@ -73,11 +70,7 @@ class OperatorSpec:
     relation: str  # how the positive twin relates request value to policy value
     set_operator: Literal["ForAllValues", "ForAnyValue"] | None
     if_exists: bool
-
-    @property
-    def operator(self) -> Operator:
-        """The base operator's entry in the one operator table."""
-        return OPERATORS[self.name]
+    operator: Operator  # the base operator's entry in the one operator table
 
     @property
     def full_name(self) -> str:
@@ -104,7 +97,7 @@ def _take_apart(operator: str) -> OperatorSpec | None:
     op = OPERATORS_BY_LOWER.get(rest.lower())
     if op is None:
         return None
-    return OperatorSpec(op.name, op.family, op.negated, op.relation, set_op, if_exists)
+    return OperatorSpec(op.name, op.family, op.negated, op.relation, set_op, if_exists, op)
 
 
 #: Every operator spelling AWS accepts, in lower case, taken apart once at import:
@@ -213,37 +206,6 @@ def _qlist(values: Sequence[str], hit: bool = False) -> str:
     if len(values) > 8:
         shown += f" and {len(values) - 8} more"
     return ("one of " if hit else "any of ") + shown
-
-
-class MatchBudget:
-    """How much comparing one evaluation may still do; shared by all its conditions."""
-
-    __slots__ = ("remaining",)
-
-    def __init__(self, units: int = MAX_MATCH_WORK) -> None:
-        self.remaining = units
-
-    def spend(self, units: int) -> None:
-        self.remaining -= units
-        if self.remaining < 0:
-            raise InputTooLargeError(
-                "the case needs more value comparisons than one evaluation may do "
-                f"({MAX_MATCH_WORK:,} work units): use fewer or shorter context values "
-                "or condition values"
-            )
-
-
-def _work(spec: OperatorSpec, values: PolicyValues, request_values: list[str]) -> int:
-    """An upper bound of the comparing work of one condition, in work units."""
-    family = spec.family
-    if family == "String" and spec.operator.compare == "like":
-        matchers = [compile_pieces(p) for p in values.patterns()]
-        return sum(m.cost(len(r)) for m in matchers for r in request_values)
-    if family == "Arn":
-        return sum(6 + len(r) for r in request_values) * max(1, len(values.texts))
-    if family == "String":
-        return len(request_values) + len(values.texts)
-    return len(request_values) * max(1, len(values.texts))
 
 
 #: Writes the reason of a verdict; called only when the reason is read.
@@ -411,10 +373,10 @@ def _compare_verdict(
     budget: MatchBudget | None,
 ) -> Verdict:
     var_ok = spec.family in ("String", "Arn")
-    values = policy_values(policy_texts, ctx, variables_enabled and var_ok)
+    values: PolicyValues = policy_values(policy_texts, ctx, variables_enabled and var_ok)
     effective = policy_texts if values.effective is None else values.effective
     if budget is not None:
-        budget.spend(_work(spec, values, request_values))
+        budget.spend(comparing_work(spec, values, request_values))
     try:
         positive = positive_matcher(spec.operator, values)
         # Every value is read, as AWS reads them all: a value of the wrong type makes
@@ -523,6 +485,79 @@ def _set_verdict(
             "is false."
         ),
     )
+
+
+def _charge(
+    cond: ConditionLike, ctx: RequestContext, variables_enabled: bool, budget: MatchBudget
+) -> None:
+    """Charge what comparing ``cond`` would cost, without comparing (see
+    :func:`decide_conditions`): exactly what :func:`evaluate_condition` spends,
+    by its upper bound until the exact figure matters."""
+    entry = ctx.entries.get(cond.key.lower())
+    if entry is None:
+        return  # the usual case: a key only other callers bring
+    spec = _SPECS.get(cond.operator.lower())
+    if spec is None or spec.family == "Null" or not cond.values:
+        return
+    request_values = entry.values
+    if not request_values or (spec.set_operator is not None and not any(request_values)):
+        return
+    texts = [v.text for v in cond.values]
+    var_ok = spec.family in ("String", "Arn")
+
+    def exact() -> int:
+        values = policy_values(texts, ctx, variables_enabled and var_ok)
+        return comparing_work(spec, values, request_values)
+
+    budget.spend_at_most(work_bound(spec, texts, request_values), exact)
+
+
+def charge_conditions(
+    conds: Sequence[ConditionLike],
+    ctx: RequestContext,
+    variables_enabled: bool,
+    budget: MatchBudget | None,
+) -> None:
+    """Spend on ``budget`` what evaluating ``conds`` would, for conditions whose
+    results only the trace reads: a case is refused for the same work whether or
+    not its trace is ever written."""
+    if budget is not None:
+        for cond in conds:
+            _charge(cond, ctx, variables_enabled, budget)
+
+
+def decide_conditions(
+    conds: Sequence[ConditionLike],
+    ctx: RequestContext,
+    variables_enabled: bool,
+    budget: MatchBudget | None = None,
+) -> tuple[bool, list[ConditionResult]]:
+    """Whether all of a statement's conditions hold (AND), and the results evaluated.
+
+    Evaluation stops at the first false condition: the ones after it cannot change
+    the decision, so they are only charged to the budget and left for the trace
+    (:func:`complete_conditions` writes them when it is read).
+    """
+    results: list[ConditionResult] = []
+    for i, cond in enumerate(conds):
+        result = evaluate_condition(cond, ctx, variables_enabled, budget)
+        results.append(result)
+        if not result.matched:
+            charge_conditions(conds[i + 1 :], ctx, variables_enabled, budget)
+            return False, results
+    return True, results
+
+
+def complete_conditions(
+    conds: Sequence[ConditionLike],
+    evaluated: list[ConditionResult],
+    ctx: RequestContext,
+    variables_enabled: bool,
+) -> list[ConditionResult]:
+    """Every condition's result, for the trace: ``evaluated`` (the first ones, from
+    :func:`decide_conditions`) and the rest, evaluated now (already charged)."""
+    rest = conds[len(evaluated) :]
+    return [*evaluated, *(evaluate_condition(c, ctx, variables_enabled) for c in rest)]
 
 
 def evaluate_conditions(

@@ -158,7 +158,7 @@ def parse_context(raw: Any) -> RequestContext:
         )
     entries = ctx.entries
     for key, value in raw.items():
-        if not isinstance(key, str) or not key.strip():
+        if not isinstance(key, str) or not key or key.isspace():
             raise UsageError.about("request.context", "has an empty key name")
         if len(key) > MAX_STRING_CHARS:
             raise InputTooLargeError.about("request.context", "has a key name that is too long")
@@ -171,6 +171,8 @@ def parse_context(raw: Any) -> RequestContext:
                 )
             values = [_context_value(key, v) for v in value]
             multivalued = True
+        elif type(value) is str and len(value) <= MAX_STRING_CHARS:
+            values, multivalued = [value], False  # the usual value, checked here
         else:
             values = [_context_value(key, value)]
             multivalued = False

@@ -8,7 +8,7 @@ Principal rules: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_poli
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .aws.arns import ACCOUNT_ID, ANY_IAM_ARN, Arn, is_unique_id, parse_arn, unique_id_kind
 from .aws.principals import SERVICE_PRINCIPAL, WEB_IDENTITY_PROVIDERS
@@ -106,9 +106,12 @@ def _split_pieces(pieces: tuple[Piece, ...], sep: str, maxsplit: int) -> list[tu
 CallerKind = Literal["user", "role", "session", "root", "service", "federated"]
 
 
-@dataclass(frozen=True, slots=True)
-class Caller:
-    """Who makes the request, as the engine understands it."""
+class Caller(NamedTuple):
+    """Who makes the request, as the engine understands it.
+
+    A named tuple rather than a frozen dataclass: just as immutable, and several
+    times cheaper to build, which every evaluation does.
+    """
 
     kind: CallerKind
     text: str  # exactly as given
@@ -333,10 +336,11 @@ def _match_aws(value: str, caller: Caller, partition: str) -> PrincipalMatch:
             "only on its own, "
             "so this entry names nobody.",
         )
-    if is_unique_id(value):
-        return _unique_id(value)
-    if ACCOUNT_ID.fullmatch(value):
-        return _match_account_id(value, caller)
+    if not value.startswith("arn:"):  # an ARN is neither a unique id nor an account id
+        if is_unique_id(value):
+            return _unique_id(value)
+        if ACCOUNT_ID.fullmatch(value):
+            return _match_account_id(value, caller)
     arn = parse_arn(value)
     if arn is None:
         return PrincipalMatch(

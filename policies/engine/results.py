@@ -7,8 +7,9 @@ from the spans they keep only when read (see :mod:`.jsontree`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from .conditions import ConditionResult
 from .jsontree import Span, worked_out
@@ -75,18 +76,43 @@ class PartResult:
         return out
 
 
+class StatementParts(NamedTuple):
+    """The parts of one statement's trace: principal (trust policies), action,
+    resource (the caller's side) and every condition."""
+
+    principal: PartResult | None
+    action: PartResult
+    resource: PartResult | None
+    conditions: list[ConditionResult]
+
+
+#: The parts of a :class:`StatementResult` written on first read.
+_PART_NAMES = frozenset(StatementParts._fields)
+
+
 @dataclass(slots=True)
 class StatementResult:
-    """What one statement did with the request, part by part."""
+    """What one statement did with the request, part by part.
+
+    The decision needs only ``matched`` (and ``how``); the parts (``principal``,
+    ``action``, ``resource``, ``conditions``) are the trace, written by
+    ``write_parts`` on first read, so bulk evaluation never builds them. Until
+    then their slots are empty, and reading one lands in ``__getattr__``; after,
+    reading one costs what reading any attribute costs.
+    """
 
     index: int  # 0-based position in the Statement list
     sid: str | None
     effect: str | None
     matched: bool  # the statement applies to this request
-    principal: PartResult | None
-    action: PartResult
-    resource: PartResult | None
-    conditions: list[ConditionResult]
+    principal: PartResult | None = field(init=False, repr=False, compare=False)
+    action: PartResult = field(init=False, repr=False, compare=False)
+    resource: PartResult | None = field(init=False, repr=False, compare=False)
+    conditions: list[ConditionResult] = field(init=False, repr=False, compare=False)
+    # The statement in one sentence (written on first read: bulk evaluation never asks;
+    # the explanation and to_dict() both read it).
+    summary: str = field(init=False, repr=False, compare=False)
+    write_parts: Callable[[], StatementParts]
     subject: str  # who or what the statement allows or denies, as the summary names it
     span: Span | None = None  # where the statement is in the policy text
     how: How | None = None  # how the principal part named the caller (trust policies)
@@ -100,9 +126,17 @@ class StatementResult:
     def label(self) -> str:
         return statement_label(self.sid, self.index)
 
-    @property
-    def summary(self) -> str:
-        """The statement in one sentence (written on demand: bulk evaluation never asks)."""
+    def __getattr__(self, name: str) -> Any:
+        """A part or the summary not written yet: write it, then read it."""
+        if name == "summary":
+            self.summary = self._write_summary()
+            return self.summary
+        if name not in _PART_NAMES:
+            raise AttributeError(name)
+        self.principal, self.action, self.resource, self.conditions = self.write_parts()
+        return getattr(self, name)
+
+    def _write_summary(self) -> str:
         from .explain import statement_sentence  # sentences live in the explain module
 
         text = statement_sentence(self, self.subject)
@@ -157,9 +191,10 @@ def statement_label(sid: str | None, index: int) -> str:
 
 def layer_decision(statements: list[StatementResult]) -> Decision:
     """Explicit deny wins; otherwise one matching Allow is needed."""
-    matched = [s for s in statements if s.matched]
-    if any(s.effect == "Deny" for s in matched):
-        return "explicitDeny"
-    if any(s.effect == "Allow" for s in matched):
-        return "allowed"
-    return "implicitDeny"
+    allowed = False
+    for s in statements:
+        if s.matched:
+            if s.effect == "Deny":
+                return "explicitDeny"
+            allowed = allowed or s.effect == "Allow"
+    return "allowed" if allowed else "implicitDeny"

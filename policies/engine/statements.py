@@ -1,20 +1,36 @@
 """What one statement does with a request, part by part (principal, action,
 resource, conditions), for the trust policy and for the caller's side.
 
-The parts carry the trace the editor shows ("why"); a statement's one-line
-summary is written only when asked for (see :class:`.explain.StatementResult`).
+The parts carry the trace the editor shows ("why"). The decision needs only
+whether each statement applies, so it compares no more than that takes (see
+:func:`trust_statement`); the parts and a statement's one-line summary are
+written when first read (see :class:`.results.StatementResult`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .conditions import MatchBudget, evaluate_conditions, substitute
+from .conditions import (
+    ConditionResult,
+    MatchBudget,
+    charge_conditions,
+    complete_conditions,
+    decide_conditions,
+    substitute,
+)
 from .context import Request
 from .jsontree import Span
 from .matching import How, Piece, action_matches, arn_like_pieces, match_principal_entry
 from .model import Policy, Statement, element, values_of
-from .results import EntryResult, LayerResult, PartResult, StatementResult, layer_decision
+from .results import (
+    EntryResult,
+    LayerResult,
+    PartResult,
+    StatementParts,
+    StatementResult,
+    layer_decision,
+)
 
 PrincipalPart = tuple[PartResult, How | None]
 
@@ -189,7 +205,14 @@ def _action_part(statement: Statement, action: str) -> PartResult:
     )
 
 
-def _resource_part(statement: Statement, request: Request, variables: bool) -> PartResult:
+#: The Resource or NotResource element of a statement: its name, its patterns and
+#: the first one that covers the role (None: none does).
+ResourceHit = tuple[str, list[str], str | None]
+
+
+def _resource_hit(statement: Statement, request: Request, variables: bool) -> ResourceHit | None:
+    """The statement's Resource (or NotResource) and what covers the role; None when
+    it has neither."""
     role_arn = request.role_arn
     for name in ("Resource", "NotResource"):
         node = element(statement.node, name)
@@ -208,6 +231,21 @@ def _resource_part(statement: Statement, request: Request, variables: bool) -> P
             if pieces is not None and arn_like_pieces(pieces, role_arn):
                 hit = p
                 break
+        return name, patterns, hit
+    return None
+
+
+def _resource_applies(statement: Statement, request: Request, variables: bool) -> bool:
+    """Whether the Resource covers the role (or NotResource does not exclude it)."""
+    found = _resource_hit(statement, request, variables)
+    return found is not None and (found[2] is not None) == (found[0] == "Resource")
+
+
+def _resource_part(statement: Statement, request: Request, variables: bool) -> PartResult:
+    role_arn = request.role_arn
+    found = _resource_hit(statement, request, variables)
+    if found is not None:
+        name, patterns, hit = found
         target = role_arn or "the role (its ARN is not given)"
         if name == "Resource":
             if hit is not None:
@@ -246,26 +284,82 @@ def _statement_span(statement: Statement) -> Span | None:
     return getattr(statement.node, "span", None)
 
 
+def _principal_how(statement: Statement, request: Request) -> How | None:
+    """How the statement's Principal (or NotPrincipal) names the caller, or None when
+    it does not: the decision's half of :func:`_principal_part`, without the trace."""
+    negated = statement.principal is None
+    principal = statement.not_principal if negated else statement.principal
+    if principal is None:
+        return None
+    if principal.wildcard:
+        return None if negated else "wildcard"
+    caller = request.caller
+    partition = None if request.role is None else request.role.partition
+    if negated:
+        if not principal.entries:
+            return None
+        for entry in principal.entries:
+            if match_principal_entry(entry.kind, entry.value, caller, partition=partition).matched:
+                return None
+        return "account"
+    for entry in principal.entries:
+        m = match_principal_entry(entry.kind, entry.value, caller, partition=partition)
+        if m.matched:
+            return m.how
+    return None
+
+
+def _action_applies(statement: Statement, action: str) -> bool:
+    """Whether Action covers ``action`` (or NotAction does not list it): the decision's
+    half of :func:`_action_part`."""
+    if statement.actions is not None:
+        return any(v.text == action or action_matches(v.text, action) for v in statement.actions)
+    if statement.not_actions is not None:
+        return not any(action_matches(v.text, action) for v in statement.not_actions)
+    return False
+
+
+def _conditions_hold(
+    statement: Statement,
+    request: Request,
+    variables: bool,
+    budget: MatchBudget | None,
+    applies: bool,
+) -> tuple[bool, list[ConditionResult]]:
+    """Whether the conditions hold, for a statement whose other parts ``applies``; when
+    they do not, nothing is compared (the trace compares when read), only charged."""
+    if applies:
+        return decide_conditions(statement.conditions, request.context, variables, budget)
+    charge_conditions(statement.conditions, request.context, variables, budget)
+    return False, []
+
+
 def trust_statement(
     statement: Statement, request: Request, variables: bool, budget: MatchBudget | None = None
 ) -> StatementResult:
-    """What one trust-policy statement does with the request."""
-    principal, how = _principal_part(statement, request)
-    action = _action_part(statement, request.action)
-    ok_conditions, conditions = evaluate_conditions(
-        statement.conditions, request.context, variables, budget
+    """What one trust-policy statement does with the request (its trace written when read)."""
+    how = _principal_how(statement, request)
+    applies = (
+        statement.effect in ("Allow", "Deny")
+        and how is not None
+        and _action_applies(statement, request.action)
     )
-    effect_ok = statement.effect in ("Allow", "Deny")
-    matched = effect_ok and principal.matched and action.matched and ok_conditions
+    matched, evaluated = _conditions_hold(statement, request, variables, budget, applies)
+
+    def parts() -> StatementParts:
+        principal, _ = _principal_part(statement, request)
+        action = _action_part(statement, request.action)
+        conditions = complete_conditions(
+            statement.conditions, evaluated, request.context, variables
+        )
+        return StatementParts(principal, action, None, conditions)
+
     return StatementResult(
         statement.index,
         statement.sid,
         statement.effect,
         matched,
-        principal,
-        action,
-        None,
-        conditions,
+        parts,
         request.principal,
         _statement_span(statement),
         how if matched else None,
@@ -280,22 +374,27 @@ def identity_statement(
     budget: MatchBudget | None = None,
 ) -> StatementResult:
     """What one identity-side statement (identity policy, boundary, SCP) does."""
-    action = _action_part(statement, request.action)
-    resource = _resource_part(statement, request, variables)
-    ok_conditions, conditions = evaluate_conditions(
-        statement.conditions, request.context, variables, budget
+    applies = (
+        statement.effect in ("Allow", "Deny")
+        and _action_applies(statement, request.action)
+        and _resource_applies(statement, request, variables)
     )
-    effect_ok = statement.effect in ("Allow", "Deny")
-    matched = effect_ok and action.matched and resource.matched and ok_conditions
+    matched, evaluated = _conditions_hold(statement, request, variables, budget, applies)
+
+    def parts() -> StatementParts:
+        action = _action_part(statement, request.action)
+        resource = _resource_part(statement, request, variables)
+        conditions = complete_conditions(
+            statement.conditions, evaluated, request.context, variables
+        )
+        return StatementParts(None, action, resource, conditions)
+
     return StatementResult(
         statement.index,
         statement.sid,
         statement.effect,
         matched,
-        None,
-        action,
-        resource,
-        conditions,
+        parts,
         f"{request.action} on the role",
         _statement_span(statement),
         source=source,
