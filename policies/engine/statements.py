@@ -21,8 +21,15 @@ from .conditions import (
 )
 from .context import Request
 from .jsontree import Span
-from .matching import How, Piece, action_matches, arn_like_pieces, match_principal_entry
-from .model import Policy, Statement, element, values_of
+from .matching import (
+    How,
+    Piece,
+    PrincipalMatch,
+    action_matches,
+    arn_like_pieces,
+    match_principal_entry,
+)
+from .model import Policy, PrincipalEntry, Statement, element, values_of
 from .results import (
     EntryResult,
     LayerResult,
@@ -35,8 +42,14 @@ from .results import (
 PrincipalPart = tuple[PartResult, How | None]
 
 
-def _principal_part(statement: Statement, request: Request) -> PrincipalPart:
-    """Whether the statement's Principal (or NotPrincipal) names the caller, and how."""
+def _principal_part(
+    statement: Statement, request: Request, known: Sequence[PrincipalMatch] = ()
+) -> PrincipalPart:
+    """Whether the statement's Principal (or NotPrincipal) names the caller, and how.
+
+    ``known`` holds the matches the decision already worked out for the first entries
+    (see :func:`_principal_how`); they are not worked out again.
+    """
     negated = statement.principal is None
     principal = statement.not_principal if negated else statement.principal
     if principal is None:
@@ -55,8 +68,13 @@ def _principal_part(statement: Statement, request: Request) -> PrincipalPart:
         return _wildcard_principal(name, negated, request)
     partition = None if request.role is None else request.role.partition
     entries = [
-        _entry_result(entry.kind, entry.value, entry.span, request, partition)
-        for entry in principal.entries
+        _entry_result(
+            entry,
+            known[i] if i < len(known) else None,
+            request,
+            partition,
+        )
+        for i, entry in enumerate(principal.entries)
     ]
     if not entries:
         return (
@@ -75,10 +93,11 @@ def _principal_part(statement: Statement, request: Request) -> PrincipalPart:
 
 
 def _entry_result(
-    kind: str, value: str, span: Span, request: Request, partition: str | None
+    entry: PrincipalEntry, m: PrincipalMatch | None, request: Request, partition: str | None
 ) -> tuple[EntryResult, How | None]:
-    m = match_principal_entry(kind, value, request.caller, partition=partition)
-    return EntryResult(kind, value, m.matched, m.reason, span), m.how
+    if m is None:
+        m = match_principal_entry(entry.kind, entry.value, request.caller, partition=partition)
+    return EntryResult(entry.kind, entry.value, m.matched, m.reason, entry.span), m.how
 
 
 def _wildcard_principal(name: str, negated: bool, request: Request) -> PrincipalPart:
@@ -284,9 +303,12 @@ def _statement_span(statement: Statement) -> Span | None:
     return getattr(statement.node, "span", None)
 
 
-def _principal_how(statement: Statement, request: Request) -> How | None:
+def _principal_how(
+    statement: Statement, request: Request, seen: list[PrincipalMatch]
+) -> How | None:
     """How the statement's Principal (or NotPrincipal) names the caller, or None when
-    it does not: the decision's half of :func:`_principal_part`, without the trace."""
+    it does not: the decision's half of :func:`_principal_part`, without the trace.
+    The matches worked out, in entry order, are added to ``seen`` for the trace."""
     negated = statement.principal is None
     principal = statement.not_principal if negated else statement.principal
     if principal is None:
@@ -299,11 +321,14 @@ def _principal_how(statement: Statement, request: Request) -> How | None:
         if not principal.entries:
             return None
         for entry in principal.entries:
-            if match_principal_entry(entry.kind, entry.value, caller, partition=partition).matched:
+            m = match_principal_entry(entry.kind, entry.value, caller, partition=partition)
+            seen.append(m)
+            if m.matched:
                 return None
         return "account"
     for entry in principal.entries:
         m = match_principal_entry(entry.kind, entry.value, caller, partition=partition)
+        seen.append(m)
         if m.matched:
             return m.how
     return None
@@ -338,7 +363,8 @@ def trust_statement(
     statement: Statement, request: Request, variables: bool, budget: MatchBudget | None = None
 ) -> StatementResult:
     """What one trust-policy statement does with the request (its trace written when read)."""
-    how = _principal_how(statement, request)
+    seen: list[PrincipalMatch] = []
+    how = _principal_how(statement, request, seen)
     applies = (
         statement.effect in ("Allow", "Deny")
         and how is not None
@@ -347,7 +373,7 @@ def trust_statement(
     matched, evaluated = _conditions_hold(statement, request, variables, budget, applies)
 
     def parts() -> StatementParts:
-        principal, _ = _principal_part(statement, request)
+        principal, _ = _principal_part(statement, request, seen)
         action = _action_part(statement, request.action)
         conditions = complete_conditions(
             statement.conditions, evaluated, request.context, variables
