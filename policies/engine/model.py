@@ -16,8 +16,8 @@ those of the tree: for text read by the fast reader, a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from typing import Any, NamedTuple
 
 from .errors import PolicyParseError, UsageError
@@ -163,46 +163,53 @@ def values_of(node: JNode, text: str | None = None) -> list[Value]:
 def _principal(node: JNode | None) -> Principal | None:
     if node is None:
         return None
-    if node.kind == "string":
-        return Principal(node.value == "*", [], node)
+    kind = node.kind
+    if kind == "string":
+        return _new(Principal, (node.value == "*", [], node))
     entries: list[PrincipalEntry] = []
-    if node.kind == "object":
-        for member in members_by_key(node).values():
-            for item in member.value.items_or_self():
+    if kind == "object":
+        # For a kind written twice, the last one (as members_by_key).
+        members = node.value
+        by_kind = members if len(members) == 1 else members_by_key(node).values()
+        for key, _, value in by_kind:
+            if value.kind == "string":
+                entries.append(_new(PrincipalEntry, (key, value.value, value.span)))
+                continue
+            for item in value.items_or_self():
                 if item.kind == "string":
-                    entries.append(_new(PrincipalEntry, (member.key, item.value, item.span)))
-    return Principal(False, entries, node)
-
-
-def _condition_values(node: JNode, text: str) -> list[Value]:
-    """:func:`values_of` with the exact characters of numbers (one string: no loop)."""
-    if node.kind == "string":
-        return [_new(Value, (node.value, node.span))]
-    return values_of(node, text)
+                    entries.append(_new(PrincipalEntry, (key, item.value, item.span)))
+    return _new(Principal, (False, entries, node))
 
 
 def _conditions(node: JNode, text: str) -> list[Condition]:
     out: list[Condition] = []
     if node.kind != "object":
         return out
-    for operator in members_by_key(node).values():
-        block = operator.value
+    operators = node.value
+    for name, name_span, block in operators if len(operators) == 1 else _last(operators):
         if block.kind != "object":
             continue
-        name, name_span = operator.key, operator.key_span
-        for key, key_span, value in members_by_key(block).values():
-            values = _condition_values(value, text)
+        keys = block.value
+        for key, key_span, value in keys if len(keys) == 1 else _last(keys):
+            # A lone string needs no loop (values_of keeps the digits of numbers).
+            if value.kind == "string":
+                values = [_new(Value, (value.value, value.span))]
+            else:
+                values = values_of(value, text)
             out.append(_new(Condition, (name, name_span, key, key_span, values, value)))
     return out
 
 
-def _string(node: JNode | None) -> str | None:
-    return node.value if node is not None and node.kind == "string" else None
+def _last(members: list[JMember]) -> Iterable[JMember]:
+    """The members of an object, the last one for a key written twice."""
+    return {member.key: member for member in members}.values()
 
 
 def _action_values(node: JNode | None) -> list[Value] | None:
     if node is None:
         return None
+    if node.kind == "string":
+        return [_new(Value, (node.value, node.span))]
     items = node.items_or_self()
     return [_new(Value, (item.value, item.span)) for item in items if item.kind == "string"]
 
@@ -212,19 +219,34 @@ def _statement(index: int, node: JNode, text: str) -> Statement:
     members = {key: value for key, _, value in node.value}
     get = members.get
     condition = get("Condition")
-    return Statement(
-        index=index,
-        sid=_string(get("Sid")),
-        effect=_string(get("Effect")),
-        principal=_principal(get("Principal")),
-        not_principal=_principal(get("NotPrincipal")),
-        actions=_action_values(get("Action")),
-        not_actions=_action_values(get("NotAction")),
-        has_resource="Resource" in members,
-        has_not_resource="NotResource" in members,
-        conditions=[] if condition is None else _conditions(condition, text),
-        node=node,
+    sid, effect = get("Sid"), get("Effect")
+    return _new_statement(
+        index,
+        sid.value if sid is not None and sid.kind == "string" else None,
+        effect.value if effect is not None and effect.kind == "string" else None,
+        _principal(get("Principal")),
+        _principal(get("NotPrincipal")),
+        _action_values(get("Action")),
+        _action_values(get("NotAction")),
+        "Resource" in members,
+        "NotResource" in members,
+        [] if condition is None else _conditions(condition, text),
+        node,
     )
+
+
+# A frozen dataclass sets each field through object.__setattr__ (about 2 µs for a
+# Statement); build_policy, on every keystroke, sets the slots directly instead.
+_SET_STATEMENT = tuple(getattr(Statement, each.name).__set__ for each in fields(Statement))
+
+
+def _new_statement(*fields: Any) -> Statement:
+    """``Statement(*fields)``: the fields in declaration order, as ``__init__``
+    takes them (the dataclass has no default and no ``__post_init__``)."""
+    statement = object.__new__(Statement)
+    for set_field, value in zip(_SET_STATEMENT, fields, strict=True):
+        set_field(statement, value)
+    return statement
 
 
 def build_policy(root: JNode, text: str) -> Policy:
