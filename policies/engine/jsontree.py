@@ -310,12 +310,6 @@ def typed_text(node: JNode, text: str) -> str:
 # --- The fast reader ------------------------------------------------------------------
 
 
-class _Object(list[tuple[str, Any]]):
-    """An object as json.loads gives it with this hook: its members in order."""
-
-    __slots__ = ()
-
-
 class _Int(str):
     """An integer as typed (``parse_int``), told apart from a string."""
 
@@ -337,7 +331,9 @@ def _refuse_constant(name: str) -> None:
 
 
 _DECODER = json.JSONDecoder(
-    object_pairs_hook=_Object,
+    # An object is the tuple of its (key, value) pairs, in order: a JSON value
+    # is never a tuple otherwise, and tuple() of a list is made in C.
+    object_pairs_hook=tuple,
     parse_int=_Int,
     parse_float=_Float,
     parse_constant=_refuse_constant,
@@ -425,7 +421,7 @@ class _Walk:
             if self.max_string is not None and len(value) > self.max_string:
                 raise _Unsure("string")
             return new(JNode, ("string", value, span))
-        if kind is _Object or kind is list:
+        if kind is tuple or kind is list:
             if depth >= self.max_depth or len(value) > self.max_items:
                 raise _Unsure("limit")
             if kind is list:
@@ -453,7 +449,7 @@ class _Walk:
                 out.append(self.node(value, depth))
         return out
 
-    def members(self, pairs: _Object, depth: int) -> list[JMember]:
+    def members(self, pairs: tuple[tuple[str, Any], ...], depth: int) -> list[JMember]:
         new, span, max_string = tuple.__new__, self.span, self.max_string
         out: list[JMember] = []
         for key, value in pairs:
