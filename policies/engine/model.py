@@ -16,8 +16,8 @@ those of the tree: for text read by the fast reader, a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .errors import PolicyParseError, UsageError
@@ -214,38 +214,49 @@ def _action_values(node: JNode | None) -> list[Value] | None:
     return [_new(Value, (item.value, item.span)) for item in items if item.kind == "string"]
 
 
+# A frozen dataclass's __init__ sets each field through object.__setattr__ (about
+# 1.5 µs for a Statement); build_policy, on every keystroke, sets the slots
+# through their descriptors instead (a test holds it to what __init__ makes).
+def _setter(cls: type, name: str) -> Callable[[object, object], None]:
+    setter: Callable[[object, object], None] = getattr(cls, name).__set__
+    return setter
+
+
+_SET_INDEX = _setter(Statement, "index")
+_SET_SID = _setter(Statement, "sid")
+_SET_EFFECT = _setter(Statement, "effect")
+_SET_PRINCIPAL = _setter(Statement, "principal")
+_SET_NOT_PRINCIPAL = _setter(Statement, "not_principal")
+_SET_ACTIONS = _setter(Statement, "actions")
+_SET_NOT_ACTIONS = _setter(Statement, "not_actions")
+_SET_HAS_RESOURCE = _setter(Statement, "has_resource")
+_SET_HAS_NOT_RESOURCE = _setter(Statement, "has_not_resource")
+_SET_CONDITIONS = _setter(Statement, "conditions")
+_SET_NODE = _setter(Statement, "node")
+_SET_VERSION = _setter(Policy, "version")
+_SET_STATEMENTS = _setter(Policy, "statements")
+_SET_ROOT = _setter(Policy, "root")
+_SET_TEXT = _setter(Policy, "text")
+_SET_VARIABLES_ENABLED = _setter(Policy, "variables_enabled")
+
+
 def _statement(index: int, node: JNode, text: str) -> Statement:
     # One dict of the statement's elements (for a name written twice, the last).
     members = {key: value for key, _, value in node.value}
     get = members.get
-    condition = get("Condition")
-    sid, effect = get("Sid"), get("Effect")
-    return _new_statement(
-        index,
-        sid.value if sid is not None and sid.kind == "string" else None,
-        effect.value if effect is not None and effect.kind == "string" else None,
-        _principal(get("Principal")),
-        _principal(get("NotPrincipal")),
-        _action_values(get("Action")),
-        _action_values(get("NotAction")),
-        "Resource" in members,
-        "NotResource" in members,
-        [] if condition is None else _conditions(condition, text),
-        node,
-    )
-
-
-# A frozen dataclass sets each field through object.__setattr__ (about 2 µs for a
-# Statement); build_policy, on every keystroke, sets the slots directly instead.
-_SET_STATEMENT = tuple(getattr(Statement, each.name).__set__ for each in fields(Statement))
-
-
-def _new_statement(*fields: Any) -> Statement:
-    """``Statement(*fields)``: the fields in declaration order, as ``__init__``
-    takes them (the dataclass has no default and no ``__post_init__``)."""
+    sid, effect, condition = get("Sid"), get("Effect"), get("Condition")
     statement = object.__new__(Statement)
-    for set_field, value in zip(_SET_STATEMENT, fields, strict=True):
-        set_field(statement, value)
+    _SET_INDEX(statement, index)
+    _SET_SID(statement, sid.value if sid is not None and sid.kind == "string" else None)
+    _SET_EFFECT(statement, effect.value if effect is not None and effect.kind == "string" else None)
+    _SET_PRINCIPAL(statement, _principal(get("Principal")))
+    _SET_NOT_PRINCIPAL(statement, _principal(get("NotPrincipal")))
+    _SET_ACTIONS(statement, _action_values(get("Action")))
+    _SET_NOT_ACTIONS(statement, _action_values(get("NotAction")))
+    _SET_HAS_RESOURCE(statement, "Resource" in members)
+    _SET_HAS_NOT_RESOURCE(statement, "NotResource" in members)
+    _SET_CONDITIONS(statement, [] if condition is None else _conditions(condition, text))
+    _SET_NODE(statement, node)
     return statement
 
 
@@ -261,13 +272,13 @@ def build_policy(root: JNode, text: str) -> Policy:
         for index, item in enumerate(statement_node.items_or_self()):
             if item.kind == "object":
                 statements.append(_statement(index, item, text))
-    return Policy(
-        version=version,
-        statements=statements,
-        root=root,
-        text=text,
-        variables_enabled=version == CURRENT_VERSION,
-    )
+    policy = object.__new__(Policy)
+    _SET_VERSION(policy, version)
+    _SET_STATEMENTS(policy, statements)
+    _SET_ROOT(policy, root)
+    _SET_TEXT(policy, text)
+    _SET_VARIABLES_ENABLED(policy, version == CURRENT_VERSION)
+    return policy
 
 
 def _refusal(code: str, message: str, line: int, column: int) -> Finding:

@@ -10,7 +10,7 @@ import pytest
 from policies.engine.codes import CODES
 from policies.engine.errors import UsageError
 from policies.engine.limits import MAX_POLICY_CHARS
-from policies.engine.model import Statement, load_policy
+from policies.engine.model import Policy, Statement, load_policy
 
 GITHUB_PROVIDER = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
 GITHUB = {
@@ -190,6 +190,12 @@ def test_a_statement_is_the_one_its_dataclass_makes_and_stays_frozen():
     )
     with pytest.raises(dataclasses.FrozenInstanceError):
         made.sid = "B"  # type: ignore[misc]
+    fields = [getattr(policy, each.name) for each in dataclasses.fields(Policy)]
+    assert policy == Policy(*fields)
+    assert repr(policy) == repr(Policy(*fields))
+    assert (policy.version, policy.variables_enabled) == ("2012-10-17", True)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        policy.version = None  # type: ignore[misc]
 
 
 def test_condition_operators_and_keys_written_twice_keep_the_last_in_the_first_place():
