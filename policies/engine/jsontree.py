@@ -460,6 +460,10 @@ class _Walk:
             key_span = span()
             if type(value) is str:
                 node = new(JNode, ("string", value, span()))
+            elif type(value) is tuple and depth < self.max_depth and len(value) <= self.max_items:
+                # An object in an object (a policy's usual nesting) without a call to node().
+                value_span = span()  # before the spans of its members
+                node = new(JNode, ("object", self.members(value, depth + 1), value_span))
             else:
                 node = self.node(value, depth)
             out.append(new(JMember, (key, key_span, node)))
