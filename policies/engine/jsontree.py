@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from itertools import count, repeat
 from typing import Any, NamedTuple, cast
 
 __all__ = [
@@ -309,12 +310,6 @@ def typed_text(node: JNode, text: str) -> str:
 # --- The fast reader ------------------------------------------------------------------
 
 
-class _Object(list[tuple[str, Any]]):
-    """An object as json.loads gives it with this hook: its members in order."""
-
-    __slots__ = ()
-
-
 class _Int(str):
     """An integer as typed (``parse_int``), told apart from a string."""
 
@@ -336,7 +331,9 @@ def _refuse_constant(name: str) -> None:
 
 
 _DECODER = json.JSONDecoder(
-    object_pairs_hook=_Object,
+    # An object is the tuple of its (key, value) pairs, in order: a JSON value
+    # is never a tuple otherwise, and tuple() of a list is made in C.
+    object_pairs_hook=tuple,
     parse_int=_Int,
     parse_float=_Float,
     parse_constant=_refuse_constant,
@@ -376,7 +373,9 @@ def read_fast(
         value = _DECODER.decode(text)
     except (ValueError, RecursionError, _Unsure):
         return None
-    walk = _Walk(TextPositions(text), max_depth, max_items, max_string, max_number)
+    # A text no longer than the limits cannot hold a string or number past them.
+    measured = None if len(text) <= min(max_string, max_number) else max_string
+    walk = _Walk(TextPositions(text), max_depth, max_items, measured, max_number)
     try:
         return walk.node(value, 0)
     except _Unsure:
@@ -385,20 +384,29 @@ def read_fast(
 
 class _Walk:
     """Turns the decoder's output into :class:`JNode` trees, numbering every node
-    and key in document order and checking the parser's limits on the way."""
+    and key in document order and checking the parser's limits on the way.
 
-    __slots__ = ("count", "max_depth", "max_items", "max_number", "max_string", "positions")
+    The spans come from one iterator that makes them in C, numbered in the order
+    they are asked for: the walk asks for a node's or key's span as it meets it.
+    ``max_string`` is ``None`` when the text is too short to pass it (nor the
+    number limit): strings are then not measured one by one.
+    """
+
+    __slots__ = ("max_depth", "max_items", "max_number", "max_string", "numbers", "span")
 
     def __init__(
         self,
         positions: TextPositions,
         max_depth: int,
         max_items: int,
-        max_string: int,
+        max_string: int | None,
         max_number: int,
     ) -> None:
-        self.positions = positions
-        self.count = 0
+        #: The next span, numbered one more than the one before (from 0).
+        self.span: Callable[[], LazySpan] = map(
+            tuple.__new__, repeat(LazySpan), zip(repeat(positions), count())
+        ).__next__
+        self.numbers = positions.numbers
         self.max_depth = max_depth
         self.max_items = max_items
         self.max_string = max_string
@@ -407,15 +415,13 @@ class _Walk:
     def node(self, value: Any, depth: int) -> JNode:
         """The node of ``value``, a container ``depth`` containers deep."""
         new = tuple.__new__
-        index = self.count
-        self.count = index + 1
-        span = new(LazySpan, (self.positions, index))
+        span = self.span()
         kind = type(value)
         if kind is str:
-            if len(value) > self.max_string:
+            if self.max_string is not None and len(value) > self.max_string:
                 raise _Unsure("string")
             return new(JNode, ("string", value, span))
-        if kind is _Object or kind is list:
+        if kind is tuple or kind is list:
             if depth >= self.max_depth or len(value) > self.max_items:
                 raise _Unsure("limit")
             if kind is list:
@@ -424,7 +430,7 @@ class _Walk:
         if kind is _Int or kind is _Float:
             if len(value) > self.max_number:
                 raise _Unsure("number")
-            self.positions.numbers[index] = str(value)
+            self.numbers[span.order] = str(value)
             number = int(value) if kind is _Int else float(value)
             return new(JNode, ("number", number, span))
         return new(JNode, ("bool" if kind is bool else "null", value, span))
@@ -432,35 +438,33 @@ class _Walk:
     # Strings, most of a policy, are made in the loops below rather than by a call.
 
     def items(self, values: list[Any], depth: int) -> list[JNode]:
-        new = tuple.__new__
-        positions, max_string = self.positions, self.max_string
+        new, span, max_string = tuple.__new__, self.span, self.max_string
         out: list[JNode] = []
         for value in values:
             if type(value) is str:
-                if len(value) > max_string:
+                if max_string is not None and len(value) > max_string:
                     raise _Unsure("string")
-                index = self.count
-                self.count = index + 1
-                out.append(new(JNode, ("string", value, new(LazySpan, (positions, index)))))
+                out.append(new(JNode, ("string", value, span())))
             else:
                 out.append(self.node(value, depth))
         return out
 
-    def members(self, pairs: _Object, depth: int) -> list[JMember]:
-        new = tuple.__new__
-        positions, max_string = self.positions, self.max_string
+    def members(self, pairs: tuple[tuple[str, Any], ...], depth: int) -> list[JMember]:
+        new, span, max_string = tuple.__new__, self.span, self.max_string
         out: list[JMember] = []
         for key, value in pairs:
-            index = self.count
-            if len(key) > max_string:
-                raise _Unsure("key")
+            if max_string is not None and (
+                len(key) > max_string or (type(value) is str and len(value) > max_string)
+            ):
+                raise _Unsure("string")
+            key_span = span()
             if type(value) is str:
-                if len(value) > max_string:
-                    raise _Unsure("string")
-                self.count = index + 2
-                node = new(JNode, ("string", value, new(LazySpan, (positions, index + 1))))
+                node = new(JNode, ("string", value, span()))
+            elif type(value) is tuple and depth < self.max_depth and len(value) <= self.max_items:
+                # An object in an object (a policy's usual nesting) without a call to node().
+                value_span = span()  # before the spans of its members
+                node = new(JNode, ("object", self.members(value, depth + 1), value_span))
             else:
-                self.count = index + 1
                 node = self.node(value, depth)
-            out.append(new(JMember, (key, new(LazySpan, (positions, index)), node)))
+            out.append(new(JMember, (key, key_span, node)))
         return out

@@ -16,7 +16,7 @@ those of the tree: for text read by the fast reader, a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -163,68 +163,101 @@ def values_of(node: JNode, text: str | None = None) -> list[Value]:
 def _principal(node: JNode | None) -> Principal | None:
     if node is None:
         return None
-    if node.kind == "string":
-        return Principal(node.value == "*", [], node)
+    kind = node.kind
+    if kind == "string":
+        return _new(Principal, (node.value == "*", [], node))
     entries: list[PrincipalEntry] = []
-    if node.kind == "object":
-        for member in members_by_key(node).values():
-            for item in member.value.items_or_self():
+    if kind == "object":
+        # For a kind written twice, the last one (as members_by_key).
+        members = node.value
+        by_kind = members if len(members) == 1 else members_by_key(node).values()
+        for key, _, value in by_kind:
+            if value.kind == "string":
+                entries.append(_new(PrincipalEntry, (key, value.value, value.span)))
+                continue
+            for item in value.items_or_self():
                 if item.kind == "string":
-                    entries.append(_new(PrincipalEntry, (member.key, item.value, item.span)))
-    return Principal(False, entries, node)
-
-
-def _condition_values(node: JNode, text: str) -> list[Value]:
-    """:func:`values_of` with the exact characters of numbers (one string: no loop)."""
-    if node.kind == "string":
-        return [_new(Value, (node.value, node.span))]
-    return values_of(node, text)
+                    entries.append(_new(PrincipalEntry, (key, item.value, item.span)))
+    return _new(Principal, (False, entries, node))
 
 
 def _conditions(node: JNode, text: str) -> list[Condition]:
     out: list[Condition] = []
     if node.kind != "object":
         return out
-    for operator in members_by_key(node).values():
-        block = operator.value
+    operators = node.value
+    for name, name_span, block in operators if len(operators) == 1 else _last(operators):
         if block.kind != "object":
             continue
-        name, name_span = operator.key, operator.key_span
-        for key, key_span, value in members_by_key(block).values():
-            values = _condition_values(value, text)
+        keys = block.value
+        for key, key_span, value in keys if len(keys) == 1 else _last(keys):
+            # A lone string needs no loop (values_of keeps the digits of numbers).
+            if value.kind == "string":
+                values = [_new(Value, (value.value, value.span))]
+            else:
+                values = values_of(value, text)
             out.append(_new(Condition, (name, name_span, key, key_span, values, value)))
     return out
 
 
-def _string(node: JNode | None) -> str | None:
-    return node.value if node is not None and node.kind == "string" else None
+def _last(members: list[JMember]) -> Iterable[JMember]:
+    """The members of an object, the last one for a key written twice."""
+    return {member.key: member for member in members}.values()
 
 
 def _action_values(node: JNode | None) -> list[Value] | None:
     if node is None:
         return None
+    if node.kind == "string":
+        return [_new(Value, (node.value, node.span))]
     items = node.items_or_self()
     return [_new(Value, (item.value, item.span)) for item in items if item.kind == "string"]
+
+
+# A frozen dataclass's __init__ sets each field through object.__setattr__ (about
+# 1.5 µs for a Statement); build_policy, on every keystroke, sets the slots
+# through their descriptors instead (a test holds it to what __init__ makes).
+def _setter(cls: type, name: str) -> Callable[[object, object], None]:
+    setter: Callable[[object, object], None] = getattr(cls, name).__set__
+    return setter
+
+
+_SET_INDEX = _setter(Statement, "index")
+_SET_SID = _setter(Statement, "sid")
+_SET_EFFECT = _setter(Statement, "effect")
+_SET_PRINCIPAL = _setter(Statement, "principal")
+_SET_NOT_PRINCIPAL = _setter(Statement, "not_principal")
+_SET_ACTIONS = _setter(Statement, "actions")
+_SET_NOT_ACTIONS = _setter(Statement, "not_actions")
+_SET_HAS_RESOURCE = _setter(Statement, "has_resource")
+_SET_HAS_NOT_RESOURCE = _setter(Statement, "has_not_resource")
+_SET_CONDITIONS = _setter(Statement, "conditions")
+_SET_NODE = _setter(Statement, "node")
+_SET_VERSION = _setter(Policy, "version")
+_SET_STATEMENTS = _setter(Policy, "statements")
+_SET_ROOT = _setter(Policy, "root")
+_SET_TEXT = _setter(Policy, "text")
+_SET_VARIABLES_ENABLED = _setter(Policy, "variables_enabled")
 
 
 def _statement(index: int, node: JNode, text: str) -> Statement:
     # One dict of the statement's elements (for a name written twice, the last).
     members = {key: value for key, _, value in node.value}
     get = members.get
-    condition = get("Condition")
-    return Statement(
-        index=index,
-        sid=_string(get("Sid")),
-        effect=_string(get("Effect")),
-        principal=_principal(get("Principal")),
-        not_principal=_principal(get("NotPrincipal")),
-        actions=_action_values(get("Action")),
-        not_actions=_action_values(get("NotAction")),
-        has_resource="Resource" in members,
-        has_not_resource="NotResource" in members,
-        conditions=[] if condition is None else _conditions(condition, text),
-        node=node,
-    )
+    sid, effect, condition = get("Sid"), get("Effect"), get("Condition")
+    statement = object.__new__(Statement)
+    _SET_INDEX(statement, index)
+    _SET_SID(statement, sid.value if sid is not None and sid.kind == "string" else None)
+    _SET_EFFECT(statement, effect.value if effect is not None and effect.kind == "string" else None)
+    _SET_PRINCIPAL(statement, _principal(get("Principal")))
+    _SET_NOT_PRINCIPAL(statement, _principal(get("NotPrincipal")))
+    _SET_ACTIONS(statement, _action_values(get("Action")))
+    _SET_NOT_ACTIONS(statement, _action_values(get("NotAction")))
+    _SET_HAS_RESOURCE(statement, "Resource" in members)
+    _SET_HAS_NOT_RESOURCE(statement, "NotResource" in members)
+    _SET_CONDITIONS(statement, [] if condition is None else _conditions(condition, text))
+    _SET_NODE(statement, node)
+    return statement
 
 
 def build_policy(root: JNode, text: str) -> Policy:
@@ -239,13 +272,13 @@ def build_policy(root: JNode, text: str) -> Policy:
         for index, item in enumerate(statement_node.items_or_self()):
             if item.kind == "object":
                 statements.append(_statement(index, item, text))
-    return Policy(
-        version=version,
-        statements=statements,
-        root=root,
-        text=text,
-        variables_enabled=version == CURRENT_VERSION,
-    )
+    policy = object.__new__(Policy)
+    _SET_VERSION(policy, version)
+    _SET_STATEMENTS(policy, statements)
+    _SET_ROOT(policy, root)
+    _SET_TEXT(policy, text)
+    _SET_VARIABLES_ENABLED(policy, version == CURRENT_VERSION)
+    return policy
 
 
 def _refusal(code: str, message: str, line: int, column: int) -> Finding:

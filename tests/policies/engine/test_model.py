@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from policies.engine.codes import CODES
 from policies.engine.errors import UsageError
 from policies.engine.limits import MAX_POLICY_CHARS
-from policies.engine.model import load_policy
+from policies.engine.model import Policy, Statement, load_policy
 
 GITHUB_PROVIDER = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
 GITHUB = {
@@ -168,3 +169,61 @@ def test_a_principal_type_written_twice_keeps_only_the_last_list():
     policy, _ = load_policy(text)
     entries = [(e.kind, e.value) for e in policy.statements[0].principal.entries]
     assert sorted(entries) == [("AWS", "444455556666"), ("Service", "ec2.amazonaws.com")]
+
+
+def test_a_statement_is_the_one_its_dataclass_makes_and_stays_frozen():
+    text = (
+        '{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow",'
+        '"Principal":{"AWS":["111122223333","*"]},"Action":"sts:AssumeRole","Resource":"*",'
+        '"Condition":{"Bool":{"aws:SecureTransport":true}}}]}'
+    )
+    policy, _ = load_policy(text)
+    made = policy.statements[0]
+    values = [getattr(made, each.name) for each in dataclasses.fields(Statement)]
+    assert made == Statement(*values)
+    assert repr(made) == repr(Statement(*values))
+    assert (made.sid, made.effect, made.has_resource, made.has_not_resource) == (
+        "A",
+        "Allow",
+        True,
+        False,
+    )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.sid = "B"  # type: ignore[misc]
+    fields = [getattr(policy, each.name) for each in dataclasses.fields(Policy)]
+    assert policy == Policy(*fields)
+    assert repr(policy) == repr(Policy(*fields))
+    assert (policy.version, policy.variables_enabled) == ("2012-10-17", True)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        policy.version = None  # type: ignore[misc]
+
+
+def test_condition_operators_and_keys_written_twice_keep_the_last_in_the_first_place():
+    text = (
+        '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*",'
+        '"Action":"sts:AssumeRole","Condition":{'
+        '"StringEquals":{"aws:PrincipalTag/a":"1","aws:PrincipalTag/b":"2",'
+        '"aws:PrincipalTag/a":["3",4]},'
+        '"StringLike":{"aws:PrincipalTag/c":"5"},"StringEquals":{"aws:PrincipalTag/d":"6"}}}}'
+    )
+    policy, _ = load_policy(text)
+    read = [
+        (c.operator, c.key, [v.text for v in c.values]) for c in policy.statements[0].conditions
+    ]
+    assert read == [
+        ("StringEquals", "aws:PrincipalTag/d", ["6"]),
+        ("StringLike", "aws:PrincipalTag/c", ["5"]),
+    ]
+
+
+def test_a_principal_and_actions_written_as_one_string_or_a_list_read_alike():
+    head = '{"Statement":{"Effect":"Allow","Principal":{"Service":'
+    one = head + '"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}}'
+    listed = head + '["ec2.amazonaws.com"]},"Action":["sts:AssumeRole",7]}}'
+    for text in (one, listed):
+        statement = load_policy(text)[0].statements[0]
+        assert [(e.kind, e.value) for e in statement.principal.entries] == [
+            ("Service", "ec2.amazonaws.com")
+        ]
+        assert [v.text for v in statement.actions] == ["sts:AssumeRole"]
+        assert statement.not_actions is None and statement.not_principal is None
