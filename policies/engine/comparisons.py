@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from socket import AF_INET, inet_pton
+from socket import AF_INET, AF_INET6, inet_pton
 from typing import Any
 
 from .aws.operators import Operator
@@ -235,8 +235,6 @@ def _binary_matcher(texts: list[str]) -> Test:
 # is (version, integer) and a range (version, network, mask), which is exactly what
 # ``address in network`` compares.
 
-_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
-
 
 def _ipv4_int(text: str) -> int | None:
     """A dotted IPv4 address: four decimal octets, no leading zeros, each <= 255.
@@ -252,27 +250,19 @@ def _ipv4_int(text: str) -> int | None:
         return None
 
 
-def _ipv6_groups(groups: list[str]) -> int | None:
-    value = 0
-    for group in groups:
-        if not 0 < len(group) <= 4 or not _HEX_DIGITS.issuperset(group):
-            return None
-        value = value << 16 | int(group, 16)
-    return value
-
-
 def _ipv6_int(text: str) -> int | None:
-    """An IPv6 address made of hex groups only (at most one ``::``)."""
-    head, gap, tail = text.partition("::")
-    before = head.split(":") if head else []
-    after = tail.split(":") if tail else []
-    if (len(before) + len(after) > 7) if gap else len(before) != 8:
+    """An IPv6 address made of hex groups only (at most one ``::``).
+
+    Its callers send a scope id (``%``) or an IPv4 tail (``.``) to ``ipaddress``; for
+    the rest, ``inet_pton`` accepts exactly what ``ipaddress`` does (one to four hex
+    digits a group, eight groups or fewer around one ``::``), in C.
+    """
+    if not text.isascii():
         return None
-    high = _ipv6_groups(before)
-    low = _ipv6_groups(after)
-    if high is None or low is None:
+    try:
+        return int.from_bytes(inet_pton(AF_INET6, text))
+    except (OSError, ValueError):  # not an address; ValueError: a NUL character
         return None
-    return (high << 16 * (8 - len(before)) if gap else high) | low
 
 
 def ip_value(text: str) -> tuple[int, int] | None:
