@@ -18,7 +18,7 @@ from ..findings import Finding
 from ..parser import JMember, JNode, Span
 from .common import Checked, check_unique_keys, close, finding
 from .registry import RuleInput, statement_rule
-from .values import check_private_ranges, check_value, typed_value
+from .values import check_private_ranges, check_value, ip_value, read_range, typed_value
 
 
 @statement_rule
@@ -239,9 +239,10 @@ def check_key_values(
         out.extend(empty_values(ctx, operator, set_prefix, key, values.span))
     elif values.kind == "array":
         out.extend(_value_list(base, key, values))
-    if base in ("IpAddress", "NotIpAddress") and key.lower() == "aws:sourceip":
-        out.extend(check_private_ranges(ctx, base, items, values.span))
-    _check_values(ctx, base, key, items, out)
+    if base in ("IpAddress", "NotIpAddress"):
+        _check_ip_values(ctx, base, key, items, values.span, out)
+    else:
+        _check_values(ctx, base, key, items, out)
 
 
 def _check_values(
@@ -257,14 +258,7 @@ def _check_values(
             if strings and "${" not in text and "*" not in text and "?" not in text:
                 continue  # a plain string compared as a string: nothing to check
         elif kind in ("object", "array", "null"):
-            out.append(
-                finding(
-                    "DATA_TYPE_MISMATCH",
-                    "A condition value is a string, number or boolean, or a list of them.",
-                    item.span,
-                    PAGES["condition"],
-                )
-            )
+            out.append(_not_a_value(item.span))
             continue
         else:
             text = text_of[item.span.offset : item.span.end_offset]
@@ -272,6 +266,38 @@ def _check_values(
             check_value(ctx, base, key, text, item.span, out)
         else:
             typed_value(base, key, text, item.span, out)
+
+
+def _check_ip_values(
+    ctx: Checked, base: str, key: str, items: list[JNode], span: Span, out: list[Finding]
+) -> None:
+    """The values of a key under IpAddress or NotIpAddress, each string read once
+    (:func:`.values.read_range`) for its own check and aws:SourceIp's private ranges."""
+    read = [read_range(item.value) if item.kind == "string" else None for item in items]
+    if key.lower() == "aws:sourceip":
+        networks = [ranged[0] for ranged in read if ranged is not None]
+        out.extend(check_private_ranges(base, networks, span))
+    text_of = ctx.policy.text
+    for item, ranged in zip(items, read, strict=True):
+        if item.kind in ("object", "array", "null"):
+            out.append(_not_a_value(item.span))
+            continue
+        where = item.span
+        text = item.value if ranged is not None else text_of[where.offset : where.end_offset]
+        if "${" in text:
+            check_value(ctx, base, key, text, where, out)
+        else:
+            ip_value(base, key, text, where, ranged or read_range(text), out)
+
+
+def _not_a_value(span: Span) -> Finding:
+    """An object, a list or null where a condition value goes."""
+    return finding(
+        "DATA_TYPE_MISMATCH",
+        "A condition value is a string, number or boolean, or a list of them.",
+        span,
+        PAGES["condition"],
+    )
 
 
 #: The key types each base operator compares, as sets.
