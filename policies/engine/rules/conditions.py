@@ -100,16 +100,45 @@ def check_operator_block(
                 PAGES["condition"],
             )
         )
-    out.extend(check_unique_keys(ctx, block))
     if len(members) > 1:
+        out.extend(check_unique_keys(ctx, block))
         _keys_in_two_cases(members, out)
+    _check_keys(ctx, operator, base, set_prefix, known, members, out)
+
+
+def _check_keys(
+    ctx: Checked,
+    operator: str,
+    base: str,
+    set_prefix: str,
+    known: bool,
+    members: list[JMember],
+    out: list[Finding],
+) -> None:
+    """Each key of an operator block and its values; the findings go to ``out``.
+
+    A plain string value of a String operator (the usual case) has nothing to check
+    and skips :func:`check_key_values`."""
+    strings = base in _STRING_BASES
+    types = _KEY_TYPES[base] if base != "Null" and known else None
     for key_member in members:
         key = key_member.key
         info = lookup(key)
         if info is None or not info.known or key.endswith("/"):  # else check_key finds nothing
             info = check_key(ctx, key, key_member.key_span, out)
-        if known:
-            check_key_values(ctx, operator, base, set_prefix, key, info, key_member, out)
+        if not known:
+            continue
+        if info is not None:
+            if set_prefix == "ForAllValues" and info.multivalued is False:
+                out.append(_single_valued(operator, key, key_member.key_span))
+            if types is not None and types.isdisjoint(info.types):
+                out.append(_type_mismatch(base, key, info, key_member.key_span))
+        values = key_member.value
+        if strings and values.kind == "string":
+            text = values.value
+            if "${" not in text and "*" not in text and "?" not in text:
+                continue
+        check_key_values(ctx, operator, base, set_prefix, key, key_member, out)
 
 
 def _keys_in_two_cases(members: list[JMember], out: list[Finding]) -> None:
@@ -223,16 +252,10 @@ def check_key_values(
     base: str,
     set_prefix: str,
     key: str,
-    info: KeyInfo | None,
     member: JMember,
     out: list[Finding],
 ) -> None:
-    """One key of an operator block and its values; the findings go to ``out``."""
-    if info is not None:
-        if set_prefix == "ForAllValues" and info.multivalued is False:
-            out.append(_single_valued(operator, key, member.key_span))
-        if base != "Null" and _KEY_TYPES[base].isdisjoint(info.types):
-            out.append(_type_mismatch(base, key, info, member.key_span))
+    """The values of one key of an operator block; the findings go to ``out``."""
     values = member.value
     items = values.items_or_self()
     if values.kind == "array" and not items:
@@ -302,6 +325,8 @@ def _not_a_value(span: Span) -> Finding:
 
 #: The key types each base operator compares, as sets.
 _KEY_TYPES = {name: frozenset(op.key_types) for name, op in OPERATORS.items()}
+#: The base operators of the String family.
+_STRING_BASES = frozenset(name for name, op in OPERATORS.items() if op.family == "String")
 
 
 def _single_valued(operator: str, key: str, span: Span) -> Finding:
