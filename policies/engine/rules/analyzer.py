@@ -394,6 +394,8 @@ def _actions_without_key(
     Access Analyzer does not judge them, nor actions that fit no principal of the
     statement: MISMATCHED_ACTION_FOR_PRINCIPAL reports those."""
     assume = {ASSUME_BY_LOWER[a.text.lower()] for a in actions if a.text.lower() in ASSUME_BY_LOWER}
+    if all(assume <= {needed} for _, needed in keyed):
+        return  # no other way of assuming the role, whatever the principals (the usual case)
     principal = statement.principal
     if principal is not None and principal.entries:
         assume &= {assume_action_for_principal(e.kind, e.value) for e in principal.entries}
