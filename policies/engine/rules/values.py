@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from ..aws.operators import OPERATORS
 from ..codes import PAGES
+from ..comparisons import ip_value as address_value
 from ..comparisons import network_value
 from ..findings import Finding
 from ..parser import Span
@@ -313,6 +314,13 @@ _PRIVATE_RANGES = tuple(
 )
 
 
+#: The same ranges by IP version, as (network, mask).
+_PRIVATE_BY_VERSION = {
+    version: tuple((start, mask) for other, start, mask in _PRIVATE_RANGES if other == version)
+    for version in (4, 6)
+}
+
+
 def ip_range(text: str) -> tuple[int, int, int] | None:
     """An IP address or CIDR range as (version, network, mask), host bits cleared, as
     ``ipaddress.ip_network(text, strict=False)`` reads it; ``None`` when it is neither.
@@ -332,10 +340,12 @@ def ip_range(text: str) -> tuple[int, int, int] | None:
 def is_private(network: tuple[int, int, int]) -> bool:
     """Whether a range (as :func:`ip_range` gives it) lies in a private range."""
     version, number, mask = network
-    return any(
-        version == private_version and mask >= private_mask and number & private_mask == start
-        for private_version, start, private_mask in _PRIVATE_RANGES
-    )
+    for start, private_mask in _PRIVATE_BY_VERSION[version]:  # a loop: no generator
+        if mask >= private_mask and number & private_mask == start:
+            break
+    else:
+        return False
+    return True
 
 
 def _has_host_bits(text: str, network: tuple[int, int, int]) -> bool:
@@ -353,8 +363,9 @@ def read_range(text: str) -> tuple[Network | None, bool]:
     reading of the text for both.
 
     A plain address with a decimal prefix length (the usual form) is read once, as
-    an address, and masked here, by the rules :func:`..comparisons.network_value`
-    applies to it; any other text goes to :func:`ip_range`.
+    an address (:func:`..comparisons.ip_value`), and masked here by the rules
+    :func:`..comparisons.network_value` applies to it; any other text goes to
+    :func:`ip_range`.
     """
     address, slash, prefix = text.partition("/")
     if (
@@ -365,10 +376,10 @@ def read_range(text: str) -> tuple[Network | None, bool]:
         and address.strip() == address
         and not (":" in address and ("." in address or "%" in address))
     ):
-        parsed = network_value(address)
+        parsed = address_value(address)
         if parsed is None:
             return None, False
-        version, number, _ = parsed
+        version, number = parsed
         bits = 32 if version == 4 else 128
         length = int(prefix)
         if length <= bits:
