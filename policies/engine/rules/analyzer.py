@@ -152,18 +152,23 @@ def analyzer_condition_keys(given: RuleInput) -> list[Finding]:
             out.extend(_audience(condition))
         if checks.typed is not None:
             _key_type_checks(condition, checks.typed, out)
-        values = condition.values  # the value checks, inline: a "*", repeated bounds
-        for value in values:
-            if value.text == "*":
-                out.extend(_wildcard_only(condition))
-                break
-        if len(values) > 1 and condition.operator.startswith("Numeric"):
-            out.extend(_numeric_bounds(condition))
+        _value_checks(condition, out)
         if checks.needed is not None:
             keyed.append((condition, checks.needed))
     if keyed and given.statement.actions is not None:
         out.extend(_actions_without_key(given.statement, given.statement.actions, keyed))
     return out
+
+
+def _value_checks(condition: Condition, out: list[Finding]) -> None:
+    """A "*" that makes a test say something else; bounds that repeat one another."""
+    values = condition.values
+    for value in values:
+        if value.text == "*":
+            out.extend(_wildcard_only(condition))
+            break
+    if len(values) > 1 and condition.operator.startswith("Numeric"):
+        out.extend(_numeric_bounds(condition))
 
 
 def _named_key(condition: Condition, key: str, conditions: list[Condition]) -> Iterator[Finding]:

@@ -117,9 +117,11 @@ def _check_keys(
 ) -> None:
     """Each key of an operator block and its values; the findings go to ``out``.
 
-    A plain string value of a String operator (the usual case) has nothing to check
-    and skips :func:`check_key_values`."""
+    One string value without a policy variable (the usual case) skips
+    :func:`check_key_values`: a plain one of a String operator has nothing to check,
+    one of another operator (IP ranges aside) its type check alone."""
     strings = base in _STRING_BASES
+    ip = base in ("IpAddress", "NotIpAddress")  # their values also feed the private-range check
     types = _KEY_TYPES[base] if base != "Null" and known else None
     for key_member in members:
         key = key_member.key
@@ -134,10 +136,12 @@ def _check_keys(
             if types is not None and types.isdisjoint(info.types):
                 out.append(_type_mismatch(base, key, info, key_member.key_span))
         values = key_member.value
-        if strings and values.kind == "string":
-            text = values.value
-            if "${" not in text and "*" not in text and "?" not in text:
+        if values.kind == "string" and "${" not in values.value and not ip:
+            if not strings:  # one value of the operator's own type: its type check alone
+                typed_value(base, key, values.value, values.span, out)
                 continue
+            if "*" not in values.value and "?" not in values.value:
+                continue  # a plain string compared as a string: nothing to check
         check_key_values(ctx, operator, base, set_prefix, key, key_member, out)
 
 
