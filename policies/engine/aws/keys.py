@@ -19,8 +19,8 @@ on a guess.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 __all__ = [
     "KEY_TYPES",
@@ -35,13 +35,14 @@ __all__ = [
 KEY_TYPES = ("String", "ARN", "Numeric", "Date", "Bool", "IPAddress", "Binary")
 
 
-@dataclass(frozen=True, slots=True)
-class KeyInfo:
+class KeyInfo(NamedTuple):
     """What the engine knows about a condition key.
 
     ``types`` holds every type AWS lists for the key (``aws:EpochTime`` is
     both Date and Numeric). ``known`` is False for keys inferred from their
-    shape (a claim of an OIDC provider) rather than listed.
+    shape (a claim of an OIDC provider) rather than listed. A named tuple: one is
+    built for every key of a provider's claims or with a tag in it, on every
+    keystroke of the editor (a tuple costs a third of a frozen dataclass).
     """
 
     name: str
@@ -202,9 +203,10 @@ def _lookup_other(key: str) -> KeyInfo | None:
     info = _BY_NAME.get(lowered)
     if info is not None:
         return info
-    for name, prefix in _LOWERED_PREFIXES:
-        if lowered.startswith(name) and len(lowered) > len(name):
-            return KeyInfo(key, prefix.types, prefix.multivalued)
+    if "/" in lowered:  # every prefix ends with one
+        for name, prefix in _LOWERED_PREFIXES:
+            if lowered.startswith(name) and len(lowered) > len(name):
+                return KeyInfo(key, prefix.types, prefix.multivalued)
     if is_web_identity_key(key):
         claim = key.rpartition(":")[2].lower()
         return KeyInfo(key, ("String",), _OIDC_CLAIMS.get(claim), known=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from ..aws.actions import (
     ACTION_NAME,
@@ -146,11 +146,11 @@ def check_action(ctx: Checked, action: str, span: Span) -> Iterator[Finding]:
 
 
 @statement_rule
-def mismatched_action_for_principal(given: RuleInput) -> Iterable[Finding]:
+def mismatched_action_for_principal(given: RuleInput) -> list[Finding]:
     """Each assume action fits a kind of principal of the statement."""
     member = given.members.get("Principal")
     if member is None or member.value.kind != "object":
-        return ()
+        return []
     return check_mismatched_actions(given, given.statement)
 
 
@@ -170,18 +170,21 @@ def _assume_variants(action: str) -> set[str]:
     return {exact} if exact else set()
 
 
-def check_mismatched_actions(ctx: Checked, statement: Statement) -> Iterator[Finding]:
-    """Each assume action must fit at least one kind of principal in the statement."""
+def check_mismatched_actions(ctx: Checked, statement: Statement) -> list[Finding]:
+    """Each assume action must fit at least one kind of principal in the statement.
+
+    A list, not a generator: it runs on every statement and seldom finds anything."""
     principal = statement.principal
     if principal is None or principal.wildcard or not statement.actions:
-        return
+        return []
     needed: dict[str, str] = {}
     for entry in principal.entries:
         assumed = assume_action_for_principal(entry.kind, entry.value)
         if assumed is not None:
             needed.setdefault(assumed, entry.value)
     if not needed:
-        return
+        return []
+    out: list[Finding] = []
     for action in statement.actions:
         if action.text in needed or action.text in _OTHER_TRUST_ACTION_NAMES:
             continue  # the assume action that fits, or no assume action, as documented
@@ -196,14 +199,17 @@ def check_mismatched_actions(ctx: Checked, statement: Statement) -> Iterator[Fin
             advice.append(f"an OIDC provider ({needed[ASSUME_WEB]}) goes with {ASSUME_WEB}")
         if ASSUME in needed:
             advice.append(f"an AWS or Service principal ({needed[ASSUME]}) goes with {ASSUME}")
-        yield finding(
-            "MISMATCHED_ACTION_FOR_PRINCIPAL",
-            f"{wrong} does not fit the principal of this statement, so it "
-            f"never lets it in: {'; '.join(advice)}. Change the action to match the "
-            "principal.",
-            action.span,
-            PAGES["principal"] + "#principal-federated-users",
+        out.append(
+            finding(
+                "MISMATCHED_ACTION_FOR_PRINCIPAL",
+                f"{wrong} does not fit the principal of this statement, so it "
+                f"never lets it in: {'; '.join(advice)}. Change the action to match the "
+                "principal.",
+                action.span,
+                PAGES["principal"] + "#principal-federated-users",
+            )
         )
+    return out
 
 
 # --- Condition -----------------------------------------------------------------------

@@ -151,7 +151,7 @@ def analyzer_condition_keys(given: RuleInput) -> list[Finding]:
         if checks.audience:
             out.extend(_audience(condition))
         if checks.typed is not None:
-            out.extend(_key_type_checks(condition, checks.typed))
+            _key_type_checks(condition, checks.typed, out)
         _value_checks(condition, out)
         if checks.needed is not None:
             keyed.append((condition, checks.needed))
@@ -275,30 +275,36 @@ def _value_format(condition: Condition, key: str) -> Iterator[Finding]:
         )
 
 
-def _key_type_checks(condition: Condition, info: KeyInfo) -> Iterator[Finding]:
-    """A multivalued key without a set operator; an ARN key under StringLike."""
+def _key_type_checks(condition: Condition, info: KeyInfo, out: list[Finding]) -> None:
+    """A multivalued key without a set operator; an ARN key under StringLike. The
+    findings go to ``out``: this runs for every multivalued or ARN key."""
     prefix, base = _parts(condition.operator)
     if prefix is None and info.multivalued is True and base != "Null":
-        yield finding(
-            "MISSING_QUALIFIER",
-            f"{condition.key} can hold several values, and {condition.operator} without "
-            "a set operator does not say how to compare a list. Write ForAnyValue: (at "
-            "least one value matches) or ForAllValues: (every value matches, also true "
-            f'when the key is missing) before it, as in "ForAnyValue:{condition.operator}".',
-            condition.key_span,
+        out.append(
+            finding(
+                "MISSING_QUALIFIER",
+                f"{condition.key} can hold several values, and {condition.operator} without "
+                "a set operator does not say how to compare a list. Write ForAnyValue: (at "
+                "least one value matches) or ForAllValues: (every value matches, also true "
+                "when the key is missing) before it, as in "
+                f'"ForAnyValue:{condition.operator}".',
+                condition.key_span,
+            )
         )
     if base in ("StringLike", "StringNotLike") and info.type == "ARN":
         arn_operator = condition.operator.replace("StringNotLike", "ArnNotLike").replace(
             "StringLike", "ArnLike"
         )
-        yield finding(
-            "STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS",
-            f"{condition.key} is an ARN, and {base} reads it as plain text, so a * or ? "
-            "can match across the colons that separate the partition, service, Region, "
-            "account and resource. ArnLike matches each of the six fields of the ARN on "
-            "its own. Write "
-            f"{arn_operator} instead.",
-            condition.key_span,
+        out.append(
+            finding(
+                "STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS",
+                f"{condition.key} is an ARN, and {base} reads it as plain text, so a * or ? "
+                "can match across the colons that separate the partition, service, Region, "
+                "account and resource. ArnLike matches each of the six fields of the ARN on "
+                "its own. Write "
+                f"{arn_operator} instead.",
+                condition.key_span,
+            )
         )
 
 
@@ -393,6 +399,8 @@ def _actions_without_key(
     Access Analyzer does not judge them, nor actions that fit no principal of the
     statement: MISMATCHED_ACTION_FOR_PRINCIPAL reports those."""
     assume = {ASSUME_BY_LOWER[a.text.lower()] for a in actions if a.text.lower() in ASSUME_BY_LOWER}
+    if all(assume <= {needed} for _, needed in keyed):
+        return  # no other way of assuming the role, whatever the principals (the usual case)
     principal = statement.principal
     if principal is not None and principal.entries:
         assume &= {assume_action_for_principal(e.kind, e.value) for e in principal.entries}

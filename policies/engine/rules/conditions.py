@@ -19,7 +19,7 @@ from ..jsontree import typed_text
 from ..parser import JMember, JNode, Span
 from .common import Checked, check_unique_keys, close, finding
 from .registry import RuleInput, statement_rule
-from .values import check_private_ranges, check_value, typed_value
+from .values import check_private_ranges, check_value, ip_value, read_range, typed_value
 
 
 @statement_rule
@@ -101,16 +101,49 @@ def check_operator_block(
                 PAGES["condition"],
             )
         )
-    out.extend(check_unique_keys(ctx, block))
     if len(members) > 1:
+        out.extend(check_unique_keys(ctx, block))
         _keys_in_two_cases(members, out)
+    _check_keys(ctx, operator, base, set_prefix, known, members, out)
+
+
+def _check_keys(
+    ctx: Checked,
+    operator: str,
+    base: str,
+    set_prefix: str,
+    known: bool,
+    members: list[JMember],
+    out: list[Finding],
+) -> None:
+    """Each key of an operator block and its values; the findings go to ``out``.
+
+    One string value without a policy variable (the usual case) skips
+    :func:`check_key_values`: a plain one of a String operator has nothing to check,
+    one of another operator (IP ranges aside) its type check alone."""
+    strings = base in _STRING_BASES
+    ip = base in ("IpAddress", "NotIpAddress")  # their values also feed the private-range check
+    types = _KEY_TYPES[base] if base != "Null" and known else None
     for key_member in members:
         key = key_member.key
         info = lookup(key)
         if info is None or not info.known or key.endswith("/"):  # else check_key finds nothing
             info = check_key(ctx, key, key_member.key_span, out)
-        if known:
-            check_key_values(ctx, operator, base, set_prefix, key, info, key_member, out)
+        if not known:
+            continue
+        if info is not None:
+            if set_prefix == "ForAllValues" and info.multivalued is False:
+                out.append(_single_valued(operator, key, key_member.key_span))
+            if types is not None and types.isdisjoint(info.types):
+                out.append(_type_mismatch(base, key, info, key_member.key_span))
+        values = key_member.value
+        if values.kind == "string" and "${" not in values.value and not ip:
+            if not strings:  # one value of the operator's own type: its type check alone
+                typed_value(base, key, values.value, values.span, out)
+                continue
+            if "*" not in values.value and "?" not in values.value:
+                continue  # a plain string compared as a string: nothing to check
+        check_key_values(ctx, operator, base, set_prefix, key, key_member, out)
 
 
 def _keys_in_two_cases(members: list[JMember], out: list[Finding]) -> None:
@@ -224,25 +257,20 @@ def check_key_values(
     base: str,
     set_prefix: str,
     key: str,
-    info: KeyInfo | None,
     member: JMember,
     out: list[Finding],
 ) -> None:
-    """One key of an operator block and its values; the findings go to ``out``."""
-    if info is not None:
-        if set_prefix == "ForAllValues" and info.multivalued is False:
-            out.append(_single_valued(operator, key, member.key_span))
-        if base != "Null" and _KEY_TYPES[base].isdisjoint(info.types):
-            out.append(_type_mismatch(base, key, info, member.key_span))
+    """The values of one key of an operator block; the findings go to ``out``."""
     values = member.value
     items = values.items_or_self()
     if values.kind == "array" and not items:
         out.extend(empty_values(ctx, operator, set_prefix, key, values.span))
     elif values.kind == "array":
         out.extend(_value_list(base, key, values))
-    if base in ("IpAddress", "NotIpAddress") and key.lower() == "aws:sourceip":
-        out.extend(check_private_ranges(ctx, base, items, values.span))
-    _check_values(ctx, base, key, items, out)
+    if base in ("IpAddress", "NotIpAddress"):
+        _check_ip_values(ctx, base, key, items, values.span, out)
+    else:
+        _check_values(ctx, base, key, items, out)
 
 
 def _check_values(
@@ -258,14 +286,7 @@ def _check_values(
             if strings and "${" not in text and "*" not in text and "?" not in text:
                 continue  # a plain string compared as a string: nothing to check
         elif kind in ("object", "array", "null"):
-            out.append(
-                finding(
-                    "DATA_TYPE_MISMATCH",
-                    "A condition value is a string, number or boolean, or a list of them.",
-                    item.span,
-                    PAGES["condition"],
-                )
-            )
+            out.append(_not_a_value(item.span))
             continue
         else:
             text = typed_text(item, text_of)
@@ -275,8 +296,42 @@ def _check_values(
             typed_value(base, key, text, item.span, out)
 
 
+def _check_ip_values(
+    ctx: Checked, base: str, key: str, items: list[JNode], span: Span, out: list[Finding]
+) -> None:
+    """The values of a key under IpAddress or NotIpAddress, each string read once
+    (:func:`.values.read_range`) for its own check and aws:SourceIp's private ranges."""
+    read = [read_range(item.value) if item.kind == "string" else None for item in items]
+    if key.lower() == "aws:sourceip":
+        networks = [ranged[0] for ranged in read if ranged is not None]
+        out.extend(check_private_ranges(base, networks, span))
+    text_of = ctx.policy.text
+    for item, ranged in zip(items, read, strict=True):
+        if item.kind in ("object", "array", "null"):
+            out.append(_not_a_value(item.span))
+            continue
+        where = item.span
+        text = item.value if ranged is not None else text_of[where.offset : where.end_offset]
+        if "${" in text:
+            check_value(ctx, base, key, text, where, out)
+        else:
+            ip_value(base, key, text, where, ranged or read_range(text), out)
+
+
+def _not_a_value(span: Span) -> Finding:
+    """An object, a list or null where a condition value goes."""
+    return finding(
+        "DATA_TYPE_MISMATCH",
+        "A condition value is a string, number or boolean, or a list of them.",
+        span,
+        PAGES["condition"],
+    )
+
+
 #: The key types each base operator compares, as sets.
 _KEY_TYPES = {name: frozenset(op.key_types) for name, op in OPERATORS.items()}
+#: The base operators of the String family.
+_STRING_BASES = frozenset(name for name, op in OPERATORS.items() if op.family == "String")
 
 
 def _single_valued(operator: str, key: str, span: Span) -> Finding:

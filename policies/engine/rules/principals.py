@@ -13,6 +13,7 @@ from ..aws.arns import (
     PRINCIPAL_ARN,
     SAML_PROVIDER_ARN,
     STS_RESOURCE,
+    UNIQUE_ID_KINDS,
     unique_id_kind,
 )
 from ..aws.principals import PRINCIPAL_KEYS, SERVICE_PRINCIPAL, WEB_IDENTITY_PROVIDERS
@@ -101,7 +102,8 @@ def _principal_string(value: JNode) -> Finding:
 
 
 def _principal_object(ctx: Checked, value: JNode, out: list[Finding]) -> None:
-    out.extend(check_unique_keys(ctx, value))
+    if len(value.members) > 1:
+        out.extend(check_unique_keys(ctx, value))
     if not value.members:
         out.append(
             finding(
@@ -174,7 +176,9 @@ def _principal_values(ctx: Checked, kind_member: JMember, out: list[Finding]) ->
 def check_aws_principal(ctx: Checked, text: str, span: Span) -> Finding | None:
     if text == "*" or ACCOUNT_ID.fullmatch(text):
         return None
-    kind = unique_id_kind(text)
+    # Only the unique ids of a user or a role have a kind: no regular expression for
+    # the text that starts otherwise (an ARN, the usual case).
+    kind = unique_id_kind(text) if text[:4] in UNIQUE_ID_KINDS else None
     if kind is not None:
         return finding(
             "INVALID_ROLE_REFERENCE" if kind == "role" else "INVALID_USER_REFERENCE",

@@ -96,7 +96,7 @@ def trust_security(given: RuleInput) -> list[Finding]:
 
 
 def _wildcard_principal(span: Span, strict: Limits) -> Iterator[Finding]:
-    if not strict.keys() & LIMITING_KEYS:
+    if LIMITING_KEYS.isdisjoint(strict):
         yield finding(
             "MISSING_CONDITION_FOR_WILDCARD_PRINCIPAL",
             '{"AWS": "*"} trusts every principal of every AWS account, '
@@ -114,7 +114,7 @@ def _service_source(service: str, span: Span, strict: Limits) -> Iterator[Findin
     # Narrowed by a key that is not a source key: rules.analyzer says so on that key
     # (RECOMMENDED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL, or UNSUPPORTED_CONDITION_KEY_FOR_
     # SERVICE_PRINCIPAL for a key the service never sends), one finding for one problem.
-    if url and not strict.keys() & _NARROWING_KEYS:
+    if url and _NARROWING_KEYS.isdisjoint(strict):
         yield finding(
             "MISSING_SOURCE_CONDITION_FOR_SERVICE_PRINCIPAL",
             f"{service} acts on behalf of many AWS accounts. Its "
@@ -139,7 +139,7 @@ def check_cross_account(ctx: Checked, value: str, span: Span, limits: Limits) ->
         account = match.group(3)
     if account == ctx.role_account:
         return
-    if limits.keys() & {"sts:externalid", "aws:principalorgid", "aws:principalorgpaths"}:
+    if not _THIRD_PARTY_KEYS.isdisjoint(limits):
         return
     yield finding(
         "MISSING_EXTERNAL_ID_FOR_CROSS_ACCOUNT_TRUST",
@@ -151,6 +151,10 @@ def check_cross_account(ctx: Checked, value: str, span: Span, limits: Limits) ->
         span,
         PAGES["external_id"],
     )
+
+
+#: Keys that keep a third party's other customers out of a cross-account trust.
+_THIRD_PARTY_KEYS = frozenset({"sts:externalid", "aws:principalorgid", "aws:principalorgpaths"})
 
 
 def check_web_identity(
@@ -184,15 +188,12 @@ def _oidc_claims(provider: str, span: Span, limits: Limits) -> Iterator[Finding]
     """An OIDC provider's audience and subject are both pinned (GitHub's subject is
     checked by :func:`check_github`, which also knows its repository claims)."""
     host = provider.split("/", 1)[0]
-    missing = [
-        claim
-        for claim, keys in (
-            ("aud", (f"{provider}:aud", f"{provider}:azp")),
-            ("sub", (f"{provider}:sub",)),
-        )
-        if not any(key.lower() in limits for key in keys)
-        and not (host == GITHUB_HOST and claim == "sub")
-    ]
+    lowered = provider.lower()  # the keys of ``limits`` are lowercased
+    missing = []
+    if lowered + ":aud" not in limits and lowered + ":azp" not in limits:
+        missing.append("aud")
+    if host != GITHUB_HOST and lowered + ":sub" not in limits:
+        missing.append("sub")
     if missing:
         names = " and ".join(f"{provider}:{claim}" for claim in missing)
         yield finding(
@@ -214,7 +215,8 @@ def check_github(
     limits: Limits,
     conditions: list[Condition],
 ) -> Iterator[Finding]:
-    keys = {f"{provider}:{claim}".lower() for claim in ("sub", "repository", "repository_id")}
+    lowered = provider.lower()
+    keys = {lowered + ":sub", lowered + ":repository", lowered + ":repository_id"}
     subject = [
         condition
         for condition in conditions
@@ -235,11 +237,11 @@ def check_github(
     permissive = []
     for condition in subject:
         base = condition.operator.split(":")[-1].removesuffix("IfExists")
-        wild = [
-            value
-            for value in condition.values
-            if OPERATORS[base].takes_wildcards and _admits_any_repository(value.text)
-        ]
+        wild = (
+            [value for value in condition.values if _admits_any_repository(value.text)]
+            if condition.values and OPERATORS[base].takes_wildcards
+            else []
+        )
         if not wild:
             return  # one condition that names the repositories is enough (AND)
         permissive.extend(wild)

@@ -62,6 +62,11 @@ _QUIET_KEYS = frozenset(
 )
 
 
+#: The services of every key this module's checks concern (session keys, tag keys,
+#: STS keys): a key of any other service (a provider's claim, a SAML key) is passed over.
+_CONCERNED_SERVICES = ("aws:", "sts:", "iam:")
+
+
 @statement_rule
 def session_condition_keys(given: RuleInput) -> list[Finding]:
     """The checks of this module, in one pass over the statement's conditions.
@@ -73,7 +78,7 @@ def session_condition_keys(given: RuleInput) -> list[Finding]:
     allow = statement.effect == "Allow"
     out: list[Finding] = []
     for condition in statement.conditions:
-        if condition.key in _QUIET_KEYS:
+        if condition.key in _QUIET_KEYS or condition.key[:4].lower() not in _CONCERNED_SERVICES:
             continue
         key = condition.key.lower()
         needed = _needed_action(key) if allow else None

@@ -84,7 +84,7 @@ def _outline(statement: Statement) -> Hashable:
         statement.effect,
         len(statement.conditions),
         None if principal is None else len(principal.entries),
-        None if actions is None else sum(len(action.text) for action in actions),
+        None if actions is None else sum([len(action.text) for action in actions]),
     )
 
 
@@ -97,6 +97,8 @@ def redundant_statement(given: PolicyInput) -> Iterator[Finding]:
     # Only statements of the same outline can repeat each other: the full
     # fingerprint (sorted values) is taken of those only.
     outlines = [_outline(statement) for statement in statements]
+    if len(set(outlines)) == len(outlines):
+        return  # no two statements alike (the usual case)
     alike = Counter(outlines)
     seen: dict[Hashable, int] = {}
     for statement, outline in zip(statements, outlines, strict=True):

@@ -10,9 +10,10 @@ from collections.abc import Iterator
 
 from ..aws.operators import OPERATORS
 from ..codes import PAGES
+from ..comparisons import ip_value as address_value
 from ..comparisons import network_value
 from ..findings import Finding
-from ..parser import JNode, Span
+from ..parser import Span
 from .common import Checked, finding, strip_variables
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
@@ -31,24 +32,26 @@ _OPERATOR_ANCHORS = {
 }
 
 
+Network = tuple[int, int, int]
+
+
 def check_private_ranges(
-    ctx: Checked, base: str, items: list[JNode], span: Span
+    base: str, networks: list[Network | None], span: Span
 ) -> Iterator[Finding]:
-    """aws:SourceIp only ever holds public addresses; private ranges never match it."""
-    networks = 0
+    """aws:SourceIp only ever holds public addresses; private ranges never match it.
+
+    ``networks`` are the key's string values as :func:`read_range` read them (no
+    finding when one of them is no range: its own check reports it)."""
+    if None in networks:
+        return
     private = 0
-    for item in items:
-        if item.kind != "string":
-            continue
-        network = ip_range(item.text)
-        if network is None:
-            return
-        networks += 1
+    for network in networks:
+        assert network is not None
         private += is_private(network)
     if not private:
         return
     negated = base == "NotIpAddress"
-    if private == networks:
+    if private == len(networks):
         code = "PRIVATE_NOT_IP_ADDRESS" if negated else "PRIVATE_IP_ADDRESS"
         effect = (
             "so NotIpAddress is true for every request and limits nothing"
@@ -153,7 +156,7 @@ def typed_value(base: str, key: str, text: str, span: Span, out: list[Finding]) 
     that :func:`check_value` checks in a value without a policy variable for an
     operator that is not a String operator."""
     if base in _IP_OPERATORS:
-        _ip_value(base, key, text, span, out)
+        ip_value(base, key, text, span, read_range(text), out)
         return
     problem = value_problem(base, text)
     if problem:
@@ -173,12 +176,20 @@ def _wrong_type(problem: tuple[str, str], base: str, key: str, text: str, span: 
     )
 
 
-def _ip_value(base: str, key: str, text: str, span: Span, out: list[Finding]) -> None:
-    """An IP address or range, read once: a range at all, and without host bits."""
-    network = ip_range(text)
+def ip_value(
+    base: str,
+    key: str,
+    text: str,
+    span: Span,
+    read: tuple[Network | None, bool],
+    out: list[Finding],
+) -> None:
+    """An IP address or range (``read``: its :func:`read_range`): a range at all, and
+    without host bits."""
+    network, host_bits = read
     if network is None:
         out.append(_wrong_type(_NOT_AN_IP_RANGE, base, key, text, span))
-    elif _has_host_bits(text, network):
+    elif host_bits:
         shown = ipaddress.ip_network(text, strict=False)  # its text, for the message only
         out.append(
             finding(
@@ -303,6 +314,13 @@ _PRIVATE_RANGES = tuple(
 )
 
 
+#: The same ranges by IP version, as (network, mask).
+_PRIVATE_BY_VERSION = {
+    version: tuple((start, mask) for other, start, mask in _PRIVATE_RANGES if other == version)
+    for version in (4, 6)
+}
+
+
 def ip_range(text: str) -> tuple[int, int, int] | None:
     """An IP address or CIDR range as (version, network, mask), host bits cleared, as
     ``ipaddress.ip_network(text, strict=False)`` reads it; ``None`` when it is neither.
@@ -322,10 +340,12 @@ def ip_range(text: str) -> tuple[int, int, int] | None:
 def is_private(network: tuple[int, int, int]) -> bool:
     """Whether a range (as :func:`ip_range` gives it) lies in a private range."""
     version, number, mask = network
-    return any(
-        version == private_version and mask >= private_mask and number & private_mask == start
-        for private_version, start, private_mask in _PRIVATE_RANGES
-    )
+    for start, private_mask in _PRIVATE_BY_VERSION[version]:  # a loop: no generator
+        if mask >= private_mask and number & private_mask == start:
+            break
+    else:
+        return False
+    return True
 
 
 def _has_host_bits(text: str, network: tuple[int, int, int]) -> bool:
@@ -337,7 +357,39 @@ def _has_host_bits(text: str, network: tuple[int, int, int]) -> bool:
     return address is None or address[1] != network[1]
 
 
+def read_range(text: str) -> tuple[Network | None, bool]:
+    """:func:`ip_range` of ``text``, and whether the range has host bits set (bits
+    after its prefix length, which ``ipaddress.ip_network(text)`` refuses): one
+    reading of the text for both.
+
+    A plain address with a decimal prefix length (the usual form) is read once, as
+    an address (:func:`..comparisons.ip_value`), and masked here by the rules
+    :func:`..comparisons.network_value` applies to it; any other text goes to
+    :func:`ip_range`.
+    """
+    address, slash, prefix = text.partition("/")
+    if (
+        slash
+        and 0 < len(prefix) <= 3
+        and prefix.isascii()
+        and prefix.isdigit()
+        and address.strip() == address
+        and not (":" in address and ("." in address or "%" in address))
+    ):
+        parsed = address_value(address)
+        if parsed is None:
+            return None, False
+        version, number = parsed
+        bits = 32 if version == 4 else 128
+        length = int(prefix)
+        if length <= bits:
+            mask = ((1 << length) - 1) << (bits - length)
+            return (version, number & mask, mask), number & mask != number
+    network = ip_range(text)
+    return network, network is not None and _has_host_bits(text, network)
+
+
 def _is_strict(text: str) -> bool:
     """Whether ``ipaddress.ip_network(text)`` (strict) accepts ``text``."""
-    network = ip_range(text)
-    return network is not None and not _has_host_bits(text, network)
+    network, host_bits = read_range(text)
+    return network is not None and not host_bits
