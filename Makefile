@@ -11,7 +11,8 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
 # Django 6 needs Python 3.12 or newer. Look on PATH first, then under pyenv, the
-# newest first: the engine runs about 12 % faster on 3.13 than on 3.12 (bench/engine.py).
+# newest first: the engine's cold path runs 4-12 % faster on 3.13 than on 3.12
+# (bench/engine.py --cpu, measured 2026-12-03).
 PYENV_ROOT ?= $(shell pyenv root 2>/dev/null || echo $(HOME)/.pyenv)
 PYTHON_CANDIDATES := $(shell command -v python3.13 python3.12 2>/dev/null) \
 	$(shell ls -d $(PYENV_ROOT)/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) \
