@@ -73,11 +73,18 @@ class RequestContext:
 
     def derived(self) -> dict[str, str | list[str]]:
         """The keys the engine filled in, as the contract's ``derived_context``."""
-        derived = sorted(
-            (e for e in self.entries.values() if e.derived),
-            key=lambda e: _DERIVED_ORDER.get(e.name.lower(), len(_DERIVED_ORDER)),
-        )
-        return {e.name: (list(e.values) if e.multivalued else e.values[0]) for e in derived}
+        # The derivable keys in their order (an entry is filed under its name in lower
+        # case), then any other key set as derived, in the order it was set.
+        entries = self.entries
+        out: dict[str, str | list[str]] = {}
+        for lower in _DERIVED_ORDER:
+            e = entries.get(lower)
+            if e is not None and e.derived:
+                out[e.name] = list(e.values) if e.multivalued else e.values[0]
+        for lower, e in entries.items():
+            if e.derived and lower not in _DERIVED_ORDER:
+                out[e.name] = list(e.values) if e.multivalued else e.values[0]
+        return out
 
     def has_prefix(self, prefix: str) -> bool:
         p = prefix.lower()

@@ -143,14 +143,16 @@ def companion_actions(request: Request) -> list[Companion]:
     if request.action.lower() not in ASSUME_ACTIONS:
         return []
     out: list[Companion] = []
-    ctx = request.context
+    entries = request.context.entries  # filed under their names in lower case
+    tag_keys = entries.get("aws:tagkeys")
+    transitive = entries.get("sts:transitivetagkeys")
     if (
-        ctx.has_prefix("aws:RequestTag/")
-        or ctx.get("aws:TagKeys")
-        or ctx.get("sts:TransitiveTagKeys")
+        (tag_keys is not None and tag_keys.values)
+        or (transitive is not None and transitive.values)
+        or any(k.startswith("aws:requesttag/") for k in entries)
     ):
         out.append(("sts:TagSession", "session_tags"))
-    if "sts:SourceIdentity" in ctx:
+    if "sts:sourceidentity" in entries:
         out.append(("sts:SetSourceIdentity", "source_identity"))
     return out
 
