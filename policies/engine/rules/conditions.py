@@ -262,10 +262,11 @@ def check_key_values(
 ) -> None:
     """The values of one key of an operator block; the findings go to ``out``."""
     values = member.value
-    items = values.items_or_self()
-    if values.kind == "array" and not items:
+    if values.kind != "array":
+        items = [values]
+    elif not (items := values.value):
         out.extend(empty_values(ctx, operator, set_prefix, key, values.span))
-    elif values.kind == "array":
+    elif base == "Bool" or any(item.kind != "string" for item in items):  # else all is well
         out.extend(_value_list(base, key, values))
     if base in ("IpAddress", "NotIpAddress"):
         _check_ip_values(ctx, base, key, items, values.span, out)
