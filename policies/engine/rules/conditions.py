@@ -43,8 +43,9 @@ def statement_conditions(given: RuleInput) -> list[Finding]:
                 PAGES["condition"],
             )
         ]
-    out = check_unique_keys(given, block)
-    if not block.members:
+    operators = block.value  # an object node's members, read once
+    out = check_unique_keys(given, block) if len(operators) > 1 else []
+    if not operators:
         out.append(
             finding(
                 "EMPTY_OBJECT_CONDITION",
@@ -53,7 +54,7 @@ def statement_conditions(given: RuleInput) -> list[Finding]:
                 PAGES["condition"],
             )
         )
-    for operator_member in block.members:
+    for operator_member in operators:
         check_operator_block(
             given, operator_member.key, operator_member.key_span, operator_member.value, out
         )
@@ -91,7 +92,7 @@ def check_operator_block(
             )
         )
         return
-    members = block.members
+    members = block.value  # an object node's members
     if not members:
         out.append(
             finding(
