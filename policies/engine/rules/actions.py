@@ -67,8 +67,9 @@ def statement_actions(given: RuleInput) -> list[Finding]:
 
 def _action_list(ctx: Checked, member: JMember, empty_code: str, out: list[Finding]) -> None:
     value = member.value
-    items = value.items_or_self()
-    if value.kind == "array" and not items:
+    if value.kind != "array":
+        items = [value]
+    elif not (items := value.value):
         out.append(
             finding(
                 empty_code,

@@ -152,7 +152,9 @@ def analyzer_condition_keys(given: RuleInput) -> list[Finding]:
             out.extend(_audience(condition))
         if checks.typed is not None:
             _key_type_checks(condition, checks.typed, out)
-        _value_checks(condition, out)
+        values = condition.values
+        if len(values) > 1 or (values and values[0].text == "*"):  # else nothing to check
+            _value_checks(condition, out)
         if checks.needed is not None:
             keyed.append((condition, checks.needed))
     if keyed and given.statement.actions is not None:

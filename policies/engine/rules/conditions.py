@@ -43,8 +43,9 @@ def statement_conditions(given: RuleInput) -> list[Finding]:
                 PAGES["condition"],
             )
         ]
-    out = check_unique_keys(given, block)
-    if not block.members:
+    operators = block.value  # an object node's members, read once
+    out = check_unique_keys(given, block) if len(operators) > 1 else []
+    if not operators:
         out.append(
             finding(
                 "EMPTY_OBJECT_CONDITION",
@@ -53,7 +54,7 @@ def statement_conditions(given: RuleInput) -> list[Finding]:
                 PAGES["condition"],
             )
         )
-    for operator_member in block.members:
+    for operator_member in operators:
         check_operator_block(
             given, operator_member.key, operator_member.key_span, operator_member.value, out
         )
@@ -91,7 +92,7 @@ def check_operator_block(
             )
         )
         return
-    members = block.members
+    members = block.value  # an object node's members
     if not members:
         out.append(
             finding(
@@ -262,10 +263,11 @@ def check_key_values(
 ) -> None:
     """The values of one key of an operator block; the findings go to ``out``."""
     values = member.value
-    items = values.items_or_self()
-    if values.kind == "array" and not items:
+    if values.kind != "array":
+        items = [values]
+    elif not (items := values.value):
         out.extend(empty_values(ctx, operator, set_prefix, key, values.span))
-    elif values.kind == "array":
+    elif base == "Bool" or any(item.kind != "string" for item in items):  # else all is well
         out.extend(_value_list(base, key, values))
     if base in ("IpAddress", "NotIpAddress"):
         _check_ip_values(ctx, base, key, items, values.span, out)

@@ -45,8 +45,9 @@ def statement_elements(given: RuleInput) -> list[Finding]:
     """
     node = given.statement.node
     members = given.members  # by name: as many as the members when no name repeats
-    out = check_unique_keys(given, node) if len(members) != len(node.members) else []
-    for member in node.members:
+    written = node.members  # read once
+    out = check_unique_keys(given, node) if len(members) != len(written) else []
+    for member in written:
         if member.key not in _KNOWN_ELEMENTS:
             out.extend(
                 unknown_element(given, member.key, member.key_span, STATEMENT_ELEMENTS, "statement")

@@ -102,9 +102,10 @@ def _principal_string(value: JNode) -> Finding:
 
 
 def _principal_object(ctx: Checked, value: JNode, out: list[Finding]) -> None:
-    if len(value.members) > 1:
+    members = value.value  # an object node's members, read once
+    if len(members) > 1:
         out.extend(check_unique_keys(ctx, value))
-    if not value.members:
+    if not members:
         out.append(
             finding(
                 "EMPTY_OBJECT_PRINCIPAL",
@@ -114,7 +115,7 @@ def _principal_object(ctx: Checked, value: JNode, out: list[Finding]) -> None:
                 PAGES["principal"],
             )
         )
-    for kind_member in value.members:
+    for kind_member in members:
         key = kind_member.key
         if key not in PRINCIPAL_KEYS:
             guess = close(key, PRINCIPAL_KEYS)
@@ -136,8 +137,9 @@ def _principal_object(ctx: Checked, value: JNode, out: list[Finding]) -> None:
 def _principal_values(ctx: Checked, kind_member: JMember, out: list[Finding]) -> None:
     key = kind_member.key
     entries = kind_member.value
-    items = entries.items_or_self()
-    if entries.kind == "array" and not items:
+    if entries.kind != "array":
+        items = [entries]
+    elif not (items := entries.value):
         out.append(
             finding(
                 "EMPTY_ARRAY_PRINCIPAL",
