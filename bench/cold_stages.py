@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python bench/cold_stages.py [--calls N] [--rules] [--profile]
+    .venv/bin/python bench/cold_stages.py [--calls N] [--rules] [--profile] [--sequence]
 
 Each stage is timed on its own by this thread's CPU time, every engine cache
 emptied before each call (as the cold benchmark does), and the median printed:
@@ -10,7 +10,9 @@ parsing the text, building the policy model, running the validation rules, readi
 the case and deciding the request's action, then the whole ``evaluate`` call.
 ``--profile`` adds a cProfile table of the evaluation side (``parse_case`` and
 ``decide_action``) by module and by function; cProfile inflates call-heavy code
-about 2.5x, so read it for proportions. ``--rules`` adds every registered rule on
+about 2.5x, so read it for proportions. ``--sequence`` times the stages one after another
+in one loop, as a cold ``evaluate`` runs them (each is slower there than alone: the
+others have the CPU's caches). ``--rules`` adds every registered rule on
 its own (statement rules summed over the policy's statements). The stages overlap
 a little with the whole call's own work (companion actions, the result), so they
 do not add up to it exactly.
@@ -35,7 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from engine import two_kb_case  # noqa: E402
 
 from policies.engine import evaluate  # noqa: E402
-from policies.engine.case import Case, parse_case  # noqa: E402
+from policies.engine.case import Case, load_text, parse_case, validate_text  # noqa: E402
 from policies.engine.conditions import MatchBudget  # noqa: E402
 from policies.engine.decide import decide_action  # noqa: E402
 from policies.engine.evaluate import clear_caches  # noqa: E402
@@ -145,6 +147,33 @@ def profile(calls: int, rows: int) -> None:
     stats.sort_stats("tottime").print_stats(rows)
 
 
+def in_sequence(calls: int) -> list[tuple[str, float]]:
+    """The stages one after another, as one cold ``evaluate`` runs them: each stage then
+    finds the CPU's caches holding the other stages' code and data, not its own."""
+    case = two_kb_case()
+    clock = time.thread_time
+    names = ("parse_case", "load_text (parse + model)", "validate_text", "decide_action")
+    timings: list[list[float]] = [[] for _ in names]
+    for _ in range(calls):
+        clear_caches()
+        t0 = clock()
+        parsed = parse_case(case)
+        t1 = clock()
+        assert parsed.trust_text is not None
+        policy = load_text(parsed.trust_text)[0]
+        t2 = clock()
+        validate_text(parsed.trust_text, parsed.request.role_account)
+        t3 = clock()
+        decide_action(parsed.request.action, parsed.request, policy, parsed)
+        t4 = clock()
+        for row, spent in zip(timings, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+            row.append(spent)
+    return [
+        (f"{name} (in sequence)", statistics.median(row) * 1e3)
+        for name, row in zip(names, timings, strict=True)
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=2000, help="timed calls per stage")
@@ -153,11 +182,17 @@ def main(argv: list[str] | None = None) -> int:
         "--profile", action="store_true", help="add a cProfile of the evaluation side"
     )
     parser.add_argument("--rows", type=int, default=30, help="rows of the profile table")
+    parser.add_argument(
+        "--sequence", action="store_true", help="also time the stages one after another"
+    )
     args = parser.parse_args(argv)
     calls = max(1, args.calls)
     print(f"Python {sys.version.split()[0]}; CPU ms per call, median of {calls}, caches emptied")
     for name, ms in stages(calls):
         print(f"  {name:<50} {ms:7.3f}")
+    if args.sequence:
+        for name, ms in in_sequence(calls):
+            print(f"  {name:<50} {ms:7.3f}")
     if args.rules:
         for name, ms in rules(calls):
             print(f"  {name:<50} {ms:7.3f}")
