@@ -23,7 +23,7 @@ from .budget import MAX_MATCH_WORK, MatchBudget, comparing_work, work_bound
 from .comparisons import Incomparable, parse_bool, parse_date, positive_matcher
 from .context import RequestContext
 from .errors import InputTooLargeError
-from .jsontree import Span, worked_out
+from .jsontree import Located, Span, worked_out
 from .variables import PolicyValues, Substituted, policy_values, substitute
 
 __all__ = [
@@ -130,7 +130,7 @@ def parse_operator(operator: str) -> OperatorSpec | None:
 
 
 @dataclass(slots=True)
-class ConditionResult:
+class ConditionResult(Located):
     """One (operator, key) test and why it came out as it did."""
 
     operator: str
@@ -142,14 +142,6 @@ class ConditionResult:
     matched: bool
     why: str | Callable[[], str]  # the reason, or how to write it when it is asked for
     span: Span | None = None  # where the condition key is in the policy text
-
-    @property
-    def line(self) -> int | None:
-        return None if self.span is None else self.span.line
-
-    @property
-    def column(self) -> int | None:
-        return None if self.span is None else self.span.column
 
     @property
     def reason(self) -> str:

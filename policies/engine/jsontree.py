@@ -30,6 +30,7 @@ __all__ = [
     "JMember",
     "JNode",
     "LazySpan",
+    "Located",
     "Span",
     "TextPositions",
     "read_fast",
@@ -48,6 +49,22 @@ class Span(NamedTuple):
     end_column: int
     offset: int = 0
     end_offset: int = 0
+
+
+class Located:
+    """What a trace entry with a kept ``span`` gives: its line and column, worked out
+    when read (a mixin for slotted dataclasses)."""
+
+    __slots__ = ()
+    span: Span | None
+
+    @property
+    def line(self) -> int | None:
+        return None if self.span is None else self.span.line
+
+    @property
+    def column(self) -> int | None:
+        return None if self.span is None else self.span.column
 
 
 class JNode(NamedTuple):

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 from .conditions import ConditionResult
-from .jsontree import Span, worked_out
+from .jsontree import Located, Span, worked_out
 from .matching import How
 
 Decision = Literal["allowed", "explicitDeny", "implicitDeny"]
 
 
 @dataclass(slots=True)
-class EntryResult:
+class EntryResult(Located):
     """One principal entry (``{"AWS": "..."}``) and whether it names the caller."""
 
     kind: str
@@ -27,14 +27,6 @@ class EntryResult:
     matched: bool
     reason: str
     span: Span | None = None  # where the entry is in the policy text
-
-    @property
-    def line(self) -> int | None:
-        return None if self.span is None else self.span.line
-
-    @property
-    def column(self) -> int | None:
-        return None if self.span is None else self.span.column
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
