@@ -236,31 +236,19 @@ def _binary_matcher(texts: list[str]) -> Test:
 # ``address in network`` compares.
 
 
-def _ipv4_int(text: str) -> int | None:
-    """A dotted IPv4 address: four decimal octets, no leading zeros, each <= 255.
+def _address_int(family: int, text: str) -> int | None:
+    """An address of ``family`` as an integer, read by ``inet_pton`` (in C), or ``None``.
 
-    ``inet_pton`` reads exactly that form (the C library's, as POSIX defines it:
-    it refuses leading zeros, short forms and hex), in C.
+    For ``AF_INET`` it reads four decimal octets with no leading zeros, each at most
+    255 (POSIX's form, which refuses short forms and hex, as ``ipaddress`` does). For
+    ``AF_INET6`` it reads one to four hex digits a group, eight groups or fewer around
+    one ``::``, exactly as ``ipaddress`` does; the callers send a scope id (``%``) or
+    an IPv4 tail (``.``) to ``ipaddress`` itself.
     """
     if not text.isascii():
         return None
     try:
-        return int.from_bytes(inet_pton(AF_INET, text))
-    except (OSError, ValueError):  # not an address; ValueError: a NUL character
-        return None
-
-
-def _ipv6_int(text: str) -> int | None:
-    """An IPv6 address made of hex groups only (at most one ``::``).
-
-    Its callers send a scope id (``%``) or an IPv4 tail (``.``) to ``ipaddress``; for
-    the rest, ``inet_pton`` accepts exactly what ``ipaddress`` does (one to four hex
-    digits a group, eight groups or fewer around one ``::``), in C.
-    """
-    if not text.isascii():
-        return None
-    try:
-        return int.from_bytes(inet_pton(AF_INET6, text))
+        return int.from_bytes(inet_pton(family, text))
     except (OSError, ValueError):  # not an address; ValueError: a NUL character
         return None
 
@@ -269,10 +257,10 @@ def ip_value(text: str) -> tuple[int, int] | None:
     """An IP address as (version, integer), or ``None`` when it is not one."""
     t = text.strip()
     if ":" not in t:
-        number = _ipv4_int(t)
+        number = _address_int(AF_INET, t)
         return None if number is None else (4, number)
     if "." not in t and "%" not in t:
-        number = _ipv6_int(t)
+        number = _address_int(AF_INET6, t)
         return None if number is None else (6, number)
     ip = parse_ip(t)
     return None if ip is None else (ip.version, int(ip))
@@ -286,9 +274,9 @@ def network_value(text: str) -> tuple[int, int, int] | None:
     if "/" in prefix or (":" in address and ("." in address or "%" in address)):
         return _network_from_ipaddress(t)
     if ":" in address:
-        version, bits, number = 6, 128, _ipv6_int(address)
+        version, bits, number = 6, 128, _address_int(AF_INET6, address)
     else:
-        version, bits, number = 4, 32, _ipv4_int(address)
+        version, bits, number = 4, 32, _address_int(AF_INET, address)
     if number is None:
         return None
     if not slash:
