@@ -63,75 +63,84 @@ def corpus() -> list[dict[str, Any]]:
     return cases
 
 
+def _account_statements() -> list[dict[str, Any]]:
+    """The 2 KB policy's statements for IAM principals: a partner account, the organization."""
+    return [
+        {
+            "Sid": "PartnerWithExternalId",
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+            "Action": "sts:AssumeRole",
+            "Condition": {
+                "StringEquals": {"sts:ExternalId": "f3a9-partner-7c21"},
+                "Bool": {"aws:MultiFactorAuthPresent": "true"},
+                "NumericLessThan": {"aws:MultiFactorAuthAge": "3600"},
+            },
+        },
+        {
+            "Sid": "Organization",
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": ["sts:AssumeRole", "sts:TagSession"],
+            "Condition": {
+                "StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"},
+                "ForAllValues:StringEquals": {"aws:TagKeys": ["team", "cost-center"]},
+                "StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/deploy-*"},
+            },
+        },
+    ]
+
+
+def _service_statements(account: str) -> list[dict[str, Any]]:
+    """Its statements for GitHub, Lambda, and the Deny that narrows them all."""
+    return [
+        {
+            "Sid": "GitHubDeploy",
+            "Effect": "Allow",
+            "Principal": {
+                "Federated": f"arn:aws:iam::{account}:oidc-provider/"
+                "token.actions.githubusercontent.com"
+            },
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+                "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+                "StringLike": {
+                    "token.actions.githubusercontent.com:sub": [
+                        "repo:octo-org/app:ref:refs/heads/main",
+                        "repo:octo-org/app:environment:production",
+                    ]
+                },
+            },
+        },
+        {
+            "Sid": "Lambda",
+            "Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": account},
+                "ArnLike": {"aws:SourceArn": f"arn:aws:lambda:*:{account}:function:app-*"},
+            },
+        },
+        {
+            "Sid": "DenyOutsideOfficeHoursAndNetwork",
+            "Effect": "Deny",
+            "Principal": {"AWS": "*"},
+            "Action": "sts:AssumeRole",
+            "Condition": {
+                "NotIpAddress": {"aws:SourceIp": ["203.0.113.0/24", "2001:db8::/32"]},
+                "DateGreaterThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"},
+            },
+        },
+    ]
+
+
 def two_kb_case() -> dict[str, Any]:
     """A realistic ~2 KB trust policy, sent as text like the editor does."""
     account = "444455556666"
     policy = {
         "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "PartnerWithExternalId",
-                "Effect": "Allow",
-                "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
-                "Action": "sts:AssumeRole",
-                "Condition": {
-                    "StringEquals": {"sts:ExternalId": "f3a9-partner-7c21"},
-                    "Bool": {"aws:MultiFactorAuthPresent": "true"},
-                    "NumericLessThan": {"aws:MultiFactorAuthAge": "3600"},
-                },
-            },
-            {
-                "Sid": "Organization",
-                "Effect": "Allow",
-                "Principal": {"AWS": "*"},
-                "Action": ["sts:AssumeRole", "sts:TagSession"],
-                "Condition": {
-                    "StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"},
-                    "ForAllValues:StringEquals": {"aws:TagKeys": ["team", "cost-center"]},
-                    "StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/deploy-*"},
-                },
-            },
-            {
-                "Sid": "GitHubDeploy",
-                "Effect": "Allow",
-                "Principal": {
-                    "Federated": f"arn:aws:iam::{account}:oidc-provider/"
-                    "token.actions.githubusercontent.com"
-                },
-                "Action": "sts:AssumeRoleWithWebIdentity",
-                "Condition": {
-                    "StringEquals": {
-                        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"
-                    },
-                    "StringLike": {
-                        "token.actions.githubusercontent.com:sub": [
-                            "repo:octo-org/app:ref:refs/heads/main",
-                            "repo:octo-org/app:environment:production",
-                        ]
-                    },
-                },
-            },
-            {
-                "Sid": "Lambda",
-                "Effect": "Allow",
-                "Principal": {"Service": "lambda.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-                "Condition": {
-                    "StringEquals": {"aws:SourceAccount": account},
-                    "ArnLike": {"aws:SourceArn": f"arn:aws:lambda:*:{account}:function:app-*"},
-                },
-            },
-            {
-                "Sid": "DenyOutsideOfficeHoursAndNetwork",
-                "Effect": "Deny",
-                "Principal": {"AWS": "*"},
-                "Action": "sts:AssumeRole",
-                "Condition": {
-                    "NotIpAddress": {"aws:SourceIp": ["203.0.113.0/24", "2001:db8::/32"]},
-                    "DateGreaterThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"},
-                },
-            },
-        ],
+        "Statement": [*_account_statements(), *_service_statements(account)],
     }
     text = json.dumps(policy, indent=2)
     return {
