@@ -28,6 +28,7 @@ from _json import scanstring
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from .diagnose import diagnose_token, fail
 from .errors import PolicyParseError, UsageError
 from .jsontree import JMember, JNode, Span, read_fast
 from .limits import MAX_ARRAY_ITEMS, MAX_DEPTH, MAX_STRING_CHARS
@@ -63,7 +64,6 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-_WORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 
 # Parser states: what the next token may be.
 _VALUE = 0  # a value (top level, after ':' or after ',' in an array)
@@ -80,131 +80,6 @@ _LITERALS: dict[str, tuple[str, object]] = {
     "false": ("bool", False),
     "null": ("null", None),
 }
-
-
-def _line_col(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
-
-
-def _fail(
-    text: str, offset: int, message: str, code: str = "JSON_SYNTAX_ERROR"
-) -> PolicyParseError:
-    line, column = _line_col(text, offset)
-    return PolicyParseError(message, line, column, offset, code=code)
-
-
-def _char_name(ch: str) -> str:
-    if ch.isprintable() and not ch.isspace():
-        return f"'{ch}'"
-    return f"U+{ord(ch):04X}"
-
-
-def _diagnose_string(text: str, start: int) -> PolicyParseError:
-    """Find the first bad character of the string that opens at ``start``."""
-    i = start + 1
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch == '"':
-            break
-        if ch == "\\":
-            esc = text[i + 1 : i + 2]
-            if esc and esc in '"\\/bfnrt':
-                i += 2
-                continue
-            if esc != "u":
-                return _fail(
-                    text,
-                    i,
-                    "Invalid escape in a string: after a backslash JSON allows only "
-                    '\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX. '
-                    "Write \\\\ for a literal backslash.",
-                )
-            step = _unicode_escape_length(text, i)
-            if isinstance(step, PolicyParseError):
-                return step
-            i += step
-            continue
-        if ch < " ":
-            return _fail(
-                text,
-                i,
-                f"Control character {_char_name(ch)} inside a string. A JSON string must "
-                "stay on one line; write \\n or \\t for a line break or a tab.",
-            )
-        if "\ud800" <= ch <= "\udfff":
-            return _fail(text, i, f"Invalid character {_char_name(ch)}: a lone surrogate.")
-        i += 1
-    return _fail(
-        text,
-        start,
-        'This string is never closed: add the closing double quote (").',
-    )
-
-
-def _unicode_escape_length(text: str, i: int) -> int | PolicyParseError:
-    """The length of the ``\\u`` escape at ``i`` (6, or 12 for a surrogate pair), or why
-    it is invalid."""
-    digits = text[i + 2 : i + 6]
-    if len(digits) < 4 or any(c not in "0123456789abcdefABCDEF" for c in digits):
-        return _fail(text, i, "Invalid \\u escape: it needs exactly four hexadecimal digits.")
-    code = int(digits, 16)
-    if 0xD800 <= code <= 0xDBFF:
-        low = text[i + 6 : i + 12]
-        if (
-            len(low) == 6
-            and low[:2] == "\\u"
-            and all(c in "0123456789abcdefABCDEF" for c in low[2:])
-            and 0xDC00 <= int(low[2:], 16) <= 0xDFFF
-        ):
-            return 12
-        return _fail(
-            text,
-            i,
-            "Invalid \\u escape: a high surrogate must be followed by a low "
-            "surrogate escape; a lone surrogate is not a character.",
-        )
-    if 0xDC00 <= code <= 0xDFFF:
-        return _fail(
-            text,
-            i,
-            "Invalid \\u escape: a low surrogate without a high surrogate before it "
-            "is not a character.",
-        )
-    return 6
-
-
-def _diagnose_token(text: str, offset: int) -> PolicyParseError:
-    """Explain why no JSON token starts at ``offset`` (whitespace already skipped)."""
-    if offset >= len(text):
-        return _fail(text, offset, "The text ends before the JSON document is complete.")
-    ch = text[offset]
-    if ch == '"':
-        return _diagnose_string(text, offset)
-    if ch == "'":
-        return _fail(text, offset, 'JSON strings use double quotes ("), not single quotes.')
-    if ch == "/":
-        return _fail(text, offset, "Comments are not allowed in JSON policies.")
-    if ch == "\ufeff":
-        return _fail(text, offset, "Remove the byte order mark (U+FEFF) before the policy.")
-    if ch in "-0123456789.+":
-        return _fail(
-            text,
-            offset,
-            "Invalid number: JSON numbers have digits before and after a decimal point, "
-            "no leading '+', and no leading zeros.",
-        )
-    word = _WORD.match(text, offset)
-    if word:
-        return _fail(
-            text,
-            offset,
-            f"Unexpected word '{word.group()[:40]}': outside quotes JSON allows only "
-            "numbers, true, false and null. Put text in double quotes.",
-        )
-    return _fail(text, offset, f"Unexpected character {_char_name(ch)}.")
 
 
 def _expected(state: int, is_object: bool | None) -> str:
@@ -273,13 +148,13 @@ def _careful_tokens(text: str) -> Iterator[tuple[str, ...]]:
             blank = _WHITESPACE.match(text, pos)  # always matches: it may match nothing
             ws_end = blank.end() if blank else pos
             if ws_end < n:
-                raise _diagnose_token(text, ws_end)
+                raise diagnose_token(text, ws_end)
             return
         pos = m.end()
         yield m.groups(default="")
 
 
-def _build(  # one pass per token
+def _build(
     text: str,
     tokens: Iterable[tuple[str, ...]],
     max_depth: int,
@@ -288,103 +163,167 @@ def _build(  # one pass per token
 ) -> tuple[JNode, int]:
     """Run the grammar over ``tokens``; return the root and the offset after it.
 
-    It reads invalid text (up to its error) and what the fast reader leaves
-    aside, in one pass, written for speed: locals only, ``tuple.__new__``, the
-    column computed only where a span needs it. Strings and separators stay
-    inline; brackets, scalars and errors go to helpers (a call per bracket).
+    The exact parser reads only invalid text (up to its error) and what the fast
+    reader of :mod:`.jsontree` leaves aside, so it is written for clarity: one
+    :class:`_Reader` method per kind of token.
     """
-    new = tuple.__new__
-    span_type, node_type, member_type = Span, JNode, JMember
-    pos, line, line_start, state = 0, 1, 0, _VALUE
-    # The open containers; each frame keeps the parent's context and where the
-    # container starts: (items, is_object, key, key span, line, column, offset).
-    stack: list[tuple[Any, ...]] = []
-    items: list[Any] | None = None  # the innermost open container's items
-    is_object = False
-    key: str | None = None
-    key_span: Span | None = None
-    root: JNode | None = None
-    node: JNode
+    reader = _Reader(text, max_depth, max_items, max_string)
     for prefix, separator, string, number, punct, literal in tokens:
         if prefix:
-            newlines = prefix.count("\n")
-            if newlines:
-                line += newlines
-                line_start = pos + prefix.rfind("\n") + 1
-            if separator:
-                comma = separator == ","
-                if state != (_COMMA_OR_CLOSE if comma else _COLON):
-                    where = pos + prefix.index(separator)
-                    raise _fail(text, where, f"Expected {_expected(state, is_object)}.")
-                state = (_KEY if is_object else _ITEM) if comma else _VALUE
-            pos += len(prefix)
-        start = pos
+            reader.blanks_and_separator(prefix, separator)
+        start = reader.pos
         if string:
-            pos = start + len(string)
-            column = start - line_start + 1
-            span = new(span_type, (line, column, line, column + pos - start, start, pos))
-            value: str = scanstring(text, start + 1, True)[0] if "\\" in string else string[1:-1]
-            if len(value) > max_string:
-                raise _string_too_long(text, start, max_string)
-            if state in (_KEY_OR_CLOSE, _KEY):
-                assert items is not None  # a key is only read inside an object
-                if len(items) >= max_items:
-                    raise _too_many(text, start, "object", max_items)
-                key = value
-                key_span = span
-                state = _COLON
-                continue
-            if state > _VALUE_OR_CLOSE and state != _ITEM:
-                raise _fail(text, start, f"Expected {_expected(state, is_object)}.")
-            node = new(node_type, ("string", value, span))
+            node = reader.string(string)
         elif punct:
-            pos = start + 1
-            if punct == "," or punct == ":":  # rare: a separator usually rides in a prefix
-                state = _bare_separator(text, start, punct, state, is_object)
-                continue
-            column = start - line_start + 1
-            if punct == "{" or punct == "[":
-                _check_open(text, start, state, is_object, len(stack), max_depth)
-                stack.append((items, is_object, key, key_span, line, column, start))
-                items = []
-                is_object = punct == "{"
-                state = _KEY_OR_CLOSE if is_object else _VALUE_OR_CLOSE
-                continue
-            # '}' or ']': the parent's context comes back with the node.
-            node, items, is_object, key, key_span = _close(
-                text, punct, state, is_object, stack, items, line, column, pos
-            )
+            node = reader.punctuation(punct)
         else:
-            # Numbers and literals are rare in a policy: built out of the loop.
-            node = _scalar(number, literal, line, start - line_start + 1, start)
-            pos = node.span.end_offset
-            if state > _VALUE_OR_CLOSE and state != _ITEM:
-                raise _misplaced_scalar(text, start, state, is_object)
-        # A complete value: attach it to the container it belongs to.
-        if items is None:
-            if root is not None:
-                raise _fail(text, start, "Expected the end of the text.")
-            root = node
-            state = _END
-        elif is_object:
-            items.append(new(member_type, (key, key_span, node)))
-            state = _COMMA_OR_CLOSE
-        else:
-            if len(items) >= max_items:
-                raise _too_many(text, start, "array", max_items)
-            items.append(node)
-            state = _COMMA_OR_CLOSE
+            node = reader.scalar(number, literal)
+        if node is not None:
+            reader.attach(node, start)
+    if reader.state != _END or reader.root is None:
+        stack = reader.stack
+        raise _ended_early(text, reader.state, reader.is_object if stack else None, len(stack))
+    return reader.root, reader.pos
 
-    if state != _END or root is None:
-        raise _ended_early(text, state, is_object if stack else None, len(stack))
-    return root, pos
+
+class _Reader:
+    """Where the exact parser is in one text: the position, the grammar state and
+    the open containers. Each method reads one token and returns the value it
+    completes, or ``None`` when the token completes none (a key, a bracket that
+    opens, a separator)."""
+
+    __slots__ = (
+        "is_object",
+        "items",
+        "key",
+        "key_span",
+        "line",
+        "line_start",
+        "max_depth",
+        "max_items",
+        "max_string",
+        "pos",
+        "root",
+        "stack",
+        "state",
+        "text",
+    )
+
+    def __init__(self, text: str, max_depth: int, max_items: int, max_string: int) -> None:
+        self.text = text
+        self.max_depth, self.max_items, self.max_string = max_depth, max_items, max_string
+        self.pos, self.line, self.line_start, self.state = 0, 1, 0, _VALUE
+        # The open containers; each frame keeps the parent's context and where the
+        # container starts: (items, is_object, key, key span, line, column, offset).
+        self.stack: list[tuple[Any, ...]] = []
+        self.items: list[Any] | None = None  # the innermost open container's items
+        self.is_object = False
+        self.key: str | None = None
+        self.key_span: Span | None = None
+        self.root: JNode | None = None
+
+    def expected(self, offset: int) -> PolicyParseError:
+        return fail(self.text, offset, f"Expected {_expected(self.state, self.is_object)}.")
+
+    def blanks_and_separator(self, prefix: str, separator: str) -> None:
+        """The whitespace before a token, and the ',' or ':' in it, if any."""
+        newlines = prefix.count("\n")
+        if newlines:
+            self.line += newlines
+            self.line_start = self.pos + prefix.rfind("\n") + 1
+        if separator:
+            comma = separator == ","
+            if self.state != (_COMMA_OR_CLOSE if comma else _COLON):
+                raise self.expected(self.pos + prefix.index(separator))
+            self.state = (_KEY if self.is_object else _ITEM) if comma else _VALUE
+        self.pos += len(prefix)
+
+    def string(self, string: str) -> JNode | None:
+        """A string token: an object's key (``None``) or a value."""
+        start = self.pos
+        self.pos = end = start + len(string)
+        column = start - self.line_start + 1
+        span = Span(self.line, column, self.line, column + end - start, start, end)
+        value = scanstring(self.text, start + 1, True)[0] if "\\" in string else string[1:-1]
+        if len(value) > self.max_string:
+            raise _string_too_long(self.text, start, self.max_string)
+        if self.state in (_KEY_OR_CLOSE, _KEY):
+            assert self.items is not None  # a key is only read inside an object
+            if len(self.items) >= self.max_items:
+                raise _too_many(self.text, start, "object", self.max_items)
+            self.key, self.key_span, self.state = value, span, _COLON
+            return None
+        if self.state > _VALUE_OR_CLOSE and self.state != _ITEM:
+            raise self.expected(start)
+        return JNode("string", value, span)
+
+    def punctuation(self, punct: str) -> JNode | None:
+        """A bracket or a separator no whitespace carried; a closing bracket
+        completes its container."""
+        start = self.pos
+        self.pos = start + 1
+        if punct == "," or punct == ":":
+            self.state = _bare_separator(self.text, start, punct, self.state, self.is_object)
+            return None
+        column = start - self.line_start + 1
+        if punct == "{" or punct == "[":
+            _check_open(
+                self.text, start, self.state, self.is_object, len(self.stack), self.max_depth
+            )
+            self.stack.append(
+                (self.items, self.is_object, self.key, self.key_span, self.line, column, start)
+            )
+            self.items = []
+            self.is_object = punct == "{"
+            self.state = _KEY_OR_CLOSE if self.is_object else _VALUE_OR_CLOSE
+            return None
+        # '}' or ']': the parent's context comes back with the node.
+        node, self.items, self.is_object, self.key, self.key_span = _close(
+            self.text,
+            punct,
+            self.state,
+            self.is_object,
+            self.stack,
+            self.items,
+            self.line,
+            column,
+            self.pos,
+        )
+        return node
+
+    def scalar(self, number: str, literal: str) -> JNode:
+        """A number or ``true``/``false``/``null``."""
+        start = self.pos
+        node = _scalar(number, literal, self.line, start - self.line_start + 1, start)
+        self.pos = node.span.end_offset
+        if self.state > _VALUE_OR_CLOSE and self.state != _ITEM:
+            raise _misplaced_scalar(self.text, start, self.state, self.is_object)
+        return node
+
+    def attach(self, node: JNode, start: int) -> None:
+        """Put a complete value where it belongs: the root, an object or an array."""
+        items = self.items
+        if items is None:
+            if self.root is not None:
+                raise fail(self.text, start, "Expected the end of the text.")
+            self.root = node
+            self.state = _END
+            return
+        if self.is_object:
+            assert self.key is not None and self.key_span is not None  # read before ':'
+            items.append(JMember(self.key, self.key_span, node))
+        else:
+            if len(items) >= self.max_items:
+                raise _too_many(self.text, start, "array", self.max_items)
+            items.append(node)
+        self.state = _COMMA_OR_CLOSE
 
 
 def _bare_separator(text: str, start: int, punct: str, state: int, is_object: bool) -> int:
     """The state after a ',' or ':' token that no prefix carried; raise if misplaced."""
     comma = punct == ","
     if state != (_COMMA_OR_CLOSE if comma else _COLON):
-        raise _fail(text, start, f"Expected {_expected(state, is_object)}.")
+        raise fail(text, start, f"Expected {_expected(state, is_object)}.")
     return (_KEY if is_object else _ITEM) if comma else _VALUE
 
 
@@ -393,7 +332,7 @@ def _check_open(
 ) -> None:
     """Raise unless a '{' or '[' may start here, ``depth`` containers deep."""
     if state > _VALUE_OR_CLOSE and state != _ITEM:
-        raise _fail(text, start, f"Expected {_expected(state, is_object)}.")
+        raise fail(text, start, f"Expected {_expected(state, is_object)}.")
     if depth >= max_depth:
         raise _too_deep(text, start, max_depth)
 
@@ -466,14 +405,14 @@ def _scalar(number: str, literal: str, line: int, column: int, start: int) -> JN
 
 def _misplaced_scalar(text: str, start: int, state: int, is_object: bool) -> PolicyParseError:
     if state in (_KEY_OR_CLOSE, _KEY):
-        return _fail(
+        return fail(
             text, start, "Expected a property name in double quotes; object keys must be strings."
         )
-    return _fail(text, start, f"Expected {_expected(state, is_object)}.")
+    return fail(text, start, f"Expected {_expected(state, is_object)}.")
 
 
 def _string_too_long(text: str, start: int, max_string: int) -> PolicyParseError:
-    return _fail(
+    return fail(
         text,
         start,
         f"This string is longer than {max_string} characters; no policy element needs that much.",
@@ -482,7 +421,7 @@ def _string_too_long(text: str, start: int, max_string: int) -> PolicyParseError
 
 
 def _too_deep(text: str, start: int, max_depth: int) -> PolicyParseError:
-    return _fail(
+    return fail(
         text,
         start,
         f"The JSON is nested more than {max_depth} levels deep; a trust policy needs far fewer.",
@@ -495,19 +434,19 @@ def _bad_close(
 ) -> PolicyParseError:
     closes_object = punct == "}"
     if (state == _KEY and closes_object) or (state == _ITEM and not closes_object):
-        return _fail(
+        return fail(
             text,
             start,
             f"Trailing comma: remove the ',' before '{punct}'; JSON does not allow a comma "
             "after the last item.",
         )
-    return _fail(text, start, f"Expected {_expected(state, is_object)}.")
+    return fail(text, start, f"Expected {_expected(state, is_object)}.")
 
 
 def _ended_early(
     text: str, state: int, is_object: bool | None, open_count: int
 ) -> PolicyParseError:
-    return _fail(
+    return fail(
         text,
         len(text),
         f"The text ends too early: expected {_expected(state, is_object)}"
@@ -516,7 +455,7 @@ def _ended_early(
 
 
 def _too_many(text: str, offset: int, kind: str, max_items: int) -> PolicyParseError:
-    return _fail(
+    return fail(
         text,
         offset,
         f"This {kind} has more than {max_items} entries; a trust policy needs far fewer.",
