@@ -171,7 +171,8 @@ def _principal(node: JNode | None) -> Principal | None:
         # For a kind written twice, the last one (as members_by_key).
         members = node.value
         by_kind = members if len(members) == 1 else members_by_key(node).values()
-        for key, _, value in by_kind:
+        for member in by_kind:
+            key, value = member.key, member.value
             if value.kind == "string":
                 entries.append(_new(PrincipalEntry, (key, value.value, value.span)))
                 continue
@@ -186,11 +187,13 @@ def _conditions(node: JNode, text: str) -> list[Condition]:
     if node.kind != "object":
         return out
     operators = node.value
-    for name, name_span, block in operators if len(operators) == 1 else _last(operators):
+    for operator in operators if len(operators) == 1 else _last(operators):
+        block = operator.value
         if block.kind != "object":
             continue
-        keys = block.value
-        for key, key_span, value in keys if len(keys) == 1 else _last(keys):
+        name, name_span, keys = operator.key, operator.key_span, block.value
+        for member in keys if len(keys) == 1 else _last(keys):
+            key, key_span, value = member.key, member.key_span, member.value
             # A lone string needs no loop (values_of keeps the digits of numbers).
             if value.kind == "string":
                 values = [_new(Value, (value.value, value.span))]
@@ -242,7 +245,7 @@ _SET_VARIABLES_ENABLED = _setter(Policy, "variables_enabled")
 
 def _statement(index: int, node: JNode, text: str) -> Statement:
     # One dict of the statement's elements (for a name written twice, the last).
-    members = {key: value for key, _, value in node.value}
+    members = {member.key: member.value for member in node.value}
     get = members.get
     sid, effect, condition = get("Sid"), get("Effect"), get("Condition")
     statement = object.__new__(Statement)

@@ -365,13 +365,10 @@ def _close(
     ):
         raise _bad_close(text, pos - 1, punct, state, is_object if stack else None)
     parent_items, parent_is_object, key, key_span, open_line, open_column, open_at = stack.pop()
-    node = tuple.__new__(
-        JNode,
-        (
-            "object" if closes_object else "array",
-            items,
-            tuple.__new__(Span, (open_line, open_column, line, column + 1, open_at, pos)),
-        ),
+    node = JNode(
+        "object" if closes_object else "array",
+        items,
+        tuple.__new__(Span, (open_line, open_column, line, column + 1, open_at, pos)),
     )
     return node, parent_items, parent_is_object, key, key_span
 
