@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from itertools import count, repeat
+from itertools import count
 from typing import Any, NamedTuple, cast
 
 __all__ = [
@@ -81,18 +81,22 @@ class JNode:
     assigns them afterwards (``__eq__`` and ``__hash__`` rely on it).
     """
 
-    __slots__ = ("kind", "span", "value")
+    __slots__ = ("_span", "kind", "value")
 
     kind: str
     # Any, so that the typed accessors below read it without a cast per call
     # (they run for every node a rule reads); read it through them.
     value: Any
-    span: Span
 
     def __init__(self, kind: str, value: Any, span: Span) -> None:
         self.kind = kind
         self.value = value
-        self.span = span
+        self._span = span
+
+    @property
+    def span(self) -> Span:
+        """Where the value is in the text."""
+        return self._span
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, JNode):
@@ -129,16 +133,20 @@ class JNode:
 class JMember:
     """One ``"key": value`` pair of a JSON object (slotted and immutable as :class:`JNode`)."""
 
-    __slots__ = ("key", "key_span", "value")
+    __slots__ = ("_key_span", "key", "value")
 
     key: str
-    key_span: Span
     value: JNode
 
     def __init__(self, key: str, key_span: Span, value: JNode) -> None:
         self.key = key
-        self.key_span = key_span
+        self._key_span = key_span
         self.value = value
+
+    @property
+    def key_span(self) -> Span:
+        """Where the key is in the text."""
+        return self._key_span
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, JMember):
@@ -346,6 +354,42 @@ class _LazyHead(LazySpan):
         return Span(s.line, s.column, s.line, s.column + 1, s.offset, s.offset + 1)
 
 
+# The fast reader's nodes and members hold their number in document order and
+# make their LazySpan only when it is read: most spans of a policy are never read
+# (about a third of them on a cold evaluation of a 2 KB policy), and a span made
+# for every node and key was a third of the objects the reader made.
+class _LazyNode(JNode):
+    """A node of the fast reader: its span is made when read."""
+
+    __slots__ = ("_order", "_positions")
+
+    def __init__(self, kind: str, value: Any, positions: TextPositions, order: int) -> None:
+        self.kind = kind
+        self.value = value
+        self._positions = positions
+        self._order = order
+
+    @property
+    def span(self) -> Span:
+        return tuple.__new__(LazySpan, (self._positions, self._order))
+
+
+class _LazyMember(JMember):
+    """A member of the fast reader: its key's span is made when read."""
+
+    __slots__ = ("_order", "_positions")
+
+    def __init__(self, key: str, positions: TextPositions, order: int, value: JNode) -> None:
+        self.key = key
+        self._positions = positions
+        self._order = order
+        self.value = value
+
+    @property
+    def key_span(self) -> Span:
+        return tuple.__new__(LazySpan, (self._positions, self._order))
+
+
 def worked_out(span: Span) -> Span:
     """``span`` with its positions worked out: one look-up for all its fields."""
     return span.resolve() if isinstance(span, LazySpan) else span
@@ -447,13 +491,12 @@ class _Walk:
     """Turns the decoder's output into :class:`JNode` trees, numbering every node
     and key in document order and checking the parser's limits on the way.
 
-    The spans come from one iterator that makes them in C, numbered in the order
-    they are asked for: the walk asks for a node's or key's span as it meets it.
+    A node or key takes the next number as the walk meets it (``order``, from 0).
     ``max_string`` is ``None`` when the text is too short to pass it (nor the
     number limit): strings are then not measured one by one.
     """
 
-    __slots__ = ("max_depth", "max_items", "max_number", "max_string", "numbers", "span")
+    __slots__ = ("max_depth", "max_items", "max_number", "max_string", "order", "positions")
 
     def __init__(
         self,
@@ -463,11 +506,9 @@ class _Walk:
         max_string: int | None,
         max_number: int,
     ) -> None:
-        #: The next span, numbered one more than the one before (from 0).
-        self.span: Callable[[], LazySpan] = map(
-            tuple.__new__, repeat(LazySpan), zip(repeat(positions), count())
-        ).__next__
-        self.numbers = positions.numbers
+        self.positions = positions
+        #: The next number in document order, one more than the one before.
+        self.order: Callable[[], int] = count().__next__
         self.max_depth = max_depth
         self.max_items = max_items
         self.max_string = max_string
@@ -475,56 +516,57 @@ class _Walk:
 
     def node(self, value: Any, depth: int) -> JNode:
         """The node of ``value``, a container ``depth`` containers deep."""
-        span = self.span()
+        positions, order = self.positions, self.order()
         kind = type(value)
         if kind is str:
             if self.max_string is not None and len(value) > self.max_string:
                 raise _Unsure("string")
-            return JNode("string", value, span)
+            return _LazyNode("string", value, positions, order)
         if kind is tuple or kind is list:
             if depth >= self.max_depth or len(value) > self.max_items:
                 raise _Unsure("limit")
             if kind is list:
-                return JNode("array", self.items(value, depth + 1), span)
-            return JNode("object", self.members(value, depth + 1), span)
+                return _LazyNode("array", self.items(value, depth + 1), positions, order)
+            return _LazyNode("object", self.members(value, depth + 1), positions, order)
         if kind is _Int or kind is _Float:
             if len(value) > self.max_number:
                 raise _Unsure("number")
-            self.numbers[span.order] = str(value)
+            positions.numbers[order] = str(value)
             number = int(value) if kind is _Int else float(value)
-            return JNode("number", number, span)
-        return JNode("bool" if kind is bool else "null", value, span)
+            return _LazyNode("number", number, positions, order)
+        return _LazyNode("bool" if kind is bool else "null", value, positions, order)
 
     # Strings, most of a policy, are made in the loops below rather than by a call.
 
     def items(self, values: list[Any], depth: int) -> list[JNode]:
-        span, max_string = self.span, self.max_string
+        positions, order, max_string = self.positions, self.order, self.max_string
         out: list[JNode] = []
         for value in values:
             if type(value) is str:
                 if max_string is not None and len(value) > max_string:
                     raise _Unsure("string")
-                out.append(JNode("string", value, span()))
+                out.append(_LazyNode("string", value, positions, order()))
             else:
                 out.append(self.node(value, depth))
         return out
 
     def members(self, pairs: tuple[tuple[str, Any], ...], depth: int) -> list[JMember]:
-        span, max_string = self.span, self.max_string
+        positions, order, max_string = self.positions, self.order, self.max_string
         out: list[JMember] = []
         for key, value in pairs:
             if max_string is not None and (
                 len(key) > max_string or (type(value) is str and len(value) > max_string)
             ):
                 raise _Unsure("string")
-            key_span = span()
+            key_order = order()
+            node: JNode
             if type(value) is str:
-                node = JNode("string", value, span())
+                node = _LazyNode("string", value, positions, order())
             elif type(value) is tuple and depth < self.max_depth and len(value) <= self.max_items:
                 # An object in an object (a policy's usual nesting) without a call to node().
-                value_span = span()  # before the spans of its members
-                node = JNode("object", self.members(value, depth + 1), value_span)
+                value_order = order()  # before the numbers of its members
+                node = _LazyNode("object", self.members(value, depth + 1), positions, value_order)
             else:
                 node = self.node(value, depth)
-            out.append(JMember(key, key_span, node))
+            out.append(_LazyMember(key, positions, key_order, node))
         return out
