@@ -77,27 +77,42 @@ class _Part:
         return f"{self.__class__.__name__}({inner})"
 
 
+# Values, principals and conditions keep the node (or member) they were read from
+# and read their spans from it when asked: a span is rarely read (for a finding or
+# a trace entry), and the fast reader makes one only when it is.
+
+
 class Value(_Part):
     """A scalar from the policy, as text the way AWS compares it, with its span."""
 
-    __slots__ = ("span", "text")
+    __slots__ = ("node", "text")
     _fields = ("text", "span")
 
-    def __init__(self, text: str, span: Span) -> None:
+    def __init__(self, text: str, node: JNode) -> None:
         self.text = text
-        self.span = span
+        #: The node the value was read from.
+        self.node = node
+
+    @property
+    def span(self) -> Span:
+        return self.node.span
 
 
 class PrincipalEntry(_Part):
     """One principal: ``kind`` is the key as typed ("AWS", "Service", ...)."""
 
-    __slots__ = ("kind", "span", "value")
+    __slots__ = ("kind", "node", "value")
     _fields = ("kind", "value", "span")
 
-    def __init__(self, kind: str, value: str, span: Span) -> None:
+    def __init__(self, kind: str, value: str, node: JNode) -> None:
         self.kind = kind
         self.value = value
-        self.span = span
+        #: The string node the principal was read from.
+        self.node = node
+
+    @property
+    def span(self) -> Span:
+        return self.node.span
 
 
 class Principal(_Part):
@@ -117,26 +132,29 @@ class Principal(_Part):
 
 
 class Condition(_Part):
-    """One (operator, key) pair of a ``Condition`` block with its values."""
+    """One (operator, key) pair of a ``Condition`` block with its values.
 
-    __slots__ = ("key", "key_span", "node", "operator", "operator_span", "values")
+    ``node`` is the key's value (a string, an array...) as written.
+    """
+
+    __slots__ = ("_key_member", "_operator_member", "key", "node", "operator", "values")
     _fields = ("operator", "operator_span", "key", "key_span", "values", "node")
 
-    def __init__(
-        self,
-        operator: str,
-        operator_span: Span,
-        key: str,
-        key_span: Span,
-        values: list[Value],
-        node: JNode,
-    ) -> None:
-        self.operator = operator
-        self.operator_span = operator_span
-        self.key = key
-        self.key_span = key_span
+    def __init__(self, operator: JMember, key: JMember, values: list[Value]) -> None:
+        self.operator = operator.key
+        self._operator_member = operator
+        self.key = key.key
+        self._key_member = key
         self.values = values
-        self.node = node
+        self.node = key.value
+
+    @property
+    def operator_span(self) -> Span:
+        return self._operator_member.key_span
+
+    @property
+    def key_span(self) -> Span:
+        return self._key_member.key_span
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,11 +223,11 @@ def values_of(node: JNode, text: str | None = None) -> list[Value]:
     out: list[Value] = []
     for item in node.items_or_self():
         if item.kind == "number" and text is not None:
-            out.append(Value(typed_text(item, text), item.span))
+            out.append(Value(typed_text(item, text), item))
             continue
         scalar = scalar_text(item)
         if scalar is not None:
-            out.append(Value(scalar, item.span))
+            out.append(Value(scalar, item))
     return out
 
 
@@ -227,11 +245,11 @@ def _principal(node: JNode | None) -> Principal | None:
         for member in by_kind:
             key, value = member.key, member.value
             if value.kind == "string":
-                entries.append(PrincipalEntry(key, value.value, value.span))
+                entries.append(PrincipalEntry(key, value.value, value))
                 continue
             for item in value.items_or_self():
                 if item.kind == "string":
-                    entries.append(PrincipalEntry(key, item.value, item.span))
+                    entries.append(PrincipalEntry(key, item.value, item))
     return Principal(False, entries, node)
 
 
@@ -244,15 +262,15 @@ def _conditions(node: JNode, text: str) -> list[Condition]:
         block = operator.value
         if block.kind != "object":
             continue
-        name, name_span, keys = operator.key, operator.key_span, block.value
+        keys = block.value
         for member in keys if len(keys) == 1 else _last(keys):
-            key, key_span, value = member.key, member.key_span, member.value
+            value = member.value
             # A lone string needs no loop (values_of keeps the digits of numbers).
             if value.kind == "string":
-                values = [Value(value.value, value.span)]
+                values = [Value(value.value, value)]
             else:
                 values = values_of(value, text)
-            out.append(Condition(name, name_span, key, key_span, values, value))
+            out.append(Condition(operator, member, values))
     return out
 
 
@@ -265,9 +283,9 @@ def _action_values(node: JNode | None) -> list[Value] | None:
     if node is None:
         return None
     if node.kind == "string":
-        return [Value(node.value, node.span)]
+        return [Value(node.value, node)]
     items = node.items_or_self()
-    return [Value(item.value, item.span) for item in items if item.kind == "string"]
+    return [Value(item.value, item) for item in items if item.kind == "string"]
 
 
 # A frozen dataclass's __init__ sets each field through object.__setattr__ (about
