@@ -450,7 +450,9 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 def _may_hold_surrogate(text: str) -> bool:
     """Whether ``text`` holds a surrogate, raw or escaped (paired or not)."""
-    if "\\u" in text and _SURROGATE_ESCAPE.search(text) is not None:
+    # A lone backslash is looked for first: a one-character search runs as a memchr,
+    # while looking for the two characters "\u" scans text several times slower.
+    if "\\" in text and _SURROGATE_ESCAPE.search(text) is not None:
         return True
     if text.isascii():
         return False
