@@ -222,7 +222,11 @@ def values_of(node: JNode, text: str | None = None) -> list[Value]:
     """
     out: list[Value] = []
     for item in node.items_or_self():
-        if item.kind == "number" and text is not None:
+        kind = item.kind
+        if kind == "string":  # most values: no call to scalar_text
+            out.append(Value(item.value, item))
+            continue
+        if kind == "number" and text is not None:
             out.append(Value(typed_text(item, text), item))
             continue
         scalar = scalar_text(item)
