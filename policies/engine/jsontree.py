@@ -5,10 +5,10 @@ an evaluation that is not shown to anyone, or a policy with no finding. So the
 fast reader (:func:`read_fast`) lets the C JSON decoder of the standard
 library parse the text and gives each node (and each object key) only its
 number in document order and the shared :class:`TextPositions` of its text.
-Its ``span`` is a :class:`LazySpan`: a :class:`Span` whose line, column and
-offsets are worked out the first time one of them is read, for the whole text
-at once by :func:`spans_of` (one pass over its tokens, with no grammar to check:
-the decoder has read the text by then).
+Its ``span``, made only when read, is a :class:`LazySpan`: a :class:`Span` whose
+line, column and offsets are worked out the first time one of them is read, for
+the whole text at once by :func:`spans_of` (one pass over its tokens, with no
+grammar to check: the decoder has read the text by then).
 
 Numbering in document order works because nodes and keys start, in the text,
 in the order a pre-order walk meets them: a container, then each key before
