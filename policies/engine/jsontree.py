@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from itertools import count
 from typing import Any, NamedTuple, cast
 
@@ -488,7 +488,7 @@ class _Walk:
     """Turns the decoder's output into :class:`JNode` trees, numbering every node
     and key in document order and checking the parser's limits on the way.
 
-    A node or key takes the next number as the walk meets it (``order``, from 0).
+    A node or key takes the next number as the walk meets it (from ``order``).
     ``max_string`` is ``None`` when the text is too short to pass it (nor the
     number limit): strings are then not measured one by one.
     """
@@ -504,8 +504,10 @@ class _Walk:
         max_number: int,
     ) -> None:
         self.positions = positions
-        #: The next number in document order, one more than the one before.
-        self.order: Callable[[], int] = count().__next__
+        #: The numbers in document order, from 0, read by ``next()``: a builtin call
+        #: the interpreter specializes (calling the bound ``__next__`` went through a
+        #: generic call that makes an args tuple).
+        self.order: Iterator[int] = count()
         self.max_depth = max_depth
         self.max_items = max_items
         self.max_string = max_string
@@ -513,7 +515,7 @@ class _Walk:
 
     def node(self, value: Any, depth: int) -> JNode:
         """The node of ``value``, a container ``depth`` containers deep."""
-        positions, order = self.positions, self.order()
+        positions, order = self.positions, next(self.order)
         kind = type(value)
         if kind is str:
             if self.max_string is not None and len(value) > self.max_string:
@@ -542,7 +544,7 @@ class _Walk:
             if type(value) is str:
                 if max_string is not None and len(value) > max_string:
                     raise _Unsure("string")
-                out.append(_LazyNode("string", value, positions, order()))
+                out.append(_LazyNode("string", value, positions, next(order)))
             else:
                 out.append(self.node(value, depth))
         return out
@@ -555,13 +557,13 @@ class _Walk:
                 len(key) > max_string or (type(value) is str and len(value) > max_string)
             ):
                 raise _Unsure("string")
-            key_order = order()
+            key_order = next(order)
             node: JNode
             if type(value) is str:
-                node = _LazyNode("string", value, positions, order())
+                node = _LazyNode("string", value, positions, next(order))
             elif type(value) is tuple and depth < self.max_depth and len(value) <= self.max_items:
                 # An object in an object (a policy's usual nesting) without a call to node().
-                value_order = order()  # before the numbers of its members
+                value_order = next(order)  # before the numbers of its members
                 node = _LazyNode("object", self.members(value, depth + 1), positions, value_order)
             else:
                 node = self.node(value, depth)
