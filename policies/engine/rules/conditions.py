@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..aws.analyzer import UNSUPPORTED_GLOBAL_KEYS
-from ..aws.keys import KeyInfo, global_key_names, lookup
+from ..aws.keys import KeyInfo, global_key_names, listed_key_names, lookup
 from ..aws.operators import (
     OPERATOR_FORMS,
     OPERATOR_NAMES,
@@ -65,11 +65,12 @@ def check_operator_block(
     ctx: Checked, operator: str, span: Span, block: JNode, out: list[Finding]
 ) -> None:
     """One operator and its block of keys; the findings go to ``out``."""
-    form = OPERATOR_FORMS.get(operator)
-    if form is None:
+    facts = _OPERATOR_FACTS.get(operator)
+    if facts is None:
         base, set_prefix, known = parse_operator(ctx, operator, span, out)
+        facts = _operator_facts(base, set_prefix) if known else None
     else:
-        base, set_prefix, known = form.operator.name, form.set_prefix or "", True
+        base, set_prefix = facts[0], facts[1]
     if base == "Null" and set_prefix:
         always = "true" if set_prefix == "ForAllValues" else "false"
         out.append(
@@ -81,70 +82,109 @@ def check_operator_block(
                 PAGES["operators"] + "#Conditions_Null",
             )
         )
-    if block.kind != "object":
+    kind, members, block_span = block  # one unpacking: named-tuple fields are slow to read
+    if kind != "object":
         out.append(
             finding(
                 "DATA_TYPE_MISMATCH",
                 f"Under {operator} comes an object of condition keys and values: "
                 '{"aws:PrincipalOrgID": "o-a1b2c3d4e5"}.',
-                block.span,
+                block_span,
                 PAGES["condition"],
             )
         )
         return
-    members = block.value  # an object node's members
     if not members:
         out.append(
             finding(
                 "EMPTY_OBJECT_CONDITION",
                 f"The {operator} block is empty and has no effect; add a key or remove it.",
-                block.span,
+                block_span,
                 PAGES["condition"],
             )
         )
     if len(members) > 1:
         out.extend(check_unique_keys(ctx, block))
         _keys_in_two_cases(members, out)
-    _check_keys(ctx, operator, base, set_prefix, known, members, out)
+    if facts is None:  # not an operator: its keys are checked, its values cannot be
+        for key, key_span, _ in members:
+            if key not in _LISTED_KEYS:
+                _unlisted_key(ctx, key, key_span, out)
+        return
+    _check_keys(ctx, operator, facts, members, out)
+
+
+#: What the key loop reads of an operator: its base operator, its set prefix ("" for
+#: none), whether it is a String operator, an IP one, and the listed keys (in their
+#: documented spelling) that it takes with a finding (:func:`_key_findings`).
+_Facts = tuple[str, str, bool, bool, frozenset[str]]
+
+
+def _operator_facts(base: str, set_prefix: str) -> _Facts:
+    forall = set_prefix == "ForAllValues"
+    types = _KEY_TYPES[base] if base != "Null" else None
+    troubled = frozenset(
+        name
+        for name, info in _LISTED_KEYS.items()
+        if (forall and info.multivalued is False)
+        or (types is not None and types.isdisjoint(info.types))
+    )
+    family = OPERATORS[base].family
+    return base, set_prefix, family == "String", family == "IpAddress", troubled
 
 
 def _check_keys(
-    ctx: Checked,
-    operator: str,
-    base: str,
-    set_prefix: str,
-    known: bool,
-    members: list[JMember],
-    out: list[Finding],
+    ctx: Checked, operator: str, facts: _Facts, members: list[JMember], out: list[Finding]
 ) -> None:
     """Each key of an operator block and its values; the findings go to ``out``.
 
-    One string value without a policy variable (the usual case) skips
-    :func:`check_key_values`: a plain one of a String operator has nothing to check,
-    one of another operator (IP ranges aside) its type check alone."""
-    strings = base in _STRING_BASES
-    ip = base in ("IpAddress", "NotIpAddress")  # their values also feed the private-range check
-    types = _KEY_TYPES[base] if base != "Null" and known else None
-    for key_member in members:
-        key = key_member.key
-        info = lookup(key)
-        if info is None or not info.known or key.endswith("/"):  # else check_key finds nothing
-            info = check_key(ctx, key, key_member.key_span, out)
-        if not known:
-            continue
-        if info is not None:
-            if set_prefix == "ForAllValues" and info.multivalued is False:
-                out.append(_single_valued(operator, key, key_member.key_span))
-            if types is not None and types.isdisjoint(info.types):
-                out.append(_type_mismatch(base, key, info, key_member.key_span))
-        values = key_member.value
-        if values.kind == "string" and "${" not in values.value and not ip:
+    A listed key in its documented spelling (the usual case) is one set look-up for
+    its fit with the operator (:data:`_OPERATOR_FACTS`), and one string value without
+    a policy variable skips :func:`check_key_values`: a plain one of a String
+    operator has nothing to check, one of another operator (IP ranges aside) its
+    type check alone."""
+    base, set_prefix, strings, ip, troubled = facts
+    for key, key_span, values in members:
+        if key in troubled:
+            _key_findings(operator, base, set_prefix, key, _LISTED_KEYS[key], key_span, out)
+        elif key not in _LISTED_KEYS:
+            info = _unlisted_key(ctx, key, key_span, out)
+            if info is not None:
+                _key_findings(operator, base, set_prefix, key, info, key_span, out)
+        kind, text, span = values
+        if kind == "string" and "${" not in text and not ip:
             if not strings:  # one value of the operator's own type: its type check alone
-                typed_value(base, key, values.value, values.span, out)
+                typed_value(base, key, text, span, out)
                 continue
-            if "*" not in values.value and "?" not in values.value:
+            if "*" not in text and "?" not in text:
                 continue  # a plain string compared as a string: nothing to check
-        check_key_values(ctx, operator, base, set_prefix, key, key_member, out)
+        check_key_values(ctx, operator, base, set_prefix, key, values, out)
+
+
+def _unlisted_key(ctx: Checked, key: str, span: Span, out: list[Finding]) -> KeyInfo | None:
+    """A key not listed in its documented spelling: what is known of it, after
+    :func:`check_key` has said what is wrong with it."""
+    info = lookup(key)
+    if info is None or not info.known or key.endswith("/"):  # else check_key finds nothing
+        info = check_key(ctx, key, span, out)
+    return info
+
+
+def _key_findings(
+    operator: str,
+    base: str,
+    set_prefix: str,
+    key: str,
+    info: KeyInfo,
+    span: Span,
+    out: list[Finding],
+) -> None:
+    """What is wrong with ``key`` under ``operator``: ForAllValues on a key that holds
+    one value, or a key of another type than the operator compares."""
+    if set_prefix == "ForAllValues" and info.multivalued is False:
+        out.append(_single_valued(operator, key, span))
+    if base != "Null" and _KEY_TYPES[base].isdisjoint(info.types):
+        out.append(_type_mismatch(base, key, info, span))
 
 
 def _keys_in_two_cases(members: list[JMember], out: list[Finding]) -> None:
@@ -258,11 +298,10 @@ def check_key_values(
     base: str,
     set_prefix: str,
     key: str,
-    member: JMember,
+    values: JNode,
     out: list[Finding],
 ) -> None:
     """The values of one key of an operator block; the findings go to ``out``."""
-    values = member.value
     if values.kind != "array":
         items = [values]
     elif not (items := values.value):
@@ -332,8 +371,14 @@ def _not_a_value(span: Span) -> Finding:
 
 #: The key types each base operator compares, as sets.
 _KEY_TYPES = {name: frozenset(op.key_types) for name, op in OPERATORS.items()}
-#: The base operators of the String family.
-_STRING_BASES = frozenset(name for name, op in OPERATORS.items() if op.family == "String")
+#: Every listed key by its documented spelling.
+_LISTED_KEYS = {name: info for name in listed_key_names() if (info := lookup(name)) is not None}
+#: The facts of every well-written operator name: a table built at import, read as a
+#: plain tuple (unpacked once per block: named-tuple fields are slow to read on 3.13).
+_OPERATOR_FACTS = {
+    name: _operator_facts(form.operator.name, form.set_prefix or "")
+    for name, form in OPERATOR_FORMS.items()
+}
 
 
 def _single_valued(operator: str, key: str, span: Span) -> Finding:
