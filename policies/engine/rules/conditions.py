@@ -19,7 +19,14 @@ from ..jsontree import typed_text
 from ..parser import JMember, JNode, Span
 from .common import Checked, check_unique_keys, close, finding
 from .registry import RuleInput, statement_rule
-from .values import check_private_ranges, check_value, ip_value, read_range, typed_value
+from .values import (
+    Network,
+    check_private_ranges,
+    check_value,
+    ip_value,
+    read_range,
+    typed_value,
+)
 
 
 @statement_rule
@@ -306,8 +313,13 @@ def check_key_values(
         items = [values]
     elif not (items := values.value):
         out.extend(empty_values(ctx, operator, set_prefix, key, values.span))
-    elif base == "Bool" or any(item.kind != "string" for item in items):  # else all is well
+    elif base == "Bool":
         out.extend(_value_list(base, key, values))
+    else:
+        for item in items:  # a loop, cheaper than any() over a generator
+            if item.kind != "string":  # else all is well
+                out.extend(_value_list(base, key, values))
+                break
     if base in ("IpAddress", "NotIpAddress"):
         _check_ip_values(ctx, base, key, items, values.span, out)
     else:
@@ -342,10 +354,22 @@ def _check_ip_values(
 ) -> None:
     """The values of a key under IpAddress or NotIpAddress, each string read once
     (:func:`.values.read_range`) for its own check and aws:SourceIp's private ranges."""
-    read = [read_range(item.value) if item.kind == "string" else None for item in items]
+    read: list[tuple[Network | None, bool] | None] = []
+    well_written = True  # every value a range without host bits (the usual case)
+    for item in items:
+        if item.kind == "string":
+            ranged = read_range(item.value)
+            if ranged[0] is None or ranged[1]:
+                well_written = False
+        else:
+            ranged = None
+            well_written = False
+        read.append(ranged)
     if key.lower() == "aws:sourceip":
         networks = [ranged[0] for ranged in read if ranged is not None]
-        out.extend(check_private_ranges(base, networks, span))
+        check_private_ranges(base, networks, span, out)
+    if well_written:
+        return  # nothing else to say about them (a policy variable is no range)
     text_of = ctx.policy.text
     for item, ranged in zip(items, read, strict=True):
         if item.kind in ("object", "array", "null"):

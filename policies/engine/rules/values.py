@@ -7,10 +7,10 @@ import binascii
 import ipaddress
 import re
 from collections.abc import Iterator
+from socket import AF_INET, AF_INET6, inet_pton
 
 from ..aws.operators import OPERATORS
 from ..codes import PAGES
-from ..comparisons import ip_value as address_value
 from ..comparisons import network_value
 from ..findings import Finding
 from ..parser import Span
@@ -20,7 +20,6 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _DATE = re.compile(
     r"-?\d+|\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 )
-_EPOCH = re.compile(r"-?\d+")
 _MISSING_BRACE_HINT = "Close every ${ with a }, as in ${aws:username}."
 _OPERATOR_ANCHORS = {
     "TYPE_MISMATCH_NUMBER": "#Conditions_Numeric",
@@ -36,17 +35,17 @@ Network = tuple[int, int, int]
 
 
 def check_private_ranges(
-    base: str, networks: list[Network | None], span: Span
-) -> Iterator[Finding]:
+    base: str, networks: list[Network | None], span: Span, out: list[Finding]
+) -> None:
     """aws:SourceIp only ever holds public addresses; private ranges never match it.
 
     ``networks`` are the key's string values as :func:`read_range` read them (no
-    finding when one of them is no range: its own check reports it)."""
-    if None in networks:
-        return
+    finding when one of them is no range: its own check reports it). The finding
+    goes to ``out``."""
     private = 0
     for network in networks:
-        assert network is not None
+        if network is None:
+            return
         private += is_private(network)
     if not private:
         return
@@ -61,13 +60,15 @@ def check_private_ranges(
     else:
         code = "PRIVATE_NOT_IP_ADDRESS_SUBSET" if negated else "PRIVATE_IP_ADDRESS_SUBSET"
         effect = "so the private ranges in this list have no effect"
-    yield finding(
-        code,
-        "aws:SourceIp carries only public IP addresses; requests from private "
-        f"ranges (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7) never show them, "
-        f"{effect}. For addresses inside a VPC, test aws:VpcSourceIp instead.",
-        span,
-        PAGES["condition_keys"] + "#condition-keys-sourceip",
+    out.append(
+        finding(
+            code,
+            "aws:SourceIp carries only public IP addresses; requests from private "
+            f"ranges (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7) never show "
+            f"them, {effect}. For addresses inside a VPC, test aws:VpcSourceIp instead.",
+            span,
+            PAGES["condition_keys"] + "#condition-keys-sourceip",
+        )
     )
 
 
@@ -161,7 +162,8 @@ def typed_value(base: str, key: str, text: str, span: Span, out: list[Finding]) 
     problem = value_problem(base, text)
     if problem:
         out.append(_wrong_type(problem, base, key, text, span))
-    elif base.startswith("Date") and _EPOCH.fullmatch(text):
+    elif base.startswith("Date") and (text[1:] if text[:1] == "-" else text).isdecimal():
+        # Epoch seconds, -?\d+ read without a second pattern (isdecimal is what \d matches).
         out.extend(_epoch_date(key, text, span))
 
 
@@ -363,9 +365,10 @@ def read_range(text: str) -> tuple[Network | None, bool]:
     reading of the text for both.
 
     A plain address with a decimal prefix length (the usual form) is read once, as
-    an address (:func:`..comparisons.ip_value`), and masked here by the rules
-    :func:`..comparisons.network_value` applies to it; any other text goes to
-    :func:`ip_range`.
+    an address, by ``inet_pton`` here (as :func:`..comparisons.ip_value` reads it,
+    without its calls: this runs for every IP value of every keystroke), and masked
+    by the rules :func:`..comparisons.network_value` applies to it; any other text
+    goes to :func:`ip_range`.
     """
     address, slash, prefix = text.partition("/")
     if (
@@ -374,17 +377,28 @@ def read_range(text: str) -> tuple[Network | None, bool]:
         and prefix.isascii()
         and prefix.isdigit()
         and address.strip() == address
-        and not (":" in address and ("." in address or "%" in address))
     ):
-        parsed = address_value(address)
-        if parsed is None:
+        if ":" not in address:
+            family, version, bits = AF_INET, 4, 32
+        elif "." not in address and "%" not in address:
+            family, version, bits = AF_INET6, 6, 128
+        else:
+            return _read_other_range(text)
+        if not address.isascii():
             return None, False
-        version, number = parsed
-        bits = 32 if version == 4 else 128
+        try:
+            number = int.from_bytes(inet_pton(family, address))
+        except (OSError, ValueError):  # not an address; ValueError: a NUL character
+            return None, False
         length = int(prefix)
         if length <= bits:
             mask = ((1 << length) - 1) << (bits - length)
             return (version, number & mask, mask), number & mask != number
+    return _read_other_range(text)
+
+
+def _read_other_range(text: str) -> tuple[Network | None, bool]:
+    """:func:`read_range` of a text in another form than address/prefix."""
     network = ip_range(text)
     return network, network is not None and _has_host_bits(text, network)
 
