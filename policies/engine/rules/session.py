@@ -20,7 +20,7 @@ from ..aws.keys import listed_key_names, lookup, sts_key_names
 from ..codes import PAGES, finding_at
 from ..findings import Finding
 from ..matching import action_matches
-from ..model import Condition, Statement
+from ..model import Condition, Statement, Value
 from .registry import RuleInput, statement_rule
 
 _TAG_KEY_PREFIXES = ("aws:principaltag", "aws:requesttag", "aws:resourcetag", "iam:resourcetag")
@@ -29,11 +29,28 @@ _SESSION_TAG_KEYS = ("aws:tagkeys", "sts:transitivetagkeys")
 
 def _allows(statement: Statement, action: str) -> bool:
     """Whether the statement's Action (or NotAction) covers ``action``."""
-    if statement.actions is not None:
-        return any(action_matches(value.text, action) for value in statement.actions)
-    if statement.not_actions is not None:
-        return not any(action_matches(value.text, action) for value in statement.not_actions)
+    actions = statement.actions
+    if actions is not None:
+        return _covers(actions, action)
+    not_actions = statement.not_actions
+    if not_actions is not None:
+        return not _covers(not_actions, action)
     return True  # no action at all is reported by MISSING_ACTION
+
+
+def _covers(values: list[Value], action: str) -> bool:
+    """Whether one of ``values`` matches ``action`` as :func:`..matching.action_matches`
+    does; a name without wildcards (the usual one) is compared ignoring case here,
+    as it does, without a call per value."""
+    lowered = action.lower()
+    for value in values:
+        text = value.text
+        if "*" in text or "?" in text:
+            if action_matches(text, action):
+                return True
+        elif text.lower() == lowered:
+            return True
+    return False
 
 
 def _needed_action(key: str) -> tuple[str, str] | None:
@@ -78,9 +95,10 @@ def session_condition_keys(given: RuleInput) -> list[Finding]:
     allow = statement.effect == "Allow"
     out: list[Finding] = []
     for condition in statement.conditions:
-        if condition.key in _QUIET_KEYS or condition.key[:4].lower() not in _CONCERNED_SERVICES:
+        key = condition.key
+        if key in _QUIET_KEYS or key[:4].lower() not in _CONCERNED_SERVICES:
             continue
-        key = condition.key.lower()
+        key = key.lower()
         needed = _needed_action(key) if allow else None
         if needed is not None and not _allows(statement, needed[0]):
             out.append(_missing_action(condition, *needed))
