@@ -173,7 +173,7 @@ def _unlisted_key(ctx: Checked, key: str, span: Span, out: list[Finding]) -> Key
     :func:`check_key` has said what is wrong with it."""
     info = lookup(key)
     if info is None or not info.known or key.endswith("/"):  # else check_key finds nothing
-        info = check_key(ctx, key, span, out)
+        info = check_key(ctx, key, span, out, info)
     return info
 
 
@@ -254,7 +254,12 @@ def parse_operator(
     return base, set_prefix, False
 
 
-def check_key(ctx: Checked, key: str, span: Span, out: list[Finding]) -> KeyInfo | None:
+def check_key(
+    ctx: Checked, key: str, span: Span, out: list[Finding], info: KeyInfo | None
+) -> KeyInfo | None:
+    """What is wrong with a key (``info``: its :func:`..aws.keys.lookup`): its form, a
+    tag key without its tag, an unknown global key. The findings go to ``out``; the
+    key's facts come back when it is usable."""
     service, sep, name = key.partition(":")
     if not sep or not service or not name:
         out.append(
@@ -267,7 +272,6 @@ def check_key(ctx: Checked, key: str, span: Span, out: list[Finding]) -> KeyInfo
             )
         )
         return None
-    info = lookup(key)
     if key.lower().rstrip("/") in ("aws:principaltag", "aws:requesttag", "aws:resourcetag"):
         return None  # MISSING_TAG_KEY_IN_CONDITION (rules.session)
     if info is None and service.lower() == "aws":
