@@ -51,7 +51,11 @@ def statement_conditions(given: RuleInput) -> list[Finding]:
             )
         ]
     operators = block.value  # an object node's members, read once
-    out = check_unique_keys(given, block) if len(operators) > 1 else []
+    out = (
+        check_unique_keys(given, block)  # a name written twice (seldom): say where
+        if len(operators) > 1 and len({name for name, _, _ in operators}) < len(operators)
+        else []
+    )
     if not operators:
         out.append(
             finding(
@@ -61,10 +65,15 @@ def statement_conditions(given: RuleInput) -> list[Finding]:
                 PAGES["condition"],
             )
         )
-    for operator_member in operators:
-        check_operator_block(
-            given, operator_member.key, operator_member.key_span, operator_member.value, out
-        )
+    for name, name_span, operator_block in operators:
+        # A block of one key under a well-written operator (the usual one) goes straight
+        # to the key loop: check_operator_block would find nothing else to say about it.
+        facts = _OPERATOR_FACTS.get(name)
+        kind, members, _ = operator_block
+        if facts is not None and kind == "object" and len(members) == 1 and not facts[5]:
+            _check_keys(given, name, facts, members, out)
+        else:
+            check_operator_block(given, name, name_span, operator_block, out)
     return out
 
 
@@ -122,9 +131,10 @@ def check_operator_block(
 
 
 #: What the key loop reads of an operator: its base operator, its set prefix ("" for
-#: none), whether it is a String operator, an IP one, and the listed keys (in their
-#: documented spelling) that it takes with a finding (:func:`_key_findings`).
-_Facts = tuple[str, str, bool, bool, frozenset[str]]
+#: none), whether it is a String operator, an IP one, the listed keys (in their
+#: documented spelling) that it takes with a finding (:func:`_key_findings`), and
+#: whether it is Null with a set prefix (NULL_WITH_QUALIFIER).
+_Facts = tuple[str, str, bool, bool, frozenset[str], bool]
 
 
 def _operator_facts(base: str, set_prefix: str) -> _Facts:
@@ -137,7 +147,8 @@ def _operator_facts(base: str, set_prefix: str) -> _Facts:
         or (types is not None and types.isdisjoint(info.types))
     )
     family = OPERATORS[base].family
-    return base, set_prefix, family == "String", family == "IpAddress", troubled
+    null = base == "Null" and bool(set_prefix)
+    return base, set_prefix, family == "String", family == "IpAddress", troubled, null
 
 
 def _check_keys(
@@ -150,7 +161,7 @@ def _check_keys(
     a policy variable skips :func:`check_key_values`: a plain one of a String
     operator has nothing to check, one of another operator (IP ranges aside) its
     type check alone."""
-    base, set_prefix, strings, ip, troubled = facts
+    base, set_prefix, strings, ip, troubled, _ = facts
     for key, key_span, values in members:
         if key in troubled:
             _key_findings(operator, base, set_prefix, key, _LISTED_KEYS[key], key_span, out)
@@ -313,10 +324,11 @@ def check_key_values(
     out: list[Finding],
 ) -> None:
     """The values of one key of an operator block; the findings go to ``out``."""
-    if values.kind != "array":
+    kind, items, span = values
+    if kind != "array":
         items = [values]
-    elif not (items := values.value):
-        out.extend(empty_values(ctx, operator, set_prefix, key, values.span))
+    elif not items:
+        out.extend(empty_values(ctx, operator, set_prefix, key, span))
     elif base == "Bool":
         out.extend(_value_list(base, key, values))
     else:
@@ -325,7 +337,7 @@ def check_key_values(
                 out.extend(_value_list(base, key, values))
                 break
     if base in ("IpAddress", "NotIpAddress"):
-        _check_ip_values(ctx, base, key, items, values.span, out)
+        _check_ip_values(ctx, base, key, items, span, out)
     else:
         _check_values(ctx, base, key, items, out)
 
@@ -334,23 +346,21 @@ def _check_values(
     ctx: Checked, base: str, key: str, items: list[JNode], out: list[Finding]
 ) -> None:
     """Each value of a key, read as the operator ``base`` reads it."""
-    text_of = ctx.policy.text
     strings = OPERATORS[base].family == "String"
     for item in items:
-        kind = item.kind
+        kind, text, span = item  # one unpacking: named-tuple fields are slow to read
         if kind == "string":
-            text = item.value
             if strings and "${" not in text and "*" not in text and "?" not in text:
                 continue  # a plain string compared as a string: nothing to check
         elif kind in ("object", "array", "null"):
-            out.append(_not_a_value(item.span))
+            out.append(_not_a_value(span))
             continue
         else:
-            text = typed_text(item, text_of)
+            text = typed_text(item, ctx.policy.text)
         if strings or "${" in text:
-            check_value(ctx, base, key, text, item.span, out)
+            check_value(ctx, base, key, text, span, out)
         else:
-            typed_value(base, key, text, item.span, out)
+            typed_value(base, key, text, span, out)
 
 
 def _check_ip_values(
