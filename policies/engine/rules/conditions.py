@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ..aws.analyzer import UNSUPPORTED_GLOBAL_KEYS
 from ..aws.keys import KeyInfo, global_key_names, listed_key_names, lookup
@@ -20,6 +20,8 @@ from ..parser import JMember, JNode, Span
 from .common import Checked, check_unique_keys, close, finding
 from .registry import RuleInput, statement_rule
 from .values import (
+    NOT_WELL_TYPED,
+    WELL_TYPED,
     Network,
     check_private_ranges,
     check_value,
@@ -132,9 +134,10 @@ def check_operator_block(
 
 #: What the key loop reads of an operator: its base operator, its set prefix ("" for
 #: none), whether it is a String operator, an IP one, the listed keys (in their
-#: documented spelling) that it takes with a finding (:func:`_key_findings`), and
-#: whether it is Null with a set prefix (NULL_WITH_QUALIFIER).
-_Facts = tuple[str, str, bool, bool, frozenset[str], bool]
+#: documented spelling) that it takes with a finding (:func:`_key_findings`),
+#: whether it is Null with a set prefix (NULL_WITH_QUALIFIER), and the test of a
+#: well-written value of its type (:data:`.values.WELL_TYPED`).
+_Facts = tuple[str, str, bool, bool, frozenset[str], bool, Callable[[str], object]]
 
 
 def _operator_facts(base: str, set_prefix: str) -> _Facts:
@@ -148,7 +151,8 @@ def _operator_facts(base: str, set_prefix: str) -> _Facts:
     )
     family = OPERATORS[base].family
     null = base == "Null" and bool(set_prefix)
-    return base, set_prefix, family == "String", family == "IpAddress", troubled, null
+    well_typed = WELL_TYPED.get(family, NOT_WELL_TYPED)
+    return base, set_prefix, family == "String", family == "IpAddress", troubled, null, well_typed
 
 
 def _check_keys(
@@ -161,7 +165,7 @@ def _check_keys(
     a policy variable skips :func:`check_key_values`: a plain one of a String
     operator has nothing to check, one of another operator (IP ranges aside) its
     type check alone."""
-    base, set_prefix, strings, ip, troubled, _ = facts
+    base, set_prefix, strings, ip, troubled, _, well_typed = facts
     for key, key_span, values in members:
         if key in troubled:
             _key_findings(operator, base, set_prefix, key, _LISTED_KEYS[key], key_span, out)
@@ -172,7 +176,8 @@ def _check_keys(
         kind, text, span = values
         if kind == "string" and "${" not in text and not ip:
             if not strings:  # one value of the operator's own type: its type check alone
-                typed_value(base, key, text, span, out)
+                if not well_typed(text):
+                    typed_value(base, key, text, span, out)
                 continue
             if "*" not in text and "?" not in text:
                 continue  # a plain string compared as a string: nothing to check

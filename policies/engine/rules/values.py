@@ -6,7 +6,7 @@ import base64
 import binascii
 import ipaddress
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from socket import AF_INET, AF_INET6, inet_pton
 
 from ..aws.operators import OPERATORS
@@ -17,9 +17,8 @@ from ..parser import Span
 from .common import Checked, finding, strip_variables
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_DATE = re.compile(
-    r"-?\d+|\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
-)
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+_DATE = re.compile(r"-?\d+|" + _ISO_DATE)  # epoch seconds or ISO 8601
 _MISSING_BRACE_HINT = "Close every ${ with a }, as in ${aws:username}."
 _OPERATOR_ANCHORS = {
     "TYPE_MISMATCH_NUMBER": "#Conditions_Numeric",
@@ -165,6 +164,20 @@ def typed_value(base: str, key: str, text: str, span: Span, out: list[Finding]) 
     elif base.startswith("Date") and (text[1:] if text[:1] == "-" else text).isdecimal():
         # Epoch seconds, -?\d+ read without a second pattern (isdecimal is what \d matches).
         out.extend(_epoch_date(key, text, span))
+
+
+#: For each family of operators that :func:`typed_value` reads (String and IpAddress
+#: aside), a test run in C (a pattern's fullmatch, a set's membership) that is true
+#: only of a value typed_value has nothing to say about: the usual value passes it
+#: without two Python calls. A value it refuses goes to typed_value, which decides.
+WELL_TYPED: dict[str, Callable[[str], object]] = {
+    "Numeric": _NUMBER.fullmatch,
+    "Date": re.compile(_ISO_DATE).fullmatch,  # not epoch seconds (INVALID_DATE_VALUE)
+    "Bool": frozenset({"true", "false"}).__contains__,
+    "Null": frozenset({"true", "false"}).__contains__,
+}
+#: The test for a family without one: every value goes to typed_value.
+NOT_WELL_TYPED: Callable[[str], object] = frozenset[str]().__contains__
 
 
 def _wrong_type(problem: tuple[str, str], base: str, key: str, text: str, span: Span) -> Finding:
