@@ -6,8 +6,9 @@ that can fire on a role trust policy and that the other rule modules do not make
 The AWS facts they rely on live in :mod:`policies.engine.aws.analyzer`.
 
 Two rules, each returning at once when the statement lacks what it reads (they run
-on every keystroke of the editor): :func:`analyzer_condition_keys` reads the
-``Condition`` element, :func:`analyzer_service_principals` the service principals.
+on every keystroke of the editor): :func:`condition_key_checks` reads the
+``Condition`` element (in the same pass, it runs the session-key checks of
+:mod:`.session`), :func:`analyzer_service_principals` the service principals.
 
 One problem, one finding:
 
@@ -72,7 +73,8 @@ from ..parser import Span
 from .common import finding
 from .registry import RuleInput, statement_rule
 from .security import _limiting_conditions
-from .session import _allows
+from .session import QUIET_KEYS as SESSION_QUIET_KEYS
+from .session import _allows, session_key_checks
 
 
 def _parts(operator: str) -> tuple[str | None, str]:
@@ -132,29 +134,43 @@ _QUIET_KEYS = frozenset(
 )
 
 
+#: The listed keys (documented spelling) that none of the key checks of this module
+#: or of :mod:`.session` concerns: passed over by one set look-up.
+_QUIET_FOR_BOTH = _QUIET_KEYS & SESSION_QUIET_KEYS
+
+
 @statement_rule
-def analyzer_condition_keys(given: RuleInput) -> list[Finding]:
-    """Access Analyzer's checks on each condition key of a statement.
+def condition_key_checks(given: RuleInput) -> list[Finding]:
+    """The checks on each condition key of a statement: Access Analyzer's (this module)
+    and the session-key checks (:func:`.session.session_key_checks`), in one pass over
+    the conditions; the session findings come first.
 
     A list, not a generator: it reads every condition and almost always finds
     nothing, so the rare checks are called only when they apply, and a listed key
-    that calls for none of them (:data:`_QUIET_KEYS`) is passed over at once.
+    that calls for none of them (:data:`_QUIET_FOR_BOTH`) is passed over at once.
     """
     statement = given.statement
     conditions = statement.conditions
     if not conditions:
         return []
+    session: list[Finding] = []
     out: list[Finding] = []
     keyed: list[tuple[Condition, str]] = []
     for condition in conditions:
         key = condition.key
-        if key not in _QUIET_KEYS:
-            _key_specific(condition, key, conditions, keyed, out)
+        if key not in _QUIET_FOR_BOTH:
+            if key not in SESSION_QUIET_KEYS:
+                session_key_checks(statement, condition, session)
+            if key not in _QUIET_KEYS:
+                _key_specific(condition, key, conditions, keyed, out)
         values = condition.values
         if len(values) > 1 or (values and values[0].text == "*"):  # else nothing to check
             _value_checks(condition, out)
     if keyed and statement.actions is not None:
         _actions_without_key(statement, statement.actions, keyed, out)
+    if session:
+        session.extend(out)
+        return session
     return out
 
 

@@ -9,6 +9,10 @@
 - A key with the ``sts:`` prefix must be one AWS STS defines (Access Analyzer's
   "Invalid service condition key", same page; the keys are listed in
   https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html).
+
+The checks run in the one pass over a statement's conditions of
+:func:`.analyzer.condition_key_checks` (:func:`session_key_checks`), their findings
+before Access Analyzer's.
 """
 
 from __future__ import annotations
@@ -21,7 +25,6 @@ from ..codes import PAGES, finding_at
 from ..findings import Finding
 from ..matching import action_matches
 from ..model import Condition, Statement, Value
-from .registry import RuleInput, statement_rule
 
 _TAG_KEY_PREFIXES = ("aws:principaltag", "aws:requesttag", "aws:resourcetag", "iam:resourcetag")
 _SESSION_TAG_KEYS = ("aws:tagkeys", "sts:transitivetagkeys")
@@ -70,7 +73,7 @@ def _unknown_sts_key(key: str) -> bool:
 
 #: The keys listed in :mod:`..aws.keys`, in their documented spelling, that none of
 #: this module's checks concerns: a table built at import, from the checks themselves.
-_QUIET_KEYS = frozenset(
+QUIET_KEYS = frozenset(
     name
     for name in listed_key_names()
     if _needed_action(name.lower()) is None
@@ -84,29 +87,25 @@ _QUIET_KEYS = frozenset(
 _CONCERNED_SERVICES = ("aws:", "sts:", "iam:")
 
 
-@statement_rule
-def session_condition_keys(given: RuleInput) -> list[Finding]:
-    """The checks of this module, in one pass over the statement's conditions.
+def session_key_checks(statement: Statement, condition: Condition, out: list[Finding]) -> None:
+    """The checks of this module on one condition of ``statement``; the findings go to
+    ``out``.
 
-    A list, not a generator: it reads every condition of every statement and almost
-    always finds nothing.
+    The key pass of :func:`.analyzer.condition_key_checks` calls it for every key but
+    the listed ones none of the checks concerns (:data:`QUIET_KEYS`): one pass over a
+    statement's conditions serves the key checks of both modules.
     """
-    statement = given.statement
-    allow = statement.effect == "Allow"
-    out: list[Finding] = []
-    for condition in statement.conditions:
-        key = condition.key
-        if key in _QUIET_KEYS or key[:4].lower() not in _CONCERNED_SERVICES:
-            continue
-        key = key.lower()
-        needed = _needed_action(key) if allow else None
-        if needed is not None and not _allows(statement, needed[0]):
-            out.append(_missing_action(condition, *needed))
-        if key.rstrip("/") in _TAG_KEY_PREFIXES:
-            out.append(_missing_tag_key(condition))
-        if _unknown_sts_key(condition.key):
-            out.append(_invalid_sts_key(condition))
-    return out
+    key = condition.key
+    if key[:4].lower() not in _CONCERNED_SERVICES:
+        return
+    key = key.lower()
+    needed = _needed_action(key) if statement.effect == "Allow" else None
+    if needed is not None and not _allows(statement, needed[0]):
+        out.append(_missing_action(condition, *needed))
+    if key.rstrip("/") in _TAG_KEY_PREFIXES:
+        out.append(_missing_tag_key(condition))
+    if _unknown_sts_key(condition.key):
+        out.append(_invalid_sts_key(condition))
 
 
 def _missing_action(condition: Condition, action: str, page: str) -> Finding:
