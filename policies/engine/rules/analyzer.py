@@ -64,7 +64,7 @@ from ..aws.analyzer import (
     assume_action_for_key,
     audience_type_is_documented,
 )
-from ..aws.keys import KeyInfo, is_web_identity_key, listed_key_names, lookup
+from ..aws.keys import KeyInfo, listed_key_names, lookup
 from ..aws.operators import OPERATOR_FORMS, OPERATORS, SET_PREFIXES
 from ..aws.principals import assume_action_for_principal
 from ..findings import Finding
@@ -80,15 +80,19 @@ from .session import _allows, session_key_checks
 def _parts(operator: str) -> tuple[str | None, str]:
     """The set operator (``ForAnyValue``, ``ForAllValues`` or ``None``) and the base
     operator without ``IfExists``."""
-    form = OPERATOR_FORMS.get(operator)
-    if form is not None:
-        return form.set_prefix, form.operator.name
+    parts = _PARTS.get(operator)
+    if parts is not None:
+        return parts
     prefix = None
     for candidate in SET_PREFIXES:
         if operator.startswith(candidate):
             prefix, operator = candidate[:-1], operator[len(candidate) :]
             break
     return prefix, operator.removesuffix("IfExists")
+
+
+#: The parts of every well-written operator name (a table built at import).
+_PARTS = {name: (form.set_prefix, form.operator.name) for name, form in OPERATOR_FORMS.items()}
 
 
 # --- Condition keys ------------------------------------------------------------------
@@ -220,7 +224,8 @@ def _named_key(condition: Condition, key: str, conditions: list[Condition]) -> I
 def _audience(condition: Condition, out: list[Finding]) -> None:
     """The audience claim of a web identity token: single-valued, so no set operator.
     The finding goes to ``out``."""
-    if not is_web_identity_key(condition.key):
+    issuer, _, claim = condition.key.rpartition(":")
+    if not claim or "." not in issuer:  # is_web_identity_key, with the issuer kept
         return  # SAML:aud is the SAML audience, not a token claim
     prefix, _ = _parts(condition.operator)
     if prefix == "ForAnyValue":
@@ -236,7 +241,7 @@ def _audience(condition: Condition, out: list[Finding]) -> None:
                 condition.key_span,
             )
         )
-    elif prefix is None and not audience_type_is_documented(condition.key.rpartition(":")[0]):
+    elif prefix is None and not audience_type_is_documented(issuer):
         out.append(
             finding(
                 "CONFIRM_AUDIENCE_CLAIM_TYPE",
