@@ -109,7 +109,9 @@ def check_value(
                 PAGES["operators"] + "#Conditions_String",
             )
         )
-    if not has_variable:  # with a variable, the type is known only once it is replaced
+    # With a variable, the type is known only once it is replaced; a String operator
+    # reads any text (typed_value has nothing to say about its values).
+    if not has_variable and op.family != "String":
         typed_value(base, key, text, span, out)
 
 
