@@ -82,6 +82,16 @@ QUIET_KEYS = frozenset(
 )
 
 
+#: The action (and its page) that sets each listed key not in :data:`QUIET_KEYS`, by
+#: its documented spelling: a listed key calls for no other check of this module (it
+#: is no bare tag prefix, and AWS STS defines it). A table built at import.
+_NEEDED_BY_SPELLING = {
+    name: needed
+    for name in listed_key_names()
+    if (needed := _needed_action(name.lower())) is not None
+}
+
+
 #: The services of every key this module's checks concern (session keys, tag keys,
 #: STS keys): a key of any other service (a provider's claim, a SAML key) is passed over.
 _CONCERNED_SERVICES = ("aws:", "sts:", "iam:")
@@ -96,6 +106,11 @@ def session_key_checks(statement: Statement, condition: Condition, out: list[Fin
     statement's conditions serves the key checks of both modules.
     """
     key = condition.key
+    listed = _NEEDED_BY_SPELLING.get(key)
+    if listed is not None:  # aws:TagKeys...: the action that sets it is all there is to check
+        if statement.effect == "Allow" and not _allows(statement, listed[0]):
+            out.append(_missing_action(condition, *listed))
+        return
     if key[:4].lower() not in _CONCERNED_SERVICES:
         return
     key = key.lower()
