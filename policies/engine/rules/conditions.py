@@ -188,7 +188,9 @@ def _unlisted_key(ctx: Checked, key: str, span: Span, out: list[Finding]) -> Key
     """A key not listed in its documented spelling: what is known of it, after
     :func:`check_key` has said what is wrong with it."""
     info = lookup(key)
-    if info is None or not info.known or key.endswith("/"):  # else check_key finds nothing
+    # Else check_key finds nothing: a key known by name, or a provider's claim
+    # (host:claim, known=False) with a service before its first colon.
+    if info is None or key.endswith("/") or (not info.known and key.startswith(":")):
         info = check_key(ctx, key, span, out, info)
     return info
 
