@@ -6,8 +6,9 @@ that can fire on a role trust policy and that the other rule modules do not make
 The AWS facts they rely on live in :mod:`policies.engine.aws.analyzer`.
 
 Two rules, each returning at once when the statement lacks what it reads (they run
-on every keystroke of the editor): :func:`analyzer_condition_keys` reads the
-``Condition`` element, :func:`analyzer_service_principals` the service principals.
+on every keystroke of the editor): :func:`condition_key_checks` reads the
+``Condition`` element (in the same pass, it runs the session-key checks of
+:mod:`.session`), :func:`analyzer_service_principals` the service principals.
 
 One problem, one finding:
 
@@ -47,7 +48,6 @@ not a list of Regions.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import NamedTuple
 
 from ..aws.actions import ASSUME_BY_LOWER
 from ..aws.analyzer import (
@@ -64,7 +64,7 @@ from ..aws.analyzer import (
     assume_action_for_key,
     audience_type_is_documented,
 )
-from ..aws.keys import KeyInfo, is_web_identity_key, listed_key_names, lookup
+from ..aws.keys import KeyInfo, listed_key_names, lookup
 from ..aws.operators import OPERATOR_FORMS, OPERATORS, SET_PREFIXES
 from ..aws.principals import assume_action_for_principal
 from ..findings import Finding
@@ -73,21 +73,26 @@ from ..parser import Span
 from .common import finding
 from .registry import RuleInput, statement_rule
 from .security import _limiting_conditions
-from .session import _allows
+from .session import QUIET_KEYS as SESSION_QUIET_KEYS
+from .session import _allows, session_key_checks
 
 
 def _parts(operator: str) -> tuple[str | None, str]:
     """The set operator (``ForAnyValue``, ``ForAllValues`` or ``None``) and the base
     operator without ``IfExists``."""
-    form = OPERATOR_FORMS.get(operator)
-    if form is not None:
-        return form.set_prefix, form.operator.name
+    parts = _PARTS.get(operator)
+    if parts is not None:
+        return parts
     prefix = None
     for candidate in SET_PREFIXES:
         if operator.startswith(candidate):
             prefix, operator = candidate[:-1], operator[len(candidate) :]
             break
     return prefix, operator.removesuffix("IfExists")
+
+
+#: The parts of every well-written operator name (a table built at import).
+_PARTS = {name: (form.set_prefix, form.operator.name) for name, form in OPERATOR_FORMS.items()}
 
 
 # --- Condition keys ------------------------------------------------------------------
@@ -98,25 +103,22 @@ _NAMED_KEYS = frozenset([*PAIRED_KEYS, *UNSUPPORTED_GLOBAL_KEYS, *SPOOFABLE_KEYS
 _AUDIENCE_SUFFIX = ":" + AUDIENCE_CLAIM
 
 
-class _KeyChecks(NamedTuple):
-    """Which checks of this module a condition key calls for."""
-
-    lowered: str
-    #: One of the keys with a check of their own (:data:`_NAMED_KEYS`).
-    named: bool
-    #: An ``...:aud`` claim.
-    audience: bool
-    #: The key's facts when it is multivalued or an ARN (:func:`_key_type_checks`).
-    typed: KeyInfo | None
-    #: The one way of assuming a role whose requests carry the key, if only one does.
-    needed: str | None
+#: Which checks of this module a condition key calls for, as a plain tuple (unpacked
+#: once per key: named-tuple fields are slow to read on 3.13):
+#:
+#: - the key in lower case;
+#: - whether it is one of the keys with a check of their own (:data:`_NAMED_KEYS`);
+#: - whether it is an ``...:aud`` claim;
+#: - the key's facts when it is multivalued or an ARN (:func:`_key_type_checks`);
+#: - the one way of assuming a role whose requests carry the key, if only one does.
+_KeyChecks = tuple[str, bool, bool, KeyInfo | None, str | None]
 
 
 def _key_checks(key: str) -> _KeyChecks:
     lowered = key.lower()
     info = lookup(key)
     typed = info if info is not None and (info.multivalued is True or info.type == "ARN") else None
-    return _KeyChecks(
+    return (
         lowered,
         lowered in _NAMED_KEYS,
         lowered.endswith(_AUDIENCE_SUFFIX),
@@ -128,38 +130,73 @@ def _key_checks(key: str) -> _KeyChecks:
 #: The checks of every listed key in its documented spelling: a table built at
 #: import, so that the usual keys are not lowercased and looked up again.
 _CHECKS_BY_SPELLING = {name: _key_checks(name) for name in listed_key_names()}
+#: The listed keys (documented spelling) that call for none of the checks.
+_QUIET_KEYS = frozenset(
+    name
+    for name, (_, named, audience, typed, needed) in _CHECKS_BY_SPELLING.items()
+    if not named and not audience and typed is None and needed is None
+)
+
+
+#: The listed keys (documented spelling) that none of the key checks of this module
+#: or of :mod:`.session` concerns: passed over by one set look-up.
+_QUIET_FOR_BOTH = _QUIET_KEYS & SESSION_QUIET_KEYS
 
 
 @statement_rule
-def analyzer_condition_keys(given: RuleInput) -> list[Finding]:
-    """Access Analyzer's checks on each condition key of a statement.
+def condition_key_checks(given: RuleInput) -> list[Finding]:
+    """The checks on each condition key of a statement: Access Analyzer's (this module)
+    and the session-key checks (:func:`.session.session_key_checks`), in one pass over
+    the conditions; the session findings come first.
 
     A list, not a generator: it reads every condition and almost always finds
-    nothing, so the rare checks are generators called only when they apply.
+    nothing, so the rare checks are called only when they apply, and a listed key
+    that calls for none of them (:data:`_QUIET_FOR_BOTH`) is passed over at once.
     """
-    conditions = given.statement.conditions
+    statement = given.statement
+    conditions = statement.conditions
     if not conditions:
         return []
+    session: list[Finding] = []
     out: list[Finding] = []
     keyed: list[tuple[Condition, str]] = []
     for condition in conditions:
-        checks = _CHECKS_BY_SPELLING.get(condition.key)
-        if checks is None:
-            checks = _key_checks(condition.key)
-        if checks.named:
-            out.extend(_named_key(condition, checks.lowered, conditions))
-        if checks.audience:
-            out.extend(_audience(condition))
-        if checks.typed is not None:
-            _key_type_checks(condition, checks.typed, out)
+        key = condition.key
+        if key not in _QUIET_FOR_BOTH:
+            if key not in SESSION_QUIET_KEYS:
+                session_key_checks(statement, condition, session)
+            if key not in _QUIET_KEYS:
+                _key_specific(condition, key, conditions, keyed, out)
         values = condition.values
         if len(values) > 1 or (values and values[0].text == "*"):  # else nothing to check
             _value_checks(condition, out)
-        if checks.needed is not None:
-            keyed.append((condition, checks.needed))
-    if keyed and given.statement.actions is not None:
-        out.extend(_actions_without_key(given.statement, given.statement.actions, keyed))
+    if keyed and statement.actions is not None:
+        _actions_without_key(statement, statement.actions, keyed, out)
+    if session:
+        session.extend(out)
+        return session
     return out
+
+
+def _key_specific(
+    condition: Condition,
+    key: str,
+    conditions: list[Condition],
+    keyed: list[tuple[Condition, str]],
+    out: list[Finding],
+) -> None:
+    """The checks a key calls for (:data:`_KeyChecks`); the findings go to ``out``,
+    the condition to ``keyed`` when the key comes with one way of assuming a role."""
+    checks = _CHECKS_BY_SPELLING.get(key)
+    lowered, named, audience, typed, needed = checks if checks is not None else _key_checks(key)
+    if named:
+        out.extend(_named_key(condition, lowered, conditions))
+    if audience:
+        _audience(condition, out)
+    if typed is not None:
+        _key_type_checks(condition, typed, out)
+    if needed is not None:
+        keyed.append((condition, needed))
 
 
 def _value_checks(condition: Condition, out: list[Finding]) -> None:
@@ -184,31 +221,37 @@ def _named_key(condition: Condition, key: str, conditions: list[Condition]) -> I
         yield from _value_format(condition, key)
 
 
-def _audience(condition: Condition) -> Iterator[Finding]:
-    """The audience claim of a web identity token: single-valued, so no set operator."""
-    if not is_web_identity_key(condition.key):
+def _audience(condition: Condition, out: list[Finding]) -> None:
+    """The audience claim of a web identity token: single-valued, so no set operator.
+    The finding goes to ``out``."""
+    issuer, _, claim = condition.key.rpartition(":")
+    if not claim or "." not in issuer:  # is_web_identity_key, with the issuer kept
         return  # SAML:aud is the SAML audience, not a token claim
     prefix, _ = _parts(condition.operator)
     if prefix == "ForAnyValue":
-        yield finding(
-            "FORANYVALUE_WITH_AUDIENCE_CLAIM_TYPE",
-            f"{condition.key} holds one value, the application the token was issued to. "
-            "Set operators are meant for keys that hold several values; on this claim "
-            "ForAnyValue can admit more tokens than you intend (any token whose audiences "
-            "include one of yours), and it reads as if the claim were a list. Drop "
-            '"ForAnyValue:" and write '
-            f"{condition.operator.split(':', 1)[1]}.",
-            condition.key_span,
+        out.append(
+            finding(
+                "FORANYVALUE_WITH_AUDIENCE_CLAIM_TYPE",
+                f"{condition.key} holds one value, the application the token was issued to. "
+                "Set operators are meant for keys that hold several values; on this claim "
+                "ForAnyValue can admit more tokens than you intend (any token whose audiences "
+                "include one of yours), and it reads as if the claim were a list. Drop "
+                '"ForAnyValue:" and write '
+                f"{condition.operator.split(':', 1)[1]}.",
+                condition.key_span,
+            )
         )
-    elif prefix is None and not audience_type_is_documented(condition.key.rpartition(":")[0]):
-        yield finding(
-            "CONFIRM_AUDIENCE_CLAIM_TYPE",
-            f"{condition.key} is the token's audience (aud): the application it was issued "
-            "to. A provider may send it as one value or as a list. If your provider sends "
-            "one value, this plain operator is right; if it sends a list, the key is "
-            "multivalued and takes a set operator (ForAnyValue: before the operator). Look "
-            "at the aud claim of a token from your provider to know which.",
-            condition.key_span,
+    elif prefix is None and not audience_type_is_documented(issuer):
+        out.append(
+            finding(
+                "CONFIRM_AUDIENCE_CLAIM_TYPE",
+                f"{condition.key} is the token's audience (aud): the application it was issued "
+                "to. A provider may send it as one value or as a list. If your provider sends "
+                "one value, this plain operator is right; if it sends a list, the key is "
+                "multivalued and takes a set operator (ForAnyValue: before the operator). Look "
+                "at the aud claim of a token from your provider to know which.",
+                condition.key_span,
+            )
         )
 
 
@@ -394,14 +437,25 @@ def _numeric_bounds(condition: Condition) -> Iterator[Finding]:
 
 
 def _actions_without_key(
-    statement: Statement, actions: list[Value], keyed: list[tuple[Condition, str]]
-) -> Iterator[Finding]:
+    statement: Statement,
+    actions: list[Value],
+    keyed: list[tuple[Condition, str]],
+    out: list[Finding],
+) -> None:
     """A key that only one way of assuming a role sends (``keyed``: each condition with
     that action), next to the other ways. Actions with wildcards are not judged, as
     Access Analyzer does not judge them, nor actions that fit no principal of the
-    statement: MISMATCHED_ACTION_FOR_PRINCIPAL reports those."""
-    assume = {ASSUME_BY_LOWER[a.text.lower()] for a in actions if a.text.lower() in ASSUME_BY_LOWER}
-    if all(assume <= {needed} for _, needed in keyed):
+    statement: MISMATCHED_ACTION_FOR_PRINCIPAL reports those. The findings go to
+    ``out``."""
+    assume: set[str] = set()
+    for action in actions:  # loops, not generators: this runs for every sts:ExternalId
+        name = ASSUME_BY_LOWER.get(action.text.lower())
+        if name is not None:
+            assume.add(name)
+    for _, needed in keyed:
+        if len(assume) > 1 or (assume and needed not in assume):
+            break
+    else:
         return  # no other way of assuming the role, whatever the principals (the usual case)
     principal = statement.principal
     if principal is not None and principal.entries:
@@ -411,13 +465,15 @@ def _actions_without_key(
         if not others:
             continue
         names = " and ".join(others)
-        yield finding(
-            "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
-            f"{condition.key} comes only with {needed} requests, and this statement also "
-            f"covers {names}. Those requests never carry the key, so for them this "
-            "condition tests a missing key (a positive operator is false, a negated one "
-            f"true). Give {names} a statement of its own without this condition.",
-            condition.key_span,
+        out.append(
+            finding(
+                "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
+                f"{condition.key} comes only with {needed} requests, and this statement also "
+                f"covers {names}. Those requests never carry the key, so for them this "
+                "condition tests a missing key (a positive operator is false, a negated one "
+                f"true). Give {names} a statement of its own without this condition.",
+                condition.key_span,
+            )
         )
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ..aws.analyzer import UNSUPPORTED_GLOBAL_KEYS
-from ..aws.keys import KeyInfo, global_key_names, lookup
+from ..aws.keys import KeyInfo, global_key_names, listed_key_names, lookup
 from ..aws.operators import (
     OPERATOR_FORMS,
     OPERATOR_NAMES,
@@ -19,7 +19,16 @@ from ..jsontree import typed_text
 from ..parser import JMember, JNode, Span
 from .common import Checked, check_unique_keys, close, finding
 from .registry import RuleInput, statement_rule
-from .values import check_private_ranges, check_value, ip_value, read_range, typed_value
+from .values import (
+    NOT_WELL_TYPED,
+    WELL_TYPED,
+    Network,
+    check_private_ranges,
+    check_value,
+    ip_value,
+    read_range,
+    typed_value,
+)
 
 
 @statement_rule
@@ -44,7 +53,11 @@ def statement_conditions(given: RuleInput) -> list[Finding]:
             )
         ]
     operators = block.value  # an object node's members, read once
-    out = check_unique_keys(given, block) if len(operators) > 1 else []
+    out = (
+        check_unique_keys(given, block)  # a name written twice (seldom): say where
+        if len(operators) > 1 and len({name for name, _, _ in operators}) < len(operators)
+        else []
+    )
     if not operators:
         out.append(
             finding(
@@ -54,10 +67,15 @@ def statement_conditions(given: RuleInput) -> list[Finding]:
                 PAGES["condition"],
             )
         )
-    for operator_member in operators:
-        check_operator_block(
-            given, operator_member.key, operator_member.key_span, operator_member.value, out
-        )
+    for name, name_span, operator_block in operators:
+        # A block of one key under a well-written operator (the usual one) goes straight
+        # to the key loop: check_operator_block would find nothing else to say about it.
+        facts = _OPERATOR_FACTS.get(name)
+        kind, members, _ = operator_block
+        if facts is not None and kind == "object" and len(members) == 1 and not facts[5]:
+            _check_keys(given, name, facts, members, out)
+        else:
+            check_operator_block(given, name, name_span, operator_block, out)
     return out
 
 
@@ -65,11 +83,12 @@ def check_operator_block(
     ctx: Checked, operator: str, span: Span, block: JNode, out: list[Finding]
 ) -> None:
     """One operator and its block of keys; the findings go to ``out``."""
-    form = OPERATOR_FORMS.get(operator)
-    if form is None:
+    facts = _OPERATOR_FACTS.get(operator)
+    if facts is None:
         base, set_prefix, known = parse_operator(ctx, operator, span, out)
+        facts = _operator_facts(base, set_prefix) if known else None
     else:
-        base, set_prefix, known = form.operator.name, form.set_prefix or "", True
+        base, set_prefix = facts[0], facts[1]
     if base == "Null" and set_prefix:
         always = "true" if set_prefix == "ForAllValues" else "false"
         out.append(
@@ -81,70 +100,116 @@ def check_operator_block(
                 PAGES["operators"] + "#Conditions_Null",
             )
         )
-    if block.kind != "object":
+    kind, members, block_span = block  # one unpacking: named-tuple fields are slow to read
+    if kind != "object":
         out.append(
             finding(
                 "DATA_TYPE_MISMATCH",
                 f"Under {operator} comes an object of condition keys and values: "
                 '{"aws:PrincipalOrgID": "o-a1b2c3d4e5"}.',
-                block.span,
+                block_span,
                 PAGES["condition"],
             )
         )
         return
-    members = block.value  # an object node's members
     if not members:
         out.append(
             finding(
                 "EMPTY_OBJECT_CONDITION",
                 f"The {operator} block is empty and has no effect; add a key or remove it.",
-                block.span,
+                block_span,
                 PAGES["condition"],
             )
         )
     if len(members) > 1:
         out.extend(check_unique_keys(ctx, block))
         _keys_in_two_cases(members, out)
-    _check_keys(ctx, operator, base, set_prefix, known, members, out)
+    if facts is None:  # not an operator: its keys are checked, its values cannot be
+        for key, key_span, _ in members:
+            if key not in _LISTED_KEYS:
+                _unlisted_key(ctx, key, key_span, out)
+        return
+    _check_keys(ctx, operator, facts, members, out)
+
+
+#: What the key loop reads of an operator: its base operator, its set prefix ("" for
+#: none), whether it is a String operator, an IP one, the listed keys (in their
+#: documented spelling) that it takes with a finding (:func:`_key_findings`),
+#: whether it is Null with a set prefix (NULL_WITH_QUALIFIER), and the test of a
+#: well-written value of its type (:data:`.values.WELL_TYPED`).
+_Facts = tuple[str, str, bool, bool, frozenset[str], bool, Callable[[str], object]]
+
+
+def _operator_facts(base: str, set_prefix: str) -> _Facts:
+    forall = set_prefix == "ForAllValues"
+    types = _KEY_TYPES[base] if base != "Null" else None
+    troubled = frozenset(
+        name
+        for name, info in _LISTED_KEYS.items()
+        if (forall and info.multivalued is False)
+        or (types is not None and types.isdisjoint(info.types))
+    )
+    family = OPERATORS[base].family
+    null = base == "Null" and bool(set_prefix)
+    well_typed = WELL_TYPED.get(family, NOT_WELL_TYPED)
+    return base, set_prefix, family == "String", family == "IpAddress", troubled, null, well_typed
 
 
 def _check_keys(
-    ctx: Checked,
-    operator: str,
-    base: str,
-    set_prefix: str,
-    known: bool,
-    members: list[JMember],
-    out: list[Finding],
+    ctx: Checked, operator: str, facts: _Facts, members: list[JMember], out: list[Finding]
 ) -> None:
     """Each key of an operator block and its values; the findings go to ``out``.
 
-    One string value without a policy variable (the usual case) skips
-    :func:`check_key_values`: a plain one of a String operator has nothing to check,
-    one of another operator (IP ranges aside) its type check alone."""
-    strings = base in _STRING_BASES
-    ip = base in ("IpAddress", "NotIpAddress")  # their values also feed the private-range check
-    types = _KEY_TYPES[base] if base != "Null" and known else None
-    for key_member in members:
-        key = key_member.key
-        info = lookup(key)
-        if info is None or not info.known or key.endswith("/"):  # else check_key finds nothing
-            info = check_key(ctx, key, key_member.key_span, out)
-        if not known:
-            continue
-        if info is not None:
-            if set_prefix == "ForAllValues" and info.multivalued is False:
-                out.append(_single_valued(operator, key, key_member.key_span))
-            if types is not None and types.isdisjoint(info.types):
-                out.append(_type_mismatch(base, key, info, key_member.key_span))
-        values = key_member.value
-        if values.kind == "string" and "${" not in values.value and not ip:
+    A listed key in its documented spelling (the usual case) is one set look-up for
+    its fit with the operator (:data:`_OPERATOR_FACTS`), and one string value without
+    a policy variable skips :func:`check_key_values`: a plain one of a String
+    operator has nothing to check, one of another operator (IP ranges aside) its
+    type check alone."""
+    base, set_prefix, strings, ip, troubled, _, well_typed = facts
+    for key, key_span, values in members:
+        if key in troubled:
+            _key_findings(operator, base, set_prefix, key, _LISTED_KEYS[key], key_span, out)
+        elif key not in _LISTED_KEYS:
+            info = _unlisted_key(ctx, key, key_span, out)
+            if info is not None:
+                _key_findings(operator, base, set_prefix, key, info, key_span, out)
+        kind, text, span = values
+        if kind == "string" and "${" not in text and not ip:
             if not strings:  # one value of the operator's own type: its type check alone
-                typed_value(base, key, values.value, values.span, out)
+                if not well_typed(text):
+                    typed_value(base, key, text, span, out)
                 continue
-            if "*" not in values.value and "?" not in values.value:
+            if "*" not in text and "?" not in text:
                 continue  # a plain string compared as a string: nothing to check
-        check_key_values(ctx, operator, base, set_prefix, key, key_member, out)
+        check_key_values(ctx, operator, base, set_prefix, key, values, out)
+
+
+def _unlisted_key(ctx: Checked, key: str, span: Span, out: list[Finding]) -> KeyInfo | None:
+    """A key not listed in its documented spelling: what is known of it, after
+    :func:`check_key` has said what is wrong with it."""
+    info = lookup(key)
+    # Else check_key finds nothing: a key known by name, or a provider's claim
+    # (host:claim, known=False) with a service before its first colon.
+    if info is None or key.endswith("/") or (not info.known and key.startswith(":")):
+        info = check_key(ctx, key, span, out, info)
+    return info
+
+
+def _key_findings(
+    operator: str,
+    base: str,
+    set_prefix: str,
+    key: str,
+    info: KeyInfo,
+    span: Span,
+    out: list[Finding],
+) -> None:
+    """What is wrong with ``key`` under ``operator``: ForAllValues on a key that holds
+    one value, or a key of another type than the operator compares."""
+    if set_prefix == "ForAllValues" and info.multivalued is False:
+        out.append(_single_valued(operator, key, span))
+    if base != "Null" and _KEY_TYPES[base].isdisjoint(info.types):
+        out.append(_type_mismatch(base, key, info, span))
 
 
 def _keys_in_two_cases(members: list[JMember], out: list[Finding]) -> None:
@@ -207,7 +272,12 @@ def parse_operator(
     return base, set_prefix, False
 
 
-def check_key(ctx: Checked, key: str, span: Span, out: list[Finding]) -> KeyInfo | None:
+def check_key(
+    ctx: Checked, key: str, span: Span, out: list[Finding], info: KeyInfo | None
+) -> KeyInfo | None:
+    """What is wrong with a key (``info``: its :func:`..aws.keys.lookup`): its form, a
+    tag key without its tag, an unknown global key. The findings go to ``out``; the
+    key's facts come back when it is usable."""
     service, sep, name = key.partition(":")
     if not sep or not service or not name:
         out.append(
@@ -220,7 +290,6 @@ def check_key(ctx: Checked, key: str, span: Span, out: list[Finding]) -> KeyInfo
             )
         )
         return None
-    info = lookup(key)
     if key.lower().rstrip("/") in ("aws:principaltag", "aws:requesttag", "aws:resourcetag"):
         return None  # MISSING_TAG_KEY_IN_CONDITION (rules.session)
     if info is None and service.lower() == "aws":
@@ -258,19 +327,24 @@ def check_key_values(
     base: str,
     set_prefix: str,
     key: str,
-    member: JMember,
+    values: JNode,
     out: list[Finding],
 ) -> None:
     """The values of one key of an operator block; the findings go to ``out``."""
-    values = member.value
-    if values.kind != "array":
+    kind, items, span = values
+    if kind != "array":
         items = [values]
-    elif not (items := values.value):
-        out.extend(empty_values(ctx, operator, set_prefix, key, values.span))
-    elif base == "Bool" or any(item.kind != "string" for item in items):  # else all is well
+    elif not items:
+        out.extend(empty_values(ctx, operator, set_prefix, key, span))
+    elif base == "Bool":
         out.extend(_value_list(base, key, values))
+    else:
+        for item in items:  # a loop, cheaper than any() over a generator
+            if item.kind != "string":  # else all is well
+                out.extend(_value_list(base, key, values))
+                break
     if base in ("IpAddress", "NotIpAddress"):
-        _check_ip_values(ctx, base, key, items, values.span, out)
+        _check_ip_values(ctx, base, key, items, span, out)
     else:
         _check_values(ctx, base, key, items, out)
 
@@ -279,23 +353,21 @@ def _check_values(
     ctx: Checked, base: str, key: str, items: list[JNode], out: list[Finding]
 ) -> None:
     """Each value of a key, read as the operator ``base`` reads it."""
-    text_of = ctx.policy.text
     strings = OPERATORS[base].family == "String"
     for item in items:
-        kind = item.kind
+        kind, text, span = item  # one unpacking: named-tuple fields are slow to read
         if kind == "string":
-            text = item.value
             if strings and "${" not in text and "*" not in text and "?" not in text:
                 continue  # a plain string compared as a string: nothing to check
         elif kind in ("object", "array", "null"):
-            out.append(_not_a_value(item.span))
+            out.append(_not_a_value(span))
             continue
         else:
-            text = typed_text(item, text_of)
+            text = typed_text(item, ctx.policy.text)
         if strings or "${" in text:
-            check_value(ctx, base, key, text, item.span, out)
+            check_value(ctx, base, key, text, span, out)
         else:
-            typed_value(base, key, text, item.span, out)
+            typed_value(base, key, text, span, out)
 
 
 def _check_ip_values(
@@ -303,10 +375,22 @@ def _check_ip_values(
 ) -> None:
     """The values of a key under IpAddress or NotIpAddress, each string read once
     (:func:`.values.read_range`) for its own check and aws:SourceIp's private ranges."""
-    read = [read_range(item.value) if item.kind == "string" else None for item in items]
+    read: list[tuple[Network | None, bool] | None] = []
+    well_written = True  # every value a range without host bits (the usual case)
+    for item in items:
+        if item.kind == "string":
+            ranged = read_range(item.value)
+            if ranged[0] is None or ranged[1]:
+                well_written = False
+        else:
+            ranged = None
+            well_written = False
+        read.append(ranged)
     if key.lower() == "aws:sourceip":
         networks = [ranged[0] for ranged in read if ranged is not None]
-        out.extend(check_private_ranges(base, networks, span))
+        check_private_ranges(base, networks, span, out)
+    if well_written:
+        return  # nothing else to say about them (a policy variable is no range)
     text_of = ctx.policy.text
     for item, ranged in zip(items, read, strict=True):
         if item.kind in ("object", "array", "null"):
@@ -332,8 +416,14 @@ def _not_a_value(span: Span) -> Finding:
 
 #: The key types each base operator compares, as sets.
 _KEY_TYPES = {name: frozenset(op.key_types) for name, op in OPERATORS.items()}
-#: The base operators of the String family.
-_STRING_BASES = frozenset(name for name, op in OPERATORS.items() if op.family == "String")
+#: Every listed key by its documented spelling.
+_LISTED_KEYS = {name: info for name in listed_key_names() if (info := lookup(name)) is not None}
+#: The facts of every well-written operator name: a table built at import, read as a
+#: plain tuple (unpacked once per block: named-tuple fields are slow to read on 3.13).
+_OPERATOR_FACTS = {
+    name: _operator_facts(form.operator.name, form.set_prefix or "")
+    for name, form in OPERATOR_FORMS.items()
+}
 
 
 def _single_valued(operator: str, key: str, span: Span) -> Finding:

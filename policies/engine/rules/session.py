@@ -9,6 +9,10 @@
 - A key with the ``sts:`` prefix must be one AWS STS defines (Access Analyzer's
   "Invalid service condition key", same page; the keys are listed in
   https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html).
+
+The checks run in the one pass over a statement's conditions of
+:func:`.analyzer.condition_key_checks` (:func:`session_key_checks`), their findings
+before Access Analyzer's.
 """
 
 from __future__ import annotations
@@ -20,8 +24,7 @@ from ..aws.keys import listed_key_names, lookup, sts_key_names
 from ..codes import PAGES, finding_at
 from ..findings import Finding
 from ..matching import action_matches
-from ..model import Condition, Statement
-from .registry import RuleInput, statement_rule
+from ..model import Condition, Statement, Value
 
 _TAG_KEY_PREFIXES = ("aws:principaltag", "aws:requesttag", "aws:resourcetag", "iam:resourcetag")
 _SESSION_TAG_KEYS = ("aws:tagkeys", "sts:transitivetagkeys")
@@ -29,11 +32,28 @@ _SESSION_TAG_KEYS = ("aws:tagkeys", "sts:transitivetagkeys")
 
 def _allows(statement: Statement, action: str) -> bool:
     """Whether the statement's Action (or NotAction) covers ``action``."""
-    if statement.actions is not None:
-        return any(action_matches(value.text, action) for value in statement.actions)
-    if statement.not_actions is not None:
-        return not any(action_matches(value.text, action) for value in statement.not_actions)
+    actions = statement.actions
+    if actions is not None:
+        return _covers(actions, action)
+    not_actions = statement.not_actions
+    if not_actions is not None:
+        return not _covers(not_actions, action)
     return True  # no action at all is reported by MISSING_ACTION
+
+
+def _covers(values: list[Value], action: str) -> bool:
+    """Whether one of ``values`` matches ``action`` as :func:`..matching.action_matches`
+    does; a name without wildcards (the usual one) is compared ignoring case here,
+    as it does, without a call per value."""
+    lowered = action.lower()
+    for value in values:
+        text = value.text
+        if "*" in text or "?" in text:
+            if action_matches(text, action):
+                return True
+        elif text.lower() == lowered:
+            return True
+    return False
 
 
 def _needed_action(key: str) -> tuple[str, str] | None:
@@ -53,7 +73,7 @@ def _unknown_sts_key(key: str) -> bool:
 
 #: The keys listed in :mod:`..aws.keys`, in their documented spelling, that none of
 #: this module's checks concerns: a table built at import, from the checks themselves.
-_QUIET_KEYS = frozenset(
+QUIET_KEYS = frozenset(
     name
     for name in listed_key_names()
     if _needed_action(name.lower()) is None
@@ -62,33 +82,45 @@ _QUIET_KEYS = frozenset(
 )
 
 
+#: The action (and its page) that sets each listed key not in :data:`QUIET_KEYS`, by
+#: its documented spelling: a listed key calls for no other check of this module (it
+#: is no bare tag prefix, and AWS STS defines it). A table built at import.
+_NEEDED_BY_SPELLING = {
+    name: needed
+    for name in listed_key_names()
+    if (needed := _needed_action(name.lower())) is not None
+}
+
+
 #: The services of every key this module's checks concern (session keys, tag keys,
 #: STS keys): a key of any other service (a provider's claim, a SAML key) is passed over.
 _CONCERNED_SERVICES = ("aws:", "sts:", "iam:")
 
 
-@statement_rule
-def session_condition_keys(given: RuleInput) -> list[Finding]:
-    """The checks of this module, in one pass over the statement's conditions.
+def session_key_checks(statement: Statement, condition: Condition, out: list[Finding]) -> None:
+    """The checks of this module on one condition of ``statement``; the findings go to
+    ``out``.
 
-    A list, not a generator: it reads every condition of every statement and almost
-    always finds nothing.
+    The key pass of :func:`.analyzer.condition_key_checks` calls it for every key but
+    the listed ones none of the checks concerns (:data:`QUIET_KEYS`): one pass over a
+    statement's conditions serves the key checks of both modules.
     """
-    statement = given.statement
-    allow = statement.effect == "Allow"
-    out: list[Finding] = []
-    for condition in statement.conditions:
-        if condition.key in _QUIET_KEYS or condition.key[:4].lower() not in _CONCERNED_SERVICES:
-            continue
-        key = condition.key.lower()
-        needed = _needed_action(key) if allow else None
-        if needed is not None and not _allows(statement, needed[0]):
-            out.append(_missing_action(condition, *needed))
-        if key.rstrip("/") in _TAG_KEY_PREFIXES:
-            out.append(_missing_tag_key(condition))
-        if _unknown_sts_key(condition.key):
-            out.append(_invalid_sts_key(condition))
-    return out
+    key = condition.key
+    listed = _NEEDED_BY_SPELLING.get(key)
+    if listed is not None:  # aws:TagKeys...: the action that sets it is all there is to check
+        if statement.effect == "Allow" and not _allows(statement, listed[0]):
+            out.append(_missing_action(condition, *listed))
+        return
+    if key[:4].lower() not in _CONCERNED_SERVICES:
+        return
+    key = key.lower()
+    needed = _needed_action(key) if statement.effect == "Allow" else None
+    if needed is not None and not _allows(statement, needed[0]):
+        out.append(_missing_action(condition, *needed))
+    if key.rstrip("/") in _TAG_KEY_PREFIXES:
+        out.append(_missing_tag_key(condition))
+    if _unknown_sts_key(condition.key):
+        out.append(_invalid_sts_key(condition))
 
 
 def _missing_action(condition: Condition, action: str, page: str) -> Finding:

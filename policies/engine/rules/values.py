@@ -6,21 +6,19 @@ import base64
 import binascii
 import ipaddress
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from socket import AF_INET, AF_INET6, inet_pton
 
 from ..aws.operators import OPERATORS
 from ..codes import PAGES
-from ..comparisons import ip_value as address_value
 from ..comparisons import network_value
 from ..findings import Finding
 from ..parser import Span
 from .common import Checked, finding, strip_variables
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_DATE = re.compile(
-    r"-?\d+|\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
-)
-_EPOCH = re.compile(r"-?\d+")
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+_DATE = re.compile(r"-?\d+|" + _ISO_DATE)  # epoch seconds or ISO 8601
 _MISSING_BRACE_HINT = "Close every ${ with a }, as in ${aws:username}."
 _OPERATOR_ANCHORS = {
     "TYPE_MISMATCH_NUMBER": "#Conditions_Numeric",
@@ -36,17 +34,17 @@ Network = tuple[int, int, int]
 
 
 def check_private_ranges(
-    base: str, networks: list[Network | None], span: Span
-) -> Iterator[Finding]:
+    base: str, networks: list[Network | None], span: Span, out: list[Finding]
+) -> None:
     """aws:SourceIp only ever holds public addresses; private ranges never match it.
 
     ``networks`` are the key's string values as :func:`read_range` read them (no
-    finding when one of them is no range: its own check reports it)."""
-    if None in networks:
-        return
+    finding when one of them is no range: its own check reports it). The finding
+    goes to ``out``."""
     private = 0
     for network in networks:
-        assert network is not None
+        if network is None:
+            return
         private += is_private(network)
     if not private:
         return
@@ -61,13 +59,15 @@ def check_private_ranges(
     else:
         code = "PRIVATE_NOT_IP_ADDRESS_SUBSET" if negated else "PRIVATE_IP_ADDRESS_SUBSET"
         effect = "so the private ranges in this list have no effect"
-    yield finding(
-        code,
-        "aws:SourceIp carries only public IP addresses; requests from private "
-        f"ranges (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7) never show them, "
-        f"{effect}. For addresses inside a VPC, test aws:VpcSourceIp instead.",
-        span,
-        PAGES["condition_keys"] + "#condition-keys-sourceip",
+    out.append(
+        finding(
+            code,
+            "aws:SourceIp carries only public IP addresses; requests from private "
+            f"ranges (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7) never show "
+            f"them, {effect}. For addresses inside a VPC, test aws:VpcSourceIp instead.",
+            span,
+            PAGES["condition_keys"] + "#condition-keys-sourceip",
+        )
     )
 
 
@@ -109,7 +109,9 @@ def check_value(
                 PAGES["operators"] + "#Conditions_String",
             )
         )
-    if not has_variable:  # with a variable, the type is known only once it is replaced
+    # With a variable, the type is known only once it is replaced; a String operator
+    # reads any text (typed_value has nothing to say about its values).
+    if not has_variable and op.family != "String":
         typed_value(base, key, text, span, out)
 
 
@@ -161,8 +163,23 @@ def typed_value(base: str, key: str, text: str, span: Span, out: list[Finding]) 
     problem = value_problem(base, text)
     if problem:
         out.append(_wrong_type(problem, base, key, text, span))
-    elif base.startswith("Date") and _EPOCH.fullmatch(text):
+    elif base.startswith("Date") and (text[1:] if text[:1] == "-" else text).isdecimal():
+        # Epoch seconds, -?\d+ read without a second pattern (isdecimal is what \d matches).
         out.extend(_epoch_date(key, text, span))
+
+
+#: For each family of operators that :func:`typed_value` reads (String and IpAddress
+#: aside), a test run in C (a pattern's fullmatch, a set's membership) that is true
+#: only of a value typed_value has nothing to say about: the usual value passes it
+#: without two Python calls. A value it refuses goes to typed_value, which decides.
+WELL_TYPED: dict[str, Callable[[str], object]] = {
+    "Numeric": _NUMBER.fullmatch,
+    "Date": re.compile(_ISO_DATE).fullmatch,  # not epoch seconds (INVALID_DATE_VALUE)
+    "Bool": frozenset({"true", "false"}).__contains__,
+    "Null": frozenset({"true", "false"}).__contains__,
+}
+#: The test for a family without one: every value goes to typed_value.
+NOT_WELL_TYPED: Callable[[str], object] = frozenset[str]().__contains__
 
 
 def _wrong_type(problem: tuple[str, str], base: str, key: str, text: str, span: Span) -> Finding:
@@ -357,34 +374,45 @@ def _has_host_bits(text: str, network: tuple[int, int, int]) -> bool:
     return address is None or address[1] != network[1]
 
 
+#: The length of every prefix written with one to three ASCII digits ("24", "024"), the
+#: form :func:`read_range` reads itself: one look-up instead of four tests and int().
+_PREFIX_LENGTHS = {f"{n:0{width}}": n for width in (1, 2, 3) for n in range(10**width)}
+
+
 def read_range(text: str) -> tuple[Network | None, bool]:
     """:func:`ip_range` of ``text``, and whether the range has host bits set (bits
     after its prefix length, which ``ipaddress.ip_network(text)`` refuses): one
     reading of the text for both.
 
     A plain address with a decimal prefix length (the usual form) is read once, as
-    an address (:func:`..comparisons.ip_value`), and masked here by the rules
-    :func:`..comparisons.network_value` applies to it; any other text goes to
-    :func:`ip_range`.
+    an address, by ``inet_pton`` here (as :func:`..comparisons.ip_value` reads it,
+    without its calls: this runs for every IP value of every keystroke), and masked
+    by the rules :func:`..comparisons.network_value` applies to it; any other text
+    goes to :func:`ip_range`.
     """
-    address, slash, prefix = text.partition("/")
-    if (
-        slash
-        and 0 < len(prefix) <= 3
-        and prefix.isascii()
-        and prefix.isdigit()
-        and address.strip() == address
-        and not (":" in address and ("." in address or "%" in address))
-    ):
-        parsed = address_value(address)
-        if parsed is None:
+    address, _, prefix = text.partition("/")
+    length = _PREFIX_LENGTHS.get(prefix)  # None without a slash ("" is no length)
+    if length is not None and address.strip() == address:
+        if ":" not in address:
+            family, version, bits = AF_INET, 4, 32
+        elif "." not in address and "%" not in address:
+            family, version, bits = AF_INET6, 6, 128
+        else:
+            return _read_other_range(text)
+        if not address.isascii():
             return None, False
-        version, number = parsed
-        bits = 32 if version == 4 else 128
-        length = int(prefix)
+        try:
+            number = int.from_bytes(inet_pton(family, address))
+        except (OSError, ValueError):  # not an address; ValueError: a NUL character
+            return None, False
         if length <= bits:
             mask = ((1 << length) - 1) << (bits - length)
             return (version, number & mask, mask), number & mask != number
+    return _read_other_range(text)
+
+
+def _read_other_range(text: str) -> tuple[Network | None, bool]:
+    """:func:`read_range` of a text in another form than address/prefix."""
     network = ip_range(text)
     return network, network is not None and _has_host_bits(text, network)
 
