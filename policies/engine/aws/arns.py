@@ -25,6 +25,8 @@ ACCOUNT_ID = re.compile(r"\d{12}")
 PRINCIPAL_ARN = re.compile(rf"arn:({PARTITION}):(iam|sts)::(\d{{12}}):(.+)", re.DOTALL)
 #: Any IAM or STS ARN shape, for reading a request's principal (any partition name).
 ANY_IAM_ARN = re.compile(r"arn:([a-z][a-z0-9-]*):(iam|sts)::(\d{12}):(.+)", re.DOTALL)
+#: An account's root ARN (a PRINCIPAL_ARN of service iam, resource root), capturing the account.
+ROOT_ARN = re.compile(rf"arn:{PARTITION}:iam::(\d{{12}}):root")
 IAM_RESOURCE = re.compile(r"root|(user|role)(/[\x21-\x7e]*)?/[\w+=,.@-]+")
 STS_RESOURCE = re.compile(r"assumed-role/[\w+=,.@-]+/[\w+=,.@-]+|federated-user/[\w+=,.@-]+")
 #: A role ARN, capturing (partition, account, name) without the path.
