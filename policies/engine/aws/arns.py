@@ -29,6 +29,12 @@ ANY_IAM_ARN = re.compile(r"arn:([a-z][a-z0-9-]*):(iam|sts)::(\d{12}):(.+)", re.D
 ROOT_ARN = re.compile(rf"arn:{PARTITION}:iam::(\d{{12}}):root")
 IAM_RESOURCE = re.compile(r"root|(user|role)(/[\x21-\x7e]*)?/[\w+=,.@-]+")
 STS_RESOURCE = re.compile(r"assumed-role/[\w+=,.@-]+/[\w+=,.@-]+|federated-user/[\w+=,.@-]+")
+#: A valid IAM or STS principal ARN: a PRINCIPAL_ARN whose resource is an IAM_RESOURCE
+#: (service iam) or an STS_RESOURCE (service sts), in one pattern.
+VALID_PRINCIPAL_ARN = re.compile(
+    rf"arn:{PARTITION}:(?:iam::\d{{12}}:(?:{IAM_RESOURCE.pattern})"
+    rf"|sts::\d{{12}}:(?:{STS_RESOURCE.pattern}))"
+)
 #: A role ARN, capturing (partition, account, name) without the path.
 ROLE_ARN = re.compile(r"arn:([a-z-]+):iam::(\d{12}):role/(?:[\x21-\x7e]*/)?([\w+=,.@-]+)")
 #: A role session ARN, capturing (partition, account, role name).

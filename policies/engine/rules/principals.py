@@ -7,16 +7,20 @@ import re
 from ..aws.arns import (
     ACCOUNT_ID,
     CANONICAL_USER,
-    IAM_RESOURCE,
     OIDC_PROVIDER_ARN,
     OIDC_PROVIDER_ARN_WITH_SCHEME,
     PRINCIPAL_ARN,
     SAML_PROVIDER_ARN,
-    STS_RESOURCE,
     UNIQUE_ID_KINDS,
+    VALID_PRINCIPAL_ARN,
     unique_id_kind,
 )
-from ..aws.principals import PRINCIPAL_KEYS, SERVICE_PRINCIPAL, WEB_IDENTITY_PROVIDERS
+from ..aws.principals import (
+    PRINCIPAL_KEYS,
+    SERVICE_PRINCIPAL,
+    WEB_IDENTITY_PROVIDERS,
+    is_service_principal,
+)
 from ..codes import PAGES
 from ..findings import Finding
 from ..parser import JMember, JNode, Span
@@ -176,7 +180,8 @@ def _principal_values(ctx: Checked, kind_member: JMember, out: list[Finding]) ->
 
 
 def check_aws_principal(ctx: Checked, text: str, span: Span) -> Finding | None:
-    if text == "*" or ACCOUNT_ID.fullmatch(text):
+    # An account id has 12 characters: the pattern only for text of that length.
+    if text == "*" or (len(text) == 12 and ACCOUNT_ID.fullmatch(text)):
         return None
     # Only the unique ids of a user or a role have a kind: no regular expression for
     # the text that starts otherwise (an ARN, the usual case).
@@ -192,7 +197,6 @@ def check_aws_principal(ctx: Checked, text: str, span: Span) -> Finding | None:
             span,
             PAGES["principal"] + ("#principal-roles" if kind == "role" else "#principal-users"),
         )
-    match = PRINCIPAL_ARN.fullmatch(text)
     if "*" in text or "?" in text:
         return finding(
             "UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
@@ -203,20 +207,17 @@ def check_aws_principal(ctx: Checked, text: str, span: Span) -> Finding | None:
             span,
             PAGES["principal"],
         )
-    if match:
-        service, resource = match.group(2), match.group(4)
-        if service == "iam" and IAM_RESOURCE.fullmatch(resource):
-            return None
-        if service == "sts" and STS_RESOURCE.fullmatch(resource):
-            return None
-        if resource.startswith("group/"):
-            return finding(
-                "INVALID_PRINCIPAL_FORMAT",
-                "An IAM group cannot be a principal: groups hold permissions but never "
-                "sign in or make requests. Name the users, a role, or the account.",
-                span,
-                PAGES["principal"],
-            )
+    if VALID_PRINCIPAL_ARN.fullmatch(text):
+        return None  # an account's root, a user, a role or a role session: one pattern
+    match = PRINCIPAL_ARN.fullmatch(text)
+    if match and match.group(4).startswith("group/"):
+        return finding(
+            "INVALID_PRINCIPAL_FORMAT",
+            "An IAM group cannot be a principal: groups hold permissions but never "
+            "sign in or make requests. Name the users, a role, or the account.",
+            span,
+            PAGES["principal"],
+        )
     return finding(
         "INVALID_PRINCIPAL_FORMAT",
         f'"{text}" is not an AWS principal. Use a 12-digit account ID, '
@@ -238,7 +239,7 @@ def check_service_principal(ctx: Checked, text: str, span: Span) -> Finding | No
             span,
             PAGES["principal"] + "#principal-services",
         )
-    if SERVICE_PRINCIPAL.fullmatch(text):
+    if is_service_principal(text):
         return None
     if SERVICE_PRINCIPAL.fullmatch(text.lower()):
         hint = f' Write it in lowercase: "{text.lower()}".'

@@ -125,7 +125,7 @@ def check_cross_account(
 ) -> None:
     if ctx.role_account is None:
         return
-    if ACCOUNT_ID.fullmatch(value):
+    if len(value) == 12 and ACCOUNT_ID.fullmatch(value):  # 12 characters, or no account id
         account = value
     else:
         # One pattern for the account's root ARN (PRINCIPAL_ARN, then its service
