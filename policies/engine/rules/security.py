@@ -56,35 +56,23 @@ def trust_security(given: RuleInput) -> list[Finding]:
         return []
     out: list[Finding] = []
     conditions = statement.conditions
-    # Each reading of the conditions made once, on first need: web identity reads
-    # ``limits``; a wildcard, another account or a deputy service reads ``strict``.
+    # Web identity reads ``limits``, made once on first need; a wildcard, another
+    # account or a deputy service asks whether a few keys narrow it (_narrowed_by).
     limits: Limits | None = None
-    strict: Limits | None = None
     for kind, value, span in principal.entries:
         if kind == "Federated":
             if limits is None:
                 limits = _limiting_conditions(conditions)
             check_web_identity(given, value, span, limits, conditions, out)
-        elif (kind == "AWS" and (value == "*" or given.role_account is not None)) or (
-            kind == "Service" and value in CONFUSED_DEPUTY_SERVICES
-        ):
-            if strict is None:
-                strict = _limiting_conditions(conditions, key_always_present=False)
-            _narrowed(given, kind, value, span, strict, out)
+        elif kind == "AWS":
+            if value == "*":
+                if not _narrowed_by(conditions, LIMITING_KEYS):
+                    out.append(_wildcard_principal(span))
+            else:
+                check_cross_account(given, value, span, conditions, out)
+        elif kind == "Service" and value in CONFUSED_DEPUTY_SERVICES:
+            _service_source(value, span, conditions, out)
     return out
-
-
-def _narrowed(
-    ctx: Checked, kind: str, value: str, span: Span, strict: Limits, out: list[Finding]
-) -> None:
-    """The checks of an AWS principal (role's account known) or a deputy service."""
-    if kind == "Service":
-        _service_source(value, span, strict, out)
-    elif value == "*":
-        if LIMITING_KEYS.isdisjoint(strict):
-            out.append(_wildcard_principal(span))
-    else:
-        check_cross_account(ctx, value, span, strict, out)
 
 
 def _wildcard_principal(span: Span) -> Finding:
@@ -100,12 +88,14 @@ def _wildcard_principal(span: Span) -> Finding:
     )
 
 
-def _service_source(service: str, span: Span, strict: Limits, out: list[Finding]) -> None:
+def _service_source(
+    service: str, span: Span, conditions: list[Condition], out: list[Finding]
+) -> None:
     url = CONFUSED_DEPUTY_SERVICES[service]
     # Narrowed by a key that is not a source key: rules.analyzer says so on that key
     # (RECOMMENDED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL, or UNSUPPORTED_CONDITION_KEY_FOR_
     # SERVICE_PRINCIPAL for a key the service never sends), one finding for one problem.
-    if url and _NARROWING_KEYS.isdisjoint(strict):
+    if not _narrowed_by(conditions, _NARROWING_KEYS):
         out.append(
             finding(
                 "MISSING_SOURCE_CONDITION_FOR_SERVICE_PRINCIPAL",
@@ -121,7 +111,7 @@ def _service_source(service: str, span: Span, strict: Limits, out: list[Finding]
 
 
 def check_cross_account(
-    ctx: Checked, value: str, span: Span, limits: Limits, out: list[Finding]
+    ctx: Checked, value: str, span: Span, conditions: list[Condition], out: list[Finding]
 ) -> None:
     if ctx.role_account is None:
         return
@@ -134,7 +124,7 @@ def check_cross_account(
         if match is None:
             return
         account = match.group(1)
-    if account == ctx.role_account or not _THIRD_PARTY_KEYS.isdisjoint(limits):
+    if account == ctx.role_account or _narrowed_by(conditions, _THIRD_PARTY_KEYS):
         return
     out.append(
         finding(
@@ -321,26 +311,49 @@ def _limiting_conditions(conditions: list[Condition], *, key_always_present: boo
     limits: Limits = {}
     counted = _COUNTED if key_always_present else _COUNTED_WHEN_KEY_MAY_BE_MISSING
     for condition in conditions:
-        operator = condition.operator
-        if operator not in counted and (
-            operator in OPERATOR_FORMS  # a well-written name that does not count
-            or not _is_positive(operator, key_always_present=key_always_present)
-            or (not key_always_present and operator.endswith("IfExists"))
-        ):
-            continue
-        values = condition.values
-        for value in values:
-            if value.text != "*":
-                break
-        else:
-            continue  # no value, or only "*"
         key = condition.key.lower()
-        if key in _ACCOUNT_SCOPED_KEYS and not all(
-            _names_an_account(key, value.text) for value in values
-        ):
-            continue  # one value admits every account, so the condition limits nothing
-        limits.setdefault(key, []).append(condition)
+        if _limits(condition, key, counted, key_always_present):
+            limits.setdefault(key, []).append(condition)
     return limits
+
+
+def _narrowed_by(conditions: list[Condition], keys: frozenset[str]) -> bool:
+    """Whether a condition on one of ``keys`` limits a request that may lack the key
+    (a key :func:`_limiting_conditions` with ``key_always_present=False`` would give).
+
+    The keys are looked at first and the search stops at the first that limits: the
+    principals that read this (a wildcard, another account, a deputy service) ask
+    about a few keys each.
+    """
+    for condition in conditions:
+        key = condition.key.lower()
+        if key in keys and _limits(condition, key, _COUNTED_WHEN_KEY_MAY_BE_MISSING, False):
+            return True
+    return False
+
+
+def _limits(
+    condition: Condition, key: str, counted: frozenset[str], key_always_present: bool
+) -> bool:
+    """Whether ``condition`` (on ``key``, lowercased) limits who matches: a positive
+    operator (``counted`` holds the well-written ones) with some value other than "*"."""
+    operator = condition.operator
+    if operator not in counted and (
+        operator in OPERATOR_FORMS  # a well-written name that does not count
+        or not _is_positive(operator, key_always_present=key_always_present)
+        or (not key_always_present and operator.endswith("IfExists"))
+    ):
+        return False
+    values = condition.values
+    for value in values:
+        if value.text != "*":
+            break
+    else:
+        return False  # no value, or only "*"
+    # One value that admits every account makes an account-scoped condition limit nothing.
+    return key not in _ACCOUNT_SCOPED_KEYS or all(
+        _names_an_account(key, value.text) for value in values
+    )
 
 
 #: The well-written operator names that count in :func:`_limiting_conditions`, as
