@@ -32,9 +32,13 @@ def statement_actions(given: RuleInput) -> list[Finding]:
     A list, not a generator: it runs on every statement and almost always finds
     nothing; the checks of each action append to it.
     """
-    members, node = given.members, given.statement.node
+    members = given.members
     action = members.get("Action")
     not_action = members.get("NotAction")
+    if action is not None and not_action is None:
+        value = action.value
+        if value.kind == "string" and value.value in TRUST_ACTION_NAMES:
+            return []  # the usual statement: one trust action, as documented
     out: list[Finding] = []
     if action is not None and not_action is not None:
         out.append(
@@ -53,7 +57,7 @@ def statement_actions(given: RuleInput) -> list[Finding]:
                     "MISSING_ACTION",
                     'This statement has no "Action", so it applies to nothing. Add the '
                     'STS action it allows, such as "Action": "sts:AssumeRole".',
-                    head(node.span),
+                    head(given.statement.node.span),
                     PAGES["action"],
                 )
             )
