@@ -23,7 +23,7 @@ from ..aws.principals import (
 )
 from ..codes import PAGES
 from ..findings import Finding
-from ..parser import JMember, JNode, Span
+from ..parser import JNode, Span
 from .common import Checked, check_unique_keys, close, finding, head, variable_in_element
 from .registry import RuleInput, statement_rule
 
@@ -37,7 +37,7 @@ def statement_principal(given: RuleInput) -> list[Finding]:
     A list, not a generator: it runs on every statement and almost always finds
     nothing; the checks of each principal append to it.
     """
-    members, node = given.members, given.statement.node
+    members = given.members
     out: list[Finding] = []
     if "NotPrincipal" in members:
         out.append(
@@ -60,7 +60,7 @@ def statement_principal(given: RuleInput) -> list[Finding]:
                     "This trust policy statement names no Principal, and a trust policy "
                     "must: the Principal says who may assume the role. Add, for example, "
                     '"Principal": {"Service": "ec2.amazonaws.com"}.',
-                    head(node.span),
+                    head(given.statement.node.span),
                     PAGES["principal"],
                 )
             )
@@ -119,8 +119,7 @@ def _principal_object(ctx: Checked, value: JNode, out: list[Finding]) -> None:
                 PAGES["principal"],
             )
         )
-    for kind_member in members:
-        key = kind_member.key
+    for key, key_span, entries in members:  # unpacked: each field read once
         if key not in PRINCIPAL_KEYS:
             guess = close(key, PRINCIPAL_KEYS)
             hint = f' Did you mean "{guess}"?' if guess else ""
@@ -130,17 +129,15 @@ def _principal_object(ctx: Checked, value: JNode, out: list[Finding]) -> None:
                     f'"{key}" is not a principal type. Use "AWS" (accounts, users, roles), '
                     '"Service" (AWS services), "Federated" (identity providers) or '
                     f'"CanonicalUser".{hint}',
-                    kind_member.key_span,
+                    key_span,
                     PAGES["principal"],
                 )
             )
             continue
-        _principal_values(ctx, kind_member, out)
+        _principal_values(ctx, key, entries, out)
 
 
-def _principal_values(ctx: Checked, kind_member: JMember, out: list[Finding]) -> None:
-    key = kind_member.key
-    entries = kind_member.value
+def _principal_values(ctx: Checked, key: str, entries: JNode, out: list[Finding]) -> None:
     if entries.kind != "array":
         items = [entries]
     elif not (items := entries.value):
@@ -152,29 +149,28 @@ def _principal_values(ctx: Checked, kind_member: JMember, out: list[Finding]) ->
                 PAGES["principal"],
             )
         )
-    for item in items:
-        if item.kind != "string":
+    for kind, text, span in items:  # unpacked: each field read once
+        if kind != "string":
             out.append(
                 finding(
                     "DATA_TYPE_MISMATCH",
                     f"Each {key} principal is text in quotes.",
-                    item.span,
+                    span,
                     PAGES["principal"],
                 )
             )
             continue
-        text = item.value
         found: Finding | None
         if "${" in text:
-            found = variable_in_element(ctx, "Principal", item.span)
+            found = variable_in_element(ctx, "Principal", span)
         elif key == "AWS":
-            found = check_aws_principal(ctx, text, item.span)
+            found = check_aws_principal(ctx, text, span)
         elif key == "Service":
-            found = check_service_principal(ctx, text, item.span)
+            found = check_service_principal(ctx, text, span)
         elif key == "Federated":
-            found = check_federated_principal(ctx, text, item.span)
+            found = check_federated_principal(ctx, text, span)
         else:
-            found = check_canonical_user(ctx, text, item.span)
+            found = check_canonical_user(ctx, text, span)
         if found is not None:
             out.append(found)
 
