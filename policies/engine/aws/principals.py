@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from .actions import ASSUME, ASSUME_SAML, ASSUME_WEB
-from .arns import OIDC_PROVIDER_ARN, SAML_PROVIDER_ARN
+from .arns import SAML_PROVIDER_ARN, oidc_provider
 
 #: A service principal: lowercase DNS labels ending in an AWS service domain.
 SERVICE_PRINCIPAL = re.compile(
@@ -93,6 +93,6 @@ def assume_action_for_principal(kind: str, value: str) -> str | None:
     # part; no text matches both it and the OIDC pattern.
     if "saml-provider/" in value and SAML_PROVIDER_ARN.fullmatch(value):
         return ASSUME_SAML
-    if value in WEB_IDENTITY_PROVIDERS or OIDC_PROVIDER_ARN.fullmatch(value):
+    if value in WEB_IDENTITY_PROVIDERS or oidc_provider(value) is not None:
         return ASSUME_WEB
     return None

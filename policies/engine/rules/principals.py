@@ -7,12 +7,12 @@ import re
 from ..aws.arns import (
     ACCOUNT_ID,
     CANONICAL_USER,
-    OIDC_PROVIDER_ARN,
     OIDC_PROVIDER_ARN_WITH_SCHEME,
     PRINCIPAL_ARN,
     SAML_PROVIDER_ARN,
     UNIQUE_ID_KINDS,
     VALID_PRINCIPAL_ARN,
+    oidc_provider,
     unique_id_kind,
 )
 from ..aws.principals import (
@@ -259,7 +259,7 @@ def check_federated_principal(ctx: Checked, text: str, span: Span) -> Finding | 
         return None  # reported by rules.federation
     if (
         text in WEB_IDENTITY_PROVIDERS
-        or OIDC_PROVIDER_ARN.fullmatch(text)
+        or oidc_provider(text) is not None
         or SAML_PROVIDER_ARN.fullmatch(text)
     ):
         if "*" in text or "?" in text:

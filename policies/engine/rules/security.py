@@ -7,7 +7,7 @@ from ..aws.analyzer import (
     NOT_SERVICE_SOURCE_KEYS,
     SERVICE_SOURCE_KEYS,
 )
-from ..aws.arns import ACCOUNT_ID, OIDC_PROVIDER_ARN, ROOT_ARN
+from ..aws.arns import ACCOUNT_ID, ROOT_ARN, oidc_provider
 from ..aws.operators import OPERATOR_FORMS, OPERATORS, Operator
 from ..aws.principals import CONFUSED_DEPUTY_SERVICES, GITHUB_HOST, WEB_IDENTITY_PROVIDERS
 from ..codes import PAGES
@@ -152,9 +152,8 @@ def check_web_identity(
     conditions: list[Condition],
     out: list[Finding],
 ) -> None:
-    match = OIDC_PROVIDER_ARN.fullmatch(value)
-    if match:
-        provider = match.group(1)
+    provider = oidc_provider(value)
+    if provider is not None:
         host = provider.partition("/")[0]
         if host == GITHUB_HOST:
             check_github(ctx, provider, span, limits, conditions, out)
