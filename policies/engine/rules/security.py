@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from ..aws.analyzer import (
     KEYS_ABSENT_FOR_SERVICE_PRINCIPALS,
     NOT_SERVICE_SOURCE_KEYS,
@@ -56,14 +58,11 @@ def trust_security(given: RuleInput) -> list[Finding]:
         return []
     out: list[Finding] = []
     conditions = statement.conditions
-    # Web identity reads ``limits``, made once on first need; a wildcard, another
-    # account or a deputy service asks whether a few keys narrow it (_narrowed_by).
-    limits: Limits | None = None
+    # Each check asks whether the few keys it knows narrow the principal
+    # (_narrowed_by), rather than reading every condition into a table.
     for kind, value, span in principal.entries:
         if kind == "Federated":
-            if limits is None:
-                limits = _limiting_conditions(conditions)
-            check_web_identity(given, value, span, limits, conditions, out)
+            check_web_identity(given, value, span, conditions, out)
         elif kind == "AWS":
             if value == "*":
                 if not _narrowed_by(conditions, LIMITING_KEYS):
@@ -148,7 +147,6 @@ def check_web_identity(
     ctx: Checked,
     value: str,
     span: Span,
-    limits: Limits,
     conditions: list[Condition],
     out: list[Finding],
 ) -> None:
@@ -156,11 +154,13 @@ def check_web_identity(
     if provider is not None:
         host = provider.partition("/")[0]
         if host == GITHUB_HOST:
-            check_github(ctx, provider, span, limits, conditions, out)
-        _oidc_claims(provider, host, span, limits, out)
+            check_github(ctx, provider, span, conditions, out)
+        _oidc_claims(provider, host, span, conditions, out)
         return
     audience = WEB_IDENTITY_PROVIDERS.get(value)
-    if audience is not None and audience.lower() not in limits:
+    if audience is not None and not _narrowed_by(
+        conditions, (audience.lower(),), key_always_present=True
+    ):
         out.append(
             finding(
                 "MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL",
@@ -174,14 +174,18 @@ def check_web_identity(
         )
 
 
-def _oidc_claims(provider: str, host: str, span: Span, limits: Limits, out: list[Finding]) -> None:
+def _oidc_claims(
+    provider: str, host: str, span: Span, conditions: list[Condition], out: list[Finding]
+) -> None:
     """An OIDC provider's audience and subject are both pinned (GitHub's subject is
     checked by :func:`check_github`, which also knows its repository claims)."""
-    lowered = provider.lower()  # the keys of ``limits`` are lowercased
+    lowered = provider.lower()  # keys are compared lowercased
     missing = []
-    if lowered + ":aud" not in limits and lowered + ":azp" not in limits:
+    if not _narrowed_by(conditions, (lowered + ":aud", lowered + ":azp"), key_always_present=True):
         missing.append("aud")
-    if host != GITHUB_HOST and lowered + ":sub" not in limits:
+    if host != GITHUB_HOST and not _narrowed_by(
+        conditions, (lowered + ":sub",), key_always_present=True
+    ):
         missing.append("sub")
     if missing:
         names = " and ".join(f"{provider}:{claim}" for claim in missing)
@@ -207,7 +211,6 @@ def check_github(
     ctx: Checked,
     provider: str,
     span: Span,
-    limits: Limits,
     conditions: list[Condition],
     out: list[Finding],
 ) -> None:
@@ -316,17 +319,21 @@ def _limiting_conditions(conditions: list[Condition], *, key_always_present: boo
     return limits
 
 
-def _narrowed_by(conditions: list[Condition], keys: frozenset[str]) -> bool:
-    """Whether a condition on one of ``keys`` limits a request that may lack the key
-    (a key :func:`_limiting_conditions` with ``key_always_present=False`` would give).
+def _narrowed_by(
+    conditions: list[Condition], keys: Container[str], *, key_always_present: bool = False
+) -> bool:
+    """Whether a condition on one of ``keys`` (lowercased) limits who matches: whether
+    :func:`_limiting_conditions` would give one of them.
 
-    The keys are looked at first and the search stops at the first that limits: the
-    principals that read this (a wildcard, another account, a deputy service) ask
-    about a few keys each.
+    The keys are looked at first and the search stops at the first that limits: each
+    check of trust_security asks about a few keys. By default the key may be missing
+    from the request (a wildcard, another account, a deputy service); a web identity
+    token always carries its claims.
     """
+    counted = _COUNTED if key_always_present else _COUNTED_WHEN_KEY_MAY_BE_MISSING
     for condition in conditions:
         key = condition.key.lower()
-        if key in keys and _limits(condition, key, _COUNTED_WHEN_KEY_MAY_BE_MISSING, False):
+        if key in keys and _limits(condition, key, counted, key_always_present):
             return True
     return False
 
