@@ -153,7 +153,18 @@ def check_action(ctx: Checked, action: str, span: Span) -> Iterator[Finding]:
 @statement_rule
 def mismatched_action_for_principal(given: RuleInput) -> list[Finding]:
     """Each assume action fits a kind of principal of the statement."""
-    return check_mismatched_actions(given, given.statement)
+    statement = given.statement
+    actions, principal = statement.actions, statement.principal
+    if (
+        actions is not None
+        and len(actions) == 1
+        and actions[0].text == ASSUME
+        and principal is not None
+        and principal.entries
+        and principal.entries[0].kind in ("AWS", "Service")
+    ):
+        return []  # the usual statement: sts:AssumeRole fits an AWS or Service principal
+    return check_mismatched_actions(given, statement)
 
 
 #: The trust actions other than the three assume actions, as documented.
