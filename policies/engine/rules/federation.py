@@ -29,20 +29,20 @@ def oidc_provider_arn_with_scheme(given: RuleInput) -> list[Finding]:
     if principal is None:
         return []
     out: list[Finding] = []
-    for kind, value, span in principal.entries:
-        if kind != "Federated" or "://" not in value:
+    for entry in principal.entries:
+        if entry.kind != "Federated" or "://" not in entry.value:
             continue
-        match = OIDC_PROVIDER_ARN_WITH_SCHEME.fullmatch(value)
+        match = OIDC_PROVIDER_ARN_WITH_SCHEME.fullmatch(entry.value)
         if match is None:
             continue
-        fixed = value.replace(match.group(1), "", 1)
+        fixed = entry.value.replace(match.group(1), "", 1)
         out.append(
             finding_at(
                 "INVALID_FEDERATED_PRINCIPAL_SYNTAX_IN_ROLE_TRUST_POLICY",
-                f'"{value}" writes the provider with {match.group(1)}, but an IAM OIDC '
+                f'"{entry.value}" writes the provider with {match.group(1)}, but an IAM OIDC '
                 "provider's ARN holds its URL without the scheme, so this names a provider that "
                 f'cannot exist and nobody gets in. Write "{fixed}".',
-                span,
+                entry.span,
                 PAGES["principal"] + "#principal-federated-web-identity",
             )
         )
