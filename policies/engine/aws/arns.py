@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: The partitions a role can live in.
 PARTITION = r"aws(?:-cn|-us-gov|-iso(?:-[a-z])?|-eusc)?"
@@ -25,8 +26,16 @@ ACCOUNT_ID = re.compile(r"\d{12}")
 PRINCIPAL_ARN = re.compile(rf"arn:({PARTITION}):(iam|sts)::(\d{{12}}):(.+)", re.DOTALL)
 #: Any IAM or STS ARN shape, for reading a request's principal (any partition name).
 ANY_IAM_ARN = re.compile(r"arn:([a-z][a-z0-9-]*):(iam|sts)::(\d{12}):(.+)", re.DOTALL)
+#: An account's root ARN (a PRINCIPAL_ARN of service iam, resource root), capturing the account.
+ROOT_ARN = re.compile(rf"arn:{PARTITION}:iam::(\d{{12}}):root")
 IAM_RESOURCE = re.compile(r"root|(user|role)(/[\x21-\x7e]*)?/[\w+=,.@-]+")
 STS_RESOURCE = re.compile(r"assumed-role/[\w+=,.@-]+/[\w+=,.@-]+|federated-user/[\w+=,.@-]+")
+#: A valid IAM or STS principal ARN: a PRINCIPAL_ARN whose resource is an IAM_RESOURCE
+#: (service iam) or an STS_RESOURCE (service sts), in one pattern.
+VALID_PRINCIPAL_ARN = re.compile(
+    rf"arn:{PARTITION}:(?:iam::\d{{12}}:(?:{IAM_RESOURCE.pattern})"
+    rf"|sts::\d{{12}}:(?:{STS_RESOURCE.pattern}))"
+)
 #: A role ARN, capturing (partition, account, name) without the path.
 ROLE_ARN = re.compile(r"arn:([a-z-]+):iam::(\d{12}):role/(?:[\x21-\x7e]*/)?([\w+=,.@-]+)")
 #: A role session ARN, capturing (partition, account, role name).
@@ -35,6 +44,20 @@ SESSION_ARN = re.compile(r"arn:([a-z-]+):sts::(\d{12}):assumed-role/([\w+=,.@-]+
 OIDC_PROVIDER_ARN = re.compile(
     rf"arn:{PARTITION}:iam::\d{{12}}:oidc-provider/(?!https?://)([^\s/]+(?:/\S+)?)", re.I
 )
+
+
+@lru_cache(maxsize=256)
+def oidc_provider(text: str) -> str | None:
+    """The provider an IAM OIDC provider ARN names (its URL without the scheme), or
+    ``None`` for other text.
+
+    Cached (and emptied with every engine cache by ``clear_caches``): three rules read
+    each federated principal of a statement, and the case-blind pattern is slow.
+    """
+    match = OIDC_PROVIDER_ARN.fullmatch(text)
+    return None if match is None else match.group(1)
+
+
 #: An OIDC provider ARN written with the scheme, which names no provider.
 OIDC_PROVIDER_ARN_WITH_SCHEME = re.compile(
     r"arn:[a-z-]+:iam::\d{12}:oidc-provider/(https?://)(\S*)", re.I

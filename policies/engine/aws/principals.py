@@ -16,13 +16,27 @@ from __future__ import annotations
 import re
 
 from .actions import ASSUME, ASSUME_SAML, ASSUME_WEB
-from .arns import OIDC_PROVIDER_ARN, SAML_PROVIDER_ARN
+from .arns import SAML_PROVIDER_ARN, oidc_provider
 
 #: A service principal: lowercase DNS labels ending in an AWS service domain.
 SERVICE_PRINCIPAL = re.compile(
     r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
     r"\.(?:amazonaws\.com(?:\.cn)?|amazon\.com|aws\.internal)"
 )
+
+
+def is_service_principal(text: str) -> bool:
+    """Whether ``text`` is a service principal (:data:`SERVICE_PRINCIPAL`).
+
+    The usual one, one lowercase label before ``.amazonaws.com``
+    (``lambda.amazonaws.com``), is told by string methods in C: the pattern
+    backtracks over every label and costs three times as much.
+    """
+    name, _, domain = text.partition(".")
+    if domain == "amazonaws.com" and name.isascii() and name.isalnum() and name.islower():
+        return True  # [a-z0-9]+ with a letter: one label the pattern accepts
+    return SERVICE_PRINCIPAL.fullmatch(text) is not None
+
 
 #: The web identity providers AWS names without an ARN, with the condition key that
 #: carries the audience (the application the token was issued to).
@@ -75,8 +89,10 @@ def assume_action_for_principal(kind: str, value: str) -> str | None:
         return ASSUME
     if kind != "Federated":
         return None
-    if SAML_PROVIDER_ARN.fullmatch(value):
+    # The SAML pattern (case-sensitive) is tried only on text that holds its literal
+    # part; no text matches both it and the OIDC pattern.
+    if "saml-provider/" in value and SAML_PROVIDER_ARN.fullmatch(value):
         return ASSUME_SAML
-    if value in WEB_IDENTITY_PROVIDERS or OIDC_PROVIDER_ARN.fullmatch(value):
+    if value in WEB_IDENTITY_PROVIDERS or oidc_provider(value) is not None:
         return ASSUME_WEB
     return None

@@ -27,20 +27,24 @@ def run_rules(policy: Policy, role_account: str | None) -> list[Finding]:
     """The findings of every registered rule over ``policy``.
 
     A policy that is not a JSON object gets the document rules only: it has no
-    statements to read. The findings are gathered with ``list.extend`` (one
-    generator per rule, none around them): this runs on every keystroke.
+    statements to read. The findings are gathered with ``list.extend`` (no
+    generator around the rules), called only when a rule found something (an
+    empty list is false; a generator, true): this runs on every keystroke.
     """
     found: list[Finding] = []
     extend = found.extend
     whole = PolicyInput(policy, role_account)
     for document_check in DOCUMENT_RULES:
-        extend(document_check(whole))
+        if findings := document_check(whole):
+            extend(findings)
     if policy.root.kind != "object":
         return found
+    of = RuleInput.of
     for statement in policy.statements:
-        given = RuleInput.of(statement, policy, role_account)
+        given = of(statement, policy, role_account)
         for rule in RULES:
-            extend(rule(given))
+            if findings := rule(given):
+                extend(findings)
     return found
 
 

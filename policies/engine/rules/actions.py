@@ -19,7 +19,7 @@ from ..aws.principals import assume_action_for_principal
 from ..aws.wildcard import wildcard_match
 from ..codes import PAGES
 from ..findings import Finding
-from ..model import Statement
+from ..model import PrincipalEntry, Statement, Value
 from ..parser import JMember, Span
 from .common import Checked, close, finding, head, variable_in_element
 from .registry import RuleInput, statement_rule
@@ -32,9 +32,13 @@ def statement_actions(given: RuleInput) -> list[Finding]:
     A list, not a generator: it runs on every statement and almost always finds
     nothing; the checks of each action append to it.
     """
-    members, node = given.members, given.statement.node
+    members = given.members
     action = members.get("Action")
     not_action = members.get("NotAction")
+    if action is not None and not_action is None:
+        value = action.value
+        if value.kind == "string" and value.value in TRUST_ACTION_NAMES:
+            return []  # the usual statement: one trust action, as documented
     out: list[Finding] = []
     if action is not None and not_action is not None:
         out.append(
@@ -53,7 +57,7 @@ def statement_actions(given: RuleInput) -> list[Finding]:
                     "MISSING_ACTION",
                     'This statement has no "Action", so it applies to nothing. Add the '
                     'STS action it allows, such as "Action": "sts:AssumeRole".',
-                    head(node.span),
+                    head(given.statement.node.span),
                     PAGES["action"],
                 )
             )
@@ -149,10 +153,18 @@ def check_action(ctx: Checked, action: str, span: Span) -> Iterator[Finding]:
 @statement_rule
 def mismatched_action_for_principal(given: RuleInput) -> list[Finding]:
     """Each assume action fits a kind of principal of the statement."""
-    member = given.members.get("Principal")
-    if member is None or member.value.kind != "object":
-        return []
-    return check_mismatched_actions(given, given.statement)
+    statement = given.statement
+    actions, principal = statement.actions, statement.principal
+    if (
+        actions is not None
+        and len(actions) == 1
+        and actions[0].text == ASSUME
+        and principal is not None
+        and principal.entries
+        and principal.entries[0].kind in ("AWS", "Service")
+    ):
+        return []  # the usual statement: sts:AssumeRole fits an AWS or Service principal
+    return check_mismatched_actions(given, statement)
 
 
 #: The trust actions other than the three assume actions, as documented.
@@ -171,46 +183,58 @@ def _assume_variants(action: str) -> set[str]:
     return {exact} if exact else set()
 
 
+def _needed(entries: list[PrincipalEntry]) -> dict[str, str]:
+    """The assume actions the principal's entries call for, each with its first entry."""
+    needed: dict[str, str] = {}
+    for kind, value, _ in entries:
+        # An AWS or Service principal assumes with sts:AssumeRole: no call for it.
+        assumed = ASSUME if kind in ("AWS", "Service") else assume_action_for_principal(kind, value)
+        if assumed is not None and assumed not in needed:
+            needed[assumed] = value
+    return needed
+
+
 def check_mismatched_actions(ctx: Checked, statement: Statement) -> list[Finding]:
     """Each assume action must fit at least one kind of principal in the statement.
 
-    A list, not a generator: it runs on every statement and seldom finds anything."""
+    A list, not a generator: it runs on every statement and seldom finds anything.
+    A Principal that is not an object has no entries (the model keeps only the
+    strings of an object's kinds), so it needs nothing."""
     principal = statement.principal
-    if principal is None or principal.wildcard or not statement.actions:
+    actions = statement.actions
+    if principal is None or not principal.entries or not actions:
         return []
-    needed: dict[str, str] = {}
-    for entry in principal.entries:
-        assumed = assume_action_for_principal(entry.kind, entry.value)
-        if assumed is not None:
-            needed.setdefault(assumed, entry.value)
+    needed = _needed(principal.entries)
     if not needed:
         return []
     out: list[Finding] = []
-    for action in statement.actions:
-        if action.text in needed or action.text in _OTHER_TRUST_ACTION_NAMES:
+    for action in actions:
+        text = action.text
+        if text in needed or text in _OTHER_TRUST_ACTION_NAMES:
             continue  # the assume action that fits, or no assume action, as documented
-        variants = _assume_variants(action.text)
-        if not variants or variants & needed.keys():
-            continue
-        wrong = " and ".join(sorted(variants))
-        advice = []
-        if ASSUME_SAML in needed:
-            advice.append(f"a SAML provider ({needed[ASSUME_SAML]}) goes with {ASSUME_SAML}")
-        if ASSUME_WEB in needed:
-            advice.append(f"an OIDC provider ({needed[ASSUME_WEB]}) goes with {ASSUME_WEB}")
-        if ASSUME in needed:
-            advice.append(f"an AWS or Service principal ({needed[ASSUME]}) goes with {ASSUME}")
-        out.append(
-            finding(
-                "MISMATCHED_ACTION_FOR_PRINCIPAL",
-                f"{wrong} does not fit the principal of this statement, so it "
-                f"never lets it in: {'; '.join(advice)}. Change the action to match the "
-                "principal.",
-                action.span,
-                PAGES["principal"] + "#principal-federated-users",
-            )
-        )
+        variants = _assume_variants(text)
+        if variants and variants.isdisjoint(needed):
+            out.append(_mismatch(action, variants, needed))
     return out
+
+
+def _mismatch(action: Value, variants: set[str], needed: dict[str, str]) -> Finding:
+    wrong = " and ".join(sorted(variants))
+    advice = []
+    if ASSUME_SAML in needed:
+        advice.append(f"a SAML provider ({needed[ASSUME_SAML]}) goes with {ASSUME_SAML}")
+    if ASSUME_WEB in needed:
+        advice.append(f"an OIDC provider ({needed[ASSUME_WEB]}) goes with {ASSUME_WEB}")
+    if ASSUME in needed:
+        advice.append(f"an AWS or Service principal ({needed[ASSUME]}) goes with {ASSUME}")
+    return finding(
+        "MISMATCHED_ACTION_FOR_PRINCIPAL",
+        f"{wrong} does not fit the principal of this statement, so it "
+        f"never lets it in: {'; '.join(advice)}. Change the action to match the "
+        "principal.",
+        action.span,
+        PAGES["principal"] + "#principal-federated-users",
+    )
 
 
 # --- Condition -----------------------------------------------------------------------

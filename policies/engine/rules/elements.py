@@ -37,16 +37,21 @@ _SID = re.compile(r"[A-Za-z0-9]*")
 _KNOWN_ELEMENTS = frozenset(STATEMENT_ELEMENTS)
 
 
+#: The elements a statement may have without a word said (Resource gets one).
+_QUIET_ELEMENTS = _KNOWN_ELEMENTS - {"Resource", "NotResource"}
+
+
 @statement_rule
 def statement_elements(given: RuleInput) -> list[Finding]:
     """Each element once, only the elements a statement has, and no Resource.
 
     A list, not a generator: it runs on every statement and almost always finds nothing.
     """
-    node = given.statement.node
     members = given.members  # by name: as many as the members when no name repeats
-    written = node.members  # read once
-    out = check_unique_keys(given, node) if len(members) != len(written) else []
+    written = given.statement.node.value  # a statement is an object: its members
+    if len(members) == len(written) and _QUIET_ELEMENTS.issuperset(members):
+        return []  # the usual statement: one test in C over its names
+    out = check_unique_keys(given, given.statement.node) if len(members) != len(written) else []
     for member in written:
         if member.key not in _KNOWN_ELEMENTS:
             out.extend(
@@ -67,19 +72,25 @@ def statement_elements(given: RuleInput) -> list[Finding]:
 
 
 @document_rule
-def statement_sids(given: PolicyInput) -> Iterator[Finding]:
-    """A Sid is text of letters and digits, unique in the policy."""
+def statement_sids(given: PolicyInput) -> list[Finding]:
+    """A Sid is text of letters and digits, unique in the policy.
+
+    A list, not a generator: it runs on every keystroke and seldom finds anything.
+    """
+    out: list[Finding] = []
     seen: set[str] = set()
     for statement in given.policy.statements:
         sid = statement.sid  # the text of a string Sid (the last one), else None
         if sid == "":
             continue  # an empty Sid is valid and never a repeat
-        if sid is not None and sid not in seen and _SID.fullmatch(sid):
+        # Letters and digits: isascii() and isalnum() say so as _SID would, in C.
+        if sid is not None and sid not in seen and sid.isascii() and sid.isalnum():
             seen.add(sid)  # letters and digits, first seen: nothing to say
             continue
         node = element(statement.node, "Sid")
         if node is not None:
-            yield from _sid(given, node, seen)
+            out.extend(_sid(given, node, seen))
+    return out
 
 
 def _sid(ctx: Checked, node: JNode, seen: set[str]) -> Iterator[Finding]:

@@ -7,19 +7,23 @@ import re
 from ..aws.arns import (
     ACCOUNT_ID,
     CANONICAL_USER,
-    IAM_RESOURCE,
-    OIDC_PROVIDER_ARN,
     OIDC_PROVIDER_ARN_WITH_SCHEME,
     PRINCIPAL_ARN,
     SAML_PROVIDER_ARN,
-    STS_RESOURCE,
     UNIQUE_ID_KINDS,
+    VALID_PRINCIPAL_ARN,
+    oidc_provider,
     unique_id_kind,
 )
-from ..aws.principals import PRINCIPAL_KEYS, SERVICE_PRINCIPAL, WEB_IDENTITY_PROVIDERS
+from ..aws.principals import (
+    PRINCIPAL_KEYS,
+    SERVICE_PRINCIPAL,
+    WEB_IDENTITY_PROVIDERS,
+    is_service_principal,
+)
 from ..codes import PAGES
 from ..findings import Finding
-from ..parser import JMember, JNode, Span
+from ..parser import JNode, Span
 from .common import Checked, check_unique_keys, close, finding, head, variable_in_element
 from .registry import RuleInput, statement_rule
 
@@ -33,7 +37,7 @@ def statement_principal(given: RuleInput) -> list[Finding]:
     A list, not a generator: it runs on every statement and almost always finds
     nothing; the checks of each principal append to it.
     """
-    members, node = given.members, given.statement.node
+    members = given.members
     out: list[Finding] = []
     if "NotPrincipal" in members:
         out.append(
@@ -56,7 +60,7 @@ def statement_principal(given: RuleInput) -> list[Finding]:
                     "This trust policy statement names no Principal, and a trust policy "
                     "must: the Principal says who may assume the role. Add, for example, "
                     '"Principal": {"Service": "ec2.amazonaws.com"}.',
-                    head(node.span),
+                    head(given.statement.node.span),
                     PAGES["principal"],
                 )
             )
@@ -115,8 +119,7 @@ def _principal_object(ctx: Checked, value: JNode, out: list[Finding]) -> None:
                 PAGES["principal"],
             )
         )
-    for kind_member in members:
-        key = kind_member.key
+    for key, key_span, entries in members:  # unpacked: each field read once
         if key not in PRINCIPAL_KEYS:
             guess = close(key, PRINCIPAL_KEYS)
             hint = f' Did you mean "{guess}"?' if guess else ""
@@ -126,17 +129,15 @@ def _principal_object(ctx: Checked, value: JNode, out: list[Finding]) -> None:
                     f'"{key}" is not a principal type. Use "AWS" (accounts, users, roles), '
                     '"Service" (AWS services), "Federated" (identity providers) or '
                     f'"CanonicalUser".{hint}',
-                    kind_member.key_span,
+                    key_span,
                     PAGES["principal"],
                 )
             )
             continue
-        _principal_values(ctx, kind_member, out)
+        _principal_values(ctx, key, entries, out)
 
 
-def _principal_values(ctx: Checked, kind_member: JMember, out: list[Finding]) -> None:
-    key = kind_member.key
-    entries = kind_member.value
+def _principal_values(ctx: Checked, key: str, entries: JNode, out: list[Finding]) -> None:
     if entries.kind != "array":
         items = [entries]
     elif not (items := entries.value):
@@ -148,35 +149,35 @@ def _principal_values(ctx: Checked, kind_member: JMember, out: list[Finding]) ->
                 PAGES["principal"],
             )
         )
-    for item in items:
-        if item.kind != "string":
+    for kind, text, span in items:  # unpacked: each field read once
+        if kind != "string":
             out.append(
                 finding(
                     "DATA_TYPE_MISMATCH",
                     f"Each {key} principal is text in quotes.",
-                    item.span,
+                    span,
                     PAGES["principal"],
                 )
             )
             continue
-        text = item.value
         found: Finding | None
         if "${" in text:
-            found = variable_in_element(ctx, "Principal", item.span)
+            found = variable_in_element(ctx, "Principal", span)
         elif key == "AWS":
-            found = check_aws_principal(ctx, text, item.span)
+            found = check_aws_principal(ctx, text, span)
         elif key == "Service":
-            found = check_service_principal(ctx, text, item.span)
+            found = check_service_principal(ctx, text, span)
         elif key == "Federated":
-            found = check_federated_principal(ctx, text, item.span)
+            found = check_federated_principal(ctx, text, span)
         else:
-            found = check_canonical_user(ctx, text, item.span)
+            found = check_canonical_user(ctx, text, span)
         if found is not None:
             out.append(found)
 
 
 def check_aws_principal(ctx: Checked, text: str, span: Span) -> Finding | None:
-    if text == "*" or ACCOUNT_ID.fullmatch(text):
+    # An account id has 12 characters: the pattern only for text of that length.
+    if text == "*" or (len(text) == 12 and ACCOUNT_ID.fullmatch(text)):
         return None
     # Only the unique ids of a user or a role have a kind: no regular expression for
     # the text that starts otherwise (an ARN, the usual case).
@@ -192,7 +193,6 @@ def check_aws_principal(ctx: Checked, text: str, span: Span) -> Finding | None:
             span,
             PAGES["principal"] + ("#principal-roles" if kind == "role" else "#principal-users"),
         )
-    match = PRINCIPAL_ARN.fullmatch(text)
     if "*" in text or "?" in text:
         return finding(
             "UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
@@ -203,20 +203,17 @@ def check_aws_principal(ctx: Checked, text: str, span: Span) -> Finding | None:
             span,
             PAGES["principal"],
         )
-    if match:
-        service, resource = match.group(2), match.group(4)
-        if service == "iam" and IAM_RESOURCE.fullmatch(resource):
-            return None
-        if service == "sts" and STS_RESOURCE.fullmatch(resource):
-            return None
-        if resource.startswith("group/"):
-            return finding(
-                "INVALID_PRINCIPAL_FORMAT",
-                "An IAM group cannot be a principal: groups hold permissions but never "
-                "sign in or make requests. Name the users, a role, or the account.",
-                span,
-                PAGES["principal"],
-            )
+    if VALID_PRINCIPAL_ARN.fullmatch(text):
+        return None  # an account's root, a user, a role or a role session: one pattern
+    match = PRINCIPAL_ARN.fullmatch(text)
+    if match and match.group(4).startswith("group/"):
+        return finding(
+            "INVALID_PRINCIPAL_FORMAT",
+            "An IAM group cannot be a principal: groups hold permissions but never "
+            "sign in or make requests. Name the users, a role, or the account.",
+            span,
+            PAGES["principal"],
+        )
     return finding(
         "INVALID_PRINCIPAL_FORMAT",
         f'"{text}" is not an AWS principal. Use a 12-digit account ID, '
@@ -238,7 +235,7 @@ def check_service_principal(ctx: Checked, text: str, span: Span) -> Finding | No
             span,
             PAGES["principal"] + "#principal-services",
         )
-    if SERVICE_PRINCIPAL.fullmatch(text):
+    if is_service_principal(text):
         return None
     if SERVICE_PRINCIPAL.fullmatch(text.lower()):
         hint = f' Write it in lowercase: "{text.lower()}".'
@@ -262,7 +259,7 @@ def check_federated_principal(ctx: Checked, text: str, span: Span) -> Finding | 
         return None  # reported by rules.federation
     if (
         text in WEB_IDENTITY_PROVIDERS
-        or OIDC_PROVIDER_ARN.fullmatch(text)
+        or oidc_provider(text) is not None
         or SAML_PROVIDER_ARN.fullmatch(text)
     ):
         if "*" in text or "?" in text:

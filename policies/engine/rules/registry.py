@@ -48,9 +48,14 @@ class RuleInput(NamedTuple):
 
     @classmethod
     def of(cls, statement: Statement, policy: Policy, role_account: str | None) -> RuleInput:
-        members = {member.key: member for member in statement.node.members}
-        return cls(statement, policy, role_account, members)
+        # A statement's node is an object: its members are its value, and each key is
+        # a member's first field (indexing a tuple costs less than a named field).
+        # tuple.__new__ skips the named tuple's Python __new__ (a third of the cost).
+        members = {member[0]: member for member in statement.node.value}
+        return _new(cls, (statement, policy, role_account, members))
 
+
+_new = tuple.__new__
 
 DocumentRule = Callable[[PolicyInput], Iterable[Finding]]
 StatementRule = Callable[[RuleInput], Iterable[Finding]]

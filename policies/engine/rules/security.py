@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container
 
 from ..aws.analyzer import (
     KEYS_ABSENT_FOR_SERVICE_PRINCIPALS,
     NOT_SERVICE_SOURCE_KEYS,
     SERVICE_SOURCE_KEYS,
 )
-from ..aws.arns import ACCOUNT_ID, OIDC_PROVIDER_ARN, PRINCIPAL_ARN
+from ..aws.arns import ACCOUNT_ID, ROOT_ARN, oidc_provider
 from ..aws.operators import OPERATOR_FORMS, OPERATORS, Operator
 from ..aws.principals import CONFUSED_DEPUTY_SERVICES, GITHUB_HOST, WEB_IDENTITY_PROVIDERS
 from ..codes import PAGES
 from ..findings import Finding
-from ..model import Condition, Statement, Value
+from ..model import Condition, Value
 from ..parser import Span
 from .common import Checked, finding
 from .registry import RuleInput, statement_rule
@@ -45,111 +45,97 @@ LIMITING_KEYS = frozenset(
 )
 
 
-def _needs_narrowing(ctx: Checked, statement: Statement) -> bool:
-    """Whether the statement names anyone a condition must narrow."""
-    assert statement.principal is not None
-    for entry in statement.principal.entries:  # a loop, not any(): one entry, usually
-        kind = entry.kind
-        if (
-            kind == "Federated"
-            or (kind == "AWS" and (entry.value == "*" or ctx.role_account is not None))
-            or (kind == "Service" and entry.value in CONFUSED_DEPUTY_SERVICES)
-        ):
-            return True
-    return False
-
-
 @statement_rule
 def trust_security(given: RuleInput) -> list[Finding]:
     """Who an Allow lets in: strangers' accounts, any token of a provider, a deputy.
 
-    A list, not a generator: it runs on every statement and seldom finds anything.
+    A list, not a generator: it runs on every statement and seldom finds anything;
+    the checks append to it.
     """
     statement = given.statement
-    if statement.effect != "Allow" or statement.principal is None:
+    principal = statement.principal
+    if principal is None or statement.effect != "Allow":
         return []
-    if not _needs_narrowing(given, statement):
-        return []
-    # Each reading of the conditions only for the principals that use it: web
-    # identity reads ``limits``, accounts and services read ``strict``.
-    entries = statement.principal.entries
-    kinds = {entry.kind for entry in entries}
-    limits: Limits = _limiting_conditions(statement.conditions) if "Federated" in kinds else {}
-    strict: Limits = (
-        _limiting_conditions(statement.conditions, key_always_present=False)
-        if kinds - {"Federated"}
-        else {}
-    )
     out: list[Finding] = []
-    for entry in entries:
-        if entry.kind == "Federated":
-            out.extend(
-                check_web_identity(given, entry.value, entry.span, limits, statement.conditions)
-            )
-        elif entry.kind == "AWS" and entry.value == "*":
-            out.extend(_wildcard_principal(entry.span, strict))
-        elif entry.kind == "AWS":
-            out.extend(check_cross_account(given, entry.value, entry.span, strict))
-        elif entry.kind == "Service":
-            out.extend(_service_source(entry.value, entry.span, strict))
+    conditions = statement.conditions
+    # Each check asks whether the few keys it knows narrow the principal
+    # (_narrowed_by), rather than reading every condition into a table.
+    for kind, value, span in principal.entries:
+        if kind == "Federated":
+            check_web_identity(given, value, span, conditions, out)
+        elif kind == "AWS":
+            if value == "*":
+                if not _narrowed_by(conditions, LIMITING_KEYS):
+                    out.append(_wildcard_principal(span))
+            else:
+                check_cross_account(given, value, span, conditions, out)
+        elif kind == "Service" and value in CONFUSED_DEPUTY_SERVICES:
+            _service_source(value, span, conditions, out)
     return out
 
 
-def _wildcard_principal(span: Span, strict: Limits) -> Iterator[Finding]:
-    if LIMITING_KEYS.isdisjoint(strict):
-        yield finding(
-            "MISSING_CONDITION_FOR_WILDCARD_PRINCIPAL",
-            '{"AWS": "*"} trusts every principal of every AWS account, '
-            "including strangers' accounts; with nothing else to check, "
-            "anyone who learns the role ARN can try to assume it. Add a "
-            "condition that limits it, such as aws:PrincipalOrgID for your "
-            "organization or aws:PrincipalArn for specific roles, or name "
-            "the accounts instead.",
-            span,
-        )
+def _wildcard_principal(span: Span) -> Finding:
+    return finding(
+        "MISSING_CONDITION_FOR_WILDCARD_PRINCIPAL",
+        '{"AWS": "*"} trusts every principal of every AWS account, '
+        "including strangers' accounts; with nothing else to check, "
+        "anyone who learns the role ARN can try to assume it. Add a "
+        "condition that limits it, such as aws:PrincipalOrgID for your "
+        "organization or aws:PrincipalArn for specific roles, or name "
+        "the accounts instead.",
+        span,
+    )
 
 
-def _service_source(service: str, span: Span, strict: Limits) -> Iterator[Finding]:
-    url = CONFUSED_DEPUTY_SERVICES.get(service)
+def _service_source(
+    service: str, span: Span, conditions: list[Condition], out: list[Finding]
+) -> None:
+    url = CONFUSED_DEPUTY_SERVICES[service]
     # Narrowed by a key that is not a source key: rules.analyzer says so on that key
     # (RECOMMENDED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL, or UNSUPPORTED_CONDITION_KEY_FOR_
     # SERVICE_PRINCIPAL for a key the service never sends), one finding for one problem.
-    if url and _NARROWING_KEYS.isdisjoint(strict):
-        yield finding(
-            "MISSING_SOURCE_CONDITION_FOR_SERVICE_PRINCIPAL",
-            f"{service} acts on behalf of many AWS accounts. Its "
-            "documentation recommends aws:SourceAccount or aws:SourceArn in "
-            "this trust policy, so that the service can assume the role only "
-            "for your own account or resources, not when someone else's "
-            "request tricks it (the confused deputy problem).",
-            span,
-            url,
+    if not _narrowed_by(conditions, _NARROWING_KEYS):
+        out.append(
+            finding(
+                "MISSING_SOURCE_CONDITION_FOR_SERVICE_PRINCIPAL",
+                f"{service} acts on behalf of many AWS accounts. Its "
+                "documentation recommends aws:SourceAccount or aws:SourceArn in "
+                "this trust policy, so that the service can assume the role only "
+                "for your own account or resources, not when someone else's "
+                "request tricks it (the confused deputy problem).",
+                span,
+                url,
+            )
         )
 
 
-def check_cross_account(ctx: Checked, value: str, span: Span, limits: Limits) -> Iterator[Finding]:
+def check_cross_account(
+    ctx: Checked, value: str, span: Span, conditions: list[Condition], out: list[Finding]
+) -> None:
     if ctx.role_account is None:
         return
-    if ACCOUNT_ID.fullmatch(value):
+    if len(value) == 12 and ACCOUNT_ID.fullmatch(value):  # 12 characters, or no account id
         account = value
     else:
-        match = PRINCIPAL_ARN.fullmatch(value)
-        if not match or match.group(2) != "iam" or match.group(4) != "root":
+        # One pattern for the account's root ARN (PRINCIPAL_ARN, then its service
+        # and resource, cost twice as much).
+        match = ROOT_ARN.fullmatch(value)
+        if match is None:
             return
-        account = match.group(3)
-    if account == ctx.role_account:
+        account = match.group(1)
+    if account == ctx.role_account or _narrowed_by(conditions, _THIRD_PARTY_KEYS):
         return
-    if not _THIRD_PARTY_KEYS.isdisjoint(limits):
-        return
-    yield finding(
-        "MISSING_EXTERNAL_ID_FOR_CROSS_ACCOUNT_TRUST",
-        f"This trusts the whole account {account}, which is not the role's account. If "
-        "that account belongs to a third party that serves many customers, require "
-        "the external ID you agreed with them (a StringEquals condition on "
-        "sts:ExternalId), so that another customer cannot trick them into using "
-        "your role.",
-        span,
-        PAGES["external_id"],
+    out.append(
+        finding(
+            "MISSING_EXTERNAL_ID_FOR_CROSS_ACCOUNT_TRUST",
+            f"This trusts the whole account {account}, which is not the role's account. If "
+            "that account belongs to a third party that serves many customers, require "
+            "the external ID you agreed with them (a StringEquals condition on "
+            "sts:ExternalId), so that another customer cannot trick them into using "
+            "your role.",
+            span,
+            PAGES["external_id"],
+        )
     )
 
 
@@ -161,92 +147,117 @@ def check_web_identity(
     ctx: Checked,
     value: str,
     span: Span,
-    limits: Limits,
     conditions: list[Condition],
-) -> Iterator[Finding]:
-    match = OIDC_PROVIDER_ARN.fullmatch(value)
-    if match:
-        provider = match.group(1)
-        if provider.split("/", 1)[0] == GITHUB_HOST:
-            yield from check_github(ctx, provider, span, limits, conditions)
-        yield from _oidc_claims(provider, span, limits)
+    out: list[Finding],
+) -> None:
+    provider = oidc_provider(value)
+    if provider is not None:
+        host = provider.partition("/")[0]
+        if host == GITHUB_HOST:
+            check_github(ctx, provider, span, conditions, out)
+        _oidc_claims(provider, host, span, conditions, out)
         return
     audience = WEB_IDENTITY_PROVIDERS.get(value)
-    if audience is not None and audience.lower() not in limits:
-        yield finding(
-            "MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL",
-            f"This trusts every token from {value} without a condition on {audience}. "
-            "That key names your application (for Amazon Cognito, your identity pool "
-            "ID); without it, users of anyone else's application at the same provider "
-            f"can assume the role. Add a StringEquals condition on {audience}.",
-            span,
-            PAGES["cognito"] if value.startswith("cognito") else PAGES["oidc"],
+    if audience is not None and not _narrowed_by(
+        conditions, (audience.lower(),), key_always_present=True
+    ):
+        out.append(
+            finding(
+                "MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL",
+                f"This trusts every token from {value} without a condition on {audience}. "
+                "That key names your application (for Amazon Cognito, your identity pool "
+                "ID); without it, users of anyone else's application at the same provider "
+                f"can assume the role. Add a StringEquals condition on {audience}.",
+                span,
+                PAGES["cognito"] if value.startswith("cognito") else PAGES["oidc"],
+            )
         )
 
 
-def _oidc_claims(provider: str, span: Span, limits: Limits) -> Iterator[Finding]:
+def _oidc_claims(
+    provider: str, host: str, span: Span, conditions: list[Condition], out: list[Finding]
+) -> None:
     """An OIDC provider's audience and subject are both pinned (GitHub's subject is
     checked by :func:`check_github`, which also knows its repository claims)."""
-    host = provider.split("/", 1)[0]
-    lowered = provider.lower()  # the keys of ``limits`` are lowercased
+    lowered = provider.lower()  # keys are compared lowercased
     missing = []
-    if lowered + ":aud" not in limits and lowered + ":azp" not in limits:
+    if not _narrowed_by(conditions, (lowered + ":aud", lowered + ":azp"), key_always_present=True):
         missing.append("aud")
-    if host != GITHUB_HOST and lowered + ":sub" not in limits:
+    if host != GITHUB_HOST and not _narrowed_by(
+        conditions, (lowered + ":sub",), key_always_present=True
+    ):
         missing.append("sub")
     if missing:
         names = " and ".join(f"{provider}:{claim}" for claim in missing)
-        yield finding(
-            "MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL",
-            f"This trusts every token from {host} that has no condition on {names}. "
-            "The audience (aud) says which application the token was issued for "
-            "and the subject (sub) says which user or workload it identifies; "
-            "without them, any identity of this provider may assume the role. Add "
-            f"a StringEquals condition on {names}.",
-            span,
-            PAGES["oidc"],
+        out.append(
+            finding(
+                "MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL",
+                f"This trusts every token from {host} that has no condition on {names}. "
+                "The audience (aud) says which application the token was issued for "
+                "and the subject (sub) says which user or workload it identifies; "
+                "without them, any identity of this provider may assume the role. Add "
+                f"a StringEquals condition on {names}.",
+                span,
+                PAGES["oidc"],
+            )
         )
+
+
+#: The claims of GitHub's tokens that name a repository.
+_GITHUB_REPOSITORY_CLAIMS = frozenset({"sub", "repository", "repository_id"})
 
 
 def check_github(
     ctx: Checked,
     provider: str,
     span: Span,
-    limits: Limits,
     conditions: list[Condition],
-) -> Iterator[Finding]:
-    lowered = provider.lower()
-    keys = {lowered + ":sub", lowered + ":repository", lowered + ":repository_id"}
-    subject = [
-        condition
-        for condition in conditions
-        if condition.key.lower() in keys and _is_positive(condition.operator)
-    ]
-    if not subject:
-        yield finding(
-            "MISSING_GITHUB_REPO_CONDITION_KEY",
-            "This trusts GitHub Actions without a condition on "
-            f"{provider}:sub, so a workflow in any GitHub repository, including "
-            "a stranger's, can assume the role. Add a condition on the sub claim that "
-            'names your repository, such as "StringLike": '
-            f'{{"{provider}:sub": "repo:my-org/my-repo:*"}}.',
-            span,
-            PAGES["oidc"] + "#idp_oidc_Create_GitHub",
-        )
-        return
-    permissive = []
-    for condition in subject:
-        base = condition.operator.split(":")[-1].removesuffix("IfExists")
-        wild = (
-            [value for value in condition.values if _admits_any_repository(value.text)]
-            if condition.values and OPERATORS[base].takes_wildcards
-            else []
-        )
+    out: list[Finding],
+) -> None:
+    prefix = provider.lower() + ":"
+    cut = len(prefix)
+    permissive: list[Value] = []
+    named = False  # a condition on a repository claim with a positive operator
+    for condition in conditions:
+        key = condition.key.lower()
+        if not key.startswith(prefix) or key[cut:] not in _GITHUB_REPOSITORY_CLAIMS:
+            continue
+        operator = condition.operator
+        if operator not in _COUNTED and (operator in OPERATOR_FORMS or not _is_positive(operator)):
+            continue  # a negated or Null operator (a well-written one, or read by _is_positive)
+        named = True
+        wild = _wildcard_repositories(operator, condition.values)
         if not wild:
             return  # one condition that names the repositories is enough (AND)
         permissive.extend(wild)
-    for value in permissive:
-        yield _github_wildcard(value)
+    if not named:
+        out.append(
+            finding(
+                "MISSING_GITHUB_REPO_CONDITION_KEY",
+                "This trusts GitHub Actions without a condition on "
+                f"{provider}:sub, so a workflow in any GitHub repository, including "
+                "a stranger's, can assume the role. Add a condition on the sub claim that "
+                'names your repository, such as "StringLike": '
+                f'{{"{provider}:sub": "repo:my-org/my-repo:*"}}.',
+                span,
+                PAGES["oidc"] + "#idp_oidc_Create_GitHub",
+            )
+        )
+        return
+    out.extend([_github_wildcard(value) for value in permissive])
+
+
+def _wildcard_repositories(operator: str, values: list[Value]) -> list[Value]:
+    """The values of a positive operator on a repository claim that admit any repository."""
+    form = OPERATOR_FORMS.get(operator)
+    base = (
+        form.operator
+        if form is not None
+        else OPERATORS[operator.split(":")[-1].removesuffix("IfExists")]
+    )
+    if not values or not base.takes_wildcards:
+        return []
+    return [value for value in values if _admits_any_repository(value.text)]
 
 
 def _github_wildcard(value: Value) -> Finding:
@@ -302,26 +313,53 @@ def _limiting_conditions(conditions: list[Condition], *, key_always_present: boo
     limits: Limits = {}
     counted = _COUNTED if key_always_present else _COUNTED_WHEN_KEY_MAY_BE_MISSING
     for condition in conditions:
-        operator = condition.operator
-        if operator not in counted and (
-            operator in OPERATOR_FORMS  # a well-written name that does not count
-            or not _is_positive(operator, key_always_present=key_always_present)
-            or (not key_always_present and operator.endswith("IfExists"))
-        ):
-            continue
-        values = condition.values
-        for value in values:
-            if value.text != "*":
-                break
-        else:
-            continue  # no value, or only "*"
         key = condition.key.lower()
-        if key in _ACCOUNT_SCOPED_KEYS and not all(
-            _names_an_account(key, value.text) for value in values
-        ):
-            continue  # one value admits every account, so the condition limits nothing
-        limits.setdefault(key, []).append(condition)
+        if _limits(condition, key, counted, key_always_present):
+            limits.setdefault(key, []).append(condition)
     return limits
+
+
+def _narrowed_by(
+    conditions: list[Condition], keys: Container[str], *, key_always_present: bool = False
+) -> bool:
+    """Whether a condition on one of ``keys`` (lowercased) limits who matches: whether
+    :func:`_limiting_conditions` would give one of them.
+
+    The keys are looked at first and the search stops at the first that limits: each
+    check of trust_security asks about a few keys. By default the key may be missing
+    from the request (a wildcard, another account, a deputy service); a web identity
+    token always carries its claims.
+    """
+    counted = _COUNTED if key_always_present else _COUNTED_WHEN_KEY_MAY_BE_MISSING
+    for condition in conditions:
+        key = condition.key.lower()
+        if key in keys and _limits(condition, key, counted, key_always_present):
+            return True
+    return False
+
+
+def _limits(
+    condition: Condition, key: str, counted: frozenset[str], key_always_present: bool
+) -> bool:
+    """Whether ``condition`` (on ``key``, lowercased) limits who matches: a positive
+    operator (``counted`` holds the well-written ones) with some value other than "*"."""
+    operator = condition.operator
+    if operator not in counted and (
+        operator in OPERATOR_FORMS  # a well-written name that does not count
+        or not _is_positive(operator, key_always_present=key_always_present)
+        or (not key_always_present and operator.endswith("IfExists"))
+    ):
+        return False
+    values = condition.values
+    for value in values:
+        if value.text != "*":
+            break
+    else:
+        return False  # no value, or only "*"
+    # One value that admits every account makes an account-scoped condition limit nothing.
+    return key not in _ACCOUNT_SCOPED_KEYS or all(
+        _names_an_account(key, value.text) for value in values
+    )
 
 
 #: The well-written operator names that count in :func:`_limiting_conditions`, as
