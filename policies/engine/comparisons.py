@@ -162,7 +162,9 @@ def _string_matcher(op: Operator, policy: PolicyValues) -> Test:
     if op.compare == "eqi":
         lowered = {t.lower() for t in policy.texts}
         return lambda r: r.lower() in lowered
-    return set(policy.texts).__contains__
+    texts = policy.texts
+    # A few values (the usual one or two) are looked through faster than a set is built.
+    return texts.__contains__ if len(texts) <= 4 else set(texts).__contains__
 
 
 def _number(text: str) -> int | Decimal | None:
