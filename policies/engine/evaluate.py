@@ -193,7 +193,7 @@ def evaluate_case(case: Any) -> EvaluationResult:
         assumed = list(assumed)
         for c in companions:
             assumed.extend(a for a in c.assumed if a not in assumed)
-    # A list, not any() over a generator (3.12+ makes no object for the comprehension).
+    # A list, not any() over a generator: 3.12+ inlines a list comprehension.
     blocked = trust_policy is None or "error" in [f.severity for f in findings]
     return EvaluationResult(
         decision="implicitDeny" if blocked else decision,
