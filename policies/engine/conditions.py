@@ -548,7 +548,7 @@ def decide_conditions(
 
 def complete_conditions(
     conds: Sequence[ConditionLike],
-    evaluated: list[ConditionResult],
+    evaluated: Sequence[ConditionResult],
     ctx: RequestContext,
     variables_enabled: bool,
 ) -> list[ConditionResult]:

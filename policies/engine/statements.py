@@ -357,13 +357,13 @@ def _conditions_hold(
     variables: bool,
     budget: MatchBudget | None,
     applies: bool,
-) -> tuple[bool, list[ConditionResult]]:
+) -> tuple[bool, Sequence[ConditionResult]]:
     """Whether the conditions hold, for a statement whose other parts ``applies``; when
     they do not, nothing is compared (the trace compares when read), only charged."""
     if applies:
         return decide_conditions(statement.conditions, request.context, variables, budget)
     charge_conditions(statement.conditions, request.context, variables, budget)
-    return False, []
+    return False, ()  # one empty tuple for every statement that does not apply
 
 
 def trust_statement(
@@ -397,7 +397,7 @@ def _trust_parts(
     request: Request,
     variables: bool,
     seen: list[PrincipalMatch],
-    evaluated: list[ConditionResult],
+    evaluated: Sequence[ConditionResult],
 ) -> StatementParts:
     """The trace of a trust-policy statement (see :func:`trust_statement`)."""
     principal, _ = _principal_part(statement, request, seen)
@@ -433,7 +433,10 @@ def identity_statement(
 
 
 def _identity_parts(
-    statement: Statement, request: Request, variables: bool, evaluated: list[ConditionResult]
+    statement: Statement,
+    request: Request,
+    variables: bool,
+    evaluated: Sequence[ConditionResult],
 ) -> StatementParts:
     """The trace of an identity-side statement (see :func:`identity_statement`)."""
     action = _action_part(statement, request.action)
