@@ -235,15 +235,17 @@ def _principal_keys(caller: Caller) -> list[tuple[str, str, str]]:
 def derive_keys(ctx: RequestContext, caller: Caller) -> None:
     """Fill in the principal's keys that the case did not give."""
     entries = ctx.entries
-    for key, lower, value in _principal_keys(caller):
-        if lower not in entries:
-            entries[lower] = ContextEntry(key, [value], False, True)
-    # The tag keys of a request that passes tags (aws:TagKeys, multivalued).
+    # The tag keys of a request that passes tags (aws:TagKeys, multivalued), looked
+    # for among the keys given, before the principal's (none of which is a tag) join.
+    tag_keys: list[str] = []
     if "aws:tagkeys" not in entries:
         prefix = "aws:requesttag/"
         tag_keys = [e.name[len(prefix) :] for k, e in entries.items() if k.startswith(prefix)]
-        if tag_keys:
-            entries["aws:tagkeys"] = ContextEntry("aws:TagKeys", tag_keys, True, True)
+    for key, lower, value in _principal_keys(caller):
+        if lower not in entries:
+            entries[lower] = ContextEntry(key, [value], False, True)
+    if tag_keys:
+        entries["aws:tagkeys"] = ContextEntry("aws:TagKeys", tag_keys, True, True)
 
 
 def parse_request(raw: Any) -> Request:

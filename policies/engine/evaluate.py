@@ -154,7 +154,7 @@ def companion_actions(request: Request) -> list[Companion]:
     if (
         (tag_keys is not None and tag_keys.values)
         or (transitive is not None and transitive.values)
-        or any(k.startswith("aws:requesttag/") for k in entries)
+        or True in [k.startswith("aws:requesttag/") for k in entries]  # no generator
     ):
         out.append(("sts:TagSession", "session_tags"))
     if "sts:sourceidentity" in entries:
