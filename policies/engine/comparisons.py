@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from socket import AF_INET, AF_INET6, inet_pton
 from typing import Any
 
@@ -135,6 +136,9 @@ def _q(text: str, limit: int = 120) -> str:
 
 Test = Callable[[str], bool]
 
+# A test is a module function bound to its policy values with partial, not a nested
+# function: a nested function makes a cell for each variable it reads, on every call.
+
 # The number and IP tests look through their policy values with ``True in [...]``
 # rather than any() over a generator: 3.12+ inlines a list comprehension (no generator
 # object), and each comparison is cheap. Pattern tests keep any(): a match costs more
@@ -189,15 +193,20 @@ def _ordered_matcher(op: Operator, texts: list[str]) -> Test:
         if n is None:
             raise Incomparable(f"the policy value {_q(text)} is not {_TYPE_NAME[family]}")
         numbers.append(n)
-    compare = _ORDER[op.compare]
+    return partial(_ordered_test, family, parse, numbers, _ORDER[op.compare])
 
-    def test(r: str) -> bool:
-        value = parse(r)
-        if value is None:
-            raise Incomparable(f"the request value {_q(r)} is not {_TYPE_NAME[family]}")
-        return True in [compare(value, n) for n in numbers]
 
-    return test
+def _ordered_test(
+    family: str,
+    parse: Callable[[str], int | Decimal | None],
+    numbers: list[int | Decimal],
+    compare: Callable[[Any, Any], bool],
+    r: str,
+) -> bool:
+    value = parse(r)
+    if value is None:
+        raise Incomparable(f"the request value {_q(r)} is not {_TYPE_NAME[family]}")
+    return True in [compare(value, n) for n in numbers]
 
 
 def _bool_matcher(texts: list[str]) -> Test:
@@ -207,14 +216,14 @@ def _bool_matcher(texts: list[str]) -> Test:
         if b is None:
             raise Incomparable(f"the policy value {_q(text)} is not true or false")
         wanted.append(b)
+    return partial(_bool_test, wanted)
 
-    def test(r: str) -> bool:
-        value = parse_bool(r)
-        if value is None:
-            raise Incomparable(f"the request value {_q(r)} is not true or false")
-        return value in wanted
 
-    return test
+def _bool_test(wanted: list[bool], r: str) -> bool:
+    value = parse_bool(r)
+    if value is None:
+        raise Incomparable(f"the request value {_q(r)} is not true or false")
+    return value in wanted
 
 
 def _binary_matcher(texts: list[str]) -> Test:
@@ -224,14 +233,14 @@ def _binary_matcher(texts: list[str]) -> Test:
         if blob is None:
             raise Incomparable(f"the policy value {_q(text)} is not base64")
         blobs.append(blob)
+    return partial(_binary_test, blobs)
 
-    def test(r: str) -> bool:
-        given = parse_binary(r)
-        if given is None:
-            given = r.encode("utf-8", "surrogatepass")
-        return given in blobs
 
-    return test
+def _binary_test(blobs: list[bytes], r: str) -> bool:
+    given = parse_binary(r)
+    if given is None:
+        given = r.encode("utf-8", "surrogatepass")
+    return given in blobs
 
 
 # IP addresses as integers. ``ipaddress`` objects cost microseconds each to build,
@@ -310,12 +319,12 @@ def _ip_matcher(texts: list[str]) -> Test:
         if network is None:
             raise Incomparable(f"the policy value {_q(text)} is not an IP address or range")
         networks.append(network)
+    return partial(_ip_test, networks)
 
-    def test(r: str) -> bool:
-        ip = ip_value(r)
-        if ip is None:
-            raise Incomparable(f"the request value {_q(r)} is not an IP address")
-        version, number = ip
-        return True in [v == version and number & mask == net for v, net, mask in networks]
 
-    return test
+def _ip_test(networks: list[tuple[int, int, int]], r: str) -> bool:
+    ip = ip_value(r)
+    if ip is None:
+        raise Incomparable(f"the request value {_q(r)} is not an IP address")
+    version, number = ip
+    return True in [v == version and number & mask == net for v, net, mask in networks]
