@@ -70,18 +70,22 @@ class MatchBudget:
             )
 
 
+# The sums below add up lists, not generators: 3.12+ inlines a list comprehension
+# (no generator object), and these run for every condition compared or charged.
+
+
 def comparing_work(spec: OperatorSpec, values: PolicyValues, request_values: list[str]) -> int:
     """The comparing work of one condition, in work units (an upper bound of what
     the comparison does; what the budget counts)."""
     family = spec.family
-    if family == "String" and spec.operator.compare == "like":
-        matchers = [compile_pieces(p) for p in values.patterns()]
-        return sum(m.cost(len(r)) for m in matchers for r in request_values)
-    if family == "Arn":
-        return sum(6 + len(r) for r in request_values) * max(1, len(values.texts))
     if family == "String":
+        if spec.operator.compare == "like":
+            matchers = [compile_pieces(p) for p in values.patterns()]
+            return sum([m.cost(len(r)) for m in matchers for r in request_values])
         return len(request_values) + len(values.texts)
-    return len(request_values) * max(1, len(values.texts))
+    if family == "Arn":
+        return sum([6 + len(r) for r in request_values]) * max(1, len(values.texts))
+    return len(request_values) * (len(values.texts) or 1)
 
 
 def work_bound(spec: OperatorSpec, texts: list[str], request_values: list[str]) -> int:
@@ -89,12 +93,12 @@ def work_bound(spec: OperatorSpec, texts: list[str], request_values: list[str]) 
     only drop values or add literal text (never a ``*`` that splits a pattern), and a
     compiled pattern has at most one more segment than it has stars."""
     family = spec.family
-    if family == "String" and spec.operator.compare == "like":
-        chars = sum(len(r) for r in request_values)
-        stars = sum(t.count("*") + 2 for t in texts)
-        return len(texts) * chars + len(request_values) * stars
-    if family == "Arn":
-        return sum(6 + len(r) for r in request_values) * max(1, len(texts))
     if family == "String":
+        if spec.operator.compare == "like":
+            chars = sum([len(r) for r in request_values])
+            stars = sum([t.count("*") + 2 for t in texts])
+            return len(texts) * chars + len(request_values) * stars
         return len(request_values) + len(texts)
-    return len(request_values) * max(1, len(texts))
+    if family == "Arn":
+        return sum([6 + len(r) for r in request_values]) * max(1, len(texts))
+    return len(request_values) * (len(texts) or 1)

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from socket import AF_INET, AF_INET6, inet_pton
 from typing import Any
 
@@ -135,6 +136,14 @@ def _q(text: str, limit: int = 120) -> str:
 
 Test = Callable[[str], bool]
 
+# A test is a module function bound to its policy values with partial, not a nested
+# function: a nested function makes a cell for each variable it reads, on every call.
+
+# The number and IP tests look through their policy values with ``True in [...]``
+# rather than any() over a generator: 3.12+ inlines a list comprehension (no generator
+# object), and each comparison is cheap. Pattern tests keep any(): a match costs more
+# than the generator, and the first one that matches ends the search.
+
 
 def positive_matcher(op: Operator, policy: PolicyValues) -> Test:
     """A test "does request value r match at least one policy value" for the positive
@@ -162,7 +171,9 @@ def _string_matcher(op: Operator, policy: PolicyValues) -> Test:
     if op.compare == "eqi":
         lowered = {t.lower() for t in policy.texts}
         return lambda r: r.lower() in lowered
-    return set(policy.texts).__contains__
+    texts = policy.texts
+    # A few values (the usual one or two) are looked through faster than a set is built.
+    return texts.__contains__ if len(texts) <= 4 else set(texts).__contains__
 
 
 def _number(text: str) -> int | Decimal | None:
@@ -182,15 +193,20 @@ def _ordered_matcher(op: Operator, texts: list[str]) -> Test:
         if n is None:
             raise Incomparable(f"the policy value {_q(text)} is not {_TYPE_NAME[family]}")
         numbers.append(n)
-    compare = _ORDER[op.compare]
+    return partial(_ordered_test, family, parse, numbers, _ORDER[op.compare])
 
-    def test(r: str) -> bool:
-        value = parse(r)
-        if value is None:
-            raise Incomparable(f"the request value {_q(r)} is not {_TYPE_NAME[family]}")
-        return any(compare(value, n) for n in numbers)
 
-    return test
+def _ordered_test(
+    family: str,
+    parse: Callable[[str], int | Decimal | None],
+    numbers: list[int | Decimal],
+    compare: Callable[[Any, Any], bool],
+    r: str,
+) -> bool:
+    value = parse(r)
+    if value is None:
+        raise Incomparable(f"the request value {_q(r)} is not {_TYPE_NAME[family]}")
+    return True in [compare(value, n) for n in numbers]
 
 
 def _bool_matcher(texts: list[str]) -> Test:
@@ -200,14 +216,14 @@ def _bool_matcher(texts: list[str]) -> Test:
         if b is None:
             raise Incomparable(f"the policy value {_q(text)} is not true or false")
         wanted.append(b)
+    return partial(_bool_test, wanted)
 
-    def test(r: str) -> bool:
-        value = parse_bool(r)
-        if value is None:
-            raise Incomparable(f"the request value {_q(r)} is not true or false")
-        return value in wanted
 
-    return test
+def _bool_test(wanted: list[bool], r: str) -> bool:
+    value = parse_bool(r)
+    if value is None:
+        raise Incomparable(f"the request value {_q(r)} is not true or false")
+    return value in wanted
 
 
 def _binary_matcher(texts: list[str]) -> Test:
@@ -217,14 +233,14 @@ def _binary_matcher(texts: list[str]) -> Test:
         if blob is None:
             raise Incomparable(f"the policy value {_q(text)} is not base64")
         blobs.append(blob)
+    return partial(_binary_test, blobs)
 
-    def test(r: str) -> bool:
-        given = parse_binary(r)
-        if given is None:
-            given = r.encode("utf-8", "surrogatepass")
-        return given in blobs
 
-    return test
+def _binary_test(blobs: list[bytes], r: str) -> bool:
+    given = parse_binary(r)
+    if given is None:
+        given = r.encode("utf-8", "surrogatepass")
+    return given in blobs
 
 
 # IP addresses as integers. ``ipaddress`` objects cost microseconds each to build,
@@ -303,12 +319,12 @@ def _ip_matcher(texts: list[str]) -> Test:
         if network is None:
             raise Incomparable(f"the policy value {_q(text)} is not an IP address or range")
         networks.append(network)
+    return partial(_ip_test, networks)
 
-    def test(r: str) -> bool:
-        ip = ip_value(r)
-        if ip is None:
-            raise Incomparable(f"the request value {_q(r)} is not an IP address")
-        version, number = ip
-        return any(v == version and number & mask == net for v, net, mask in networks)
 
-    return test
+def _ip_test(networks: list[tuple[int, int, int]], r: str) -> bool:
+    ip = ip_value(r)
+    if ip is None:
+        raise Incomparable(f"the request value {_q(r)} is not an IP address")
+    version, number = ip
+    return True in [v == version and number & mask == net for v, net, mask in networks]

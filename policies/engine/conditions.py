@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal, Protocol
 
 from .aws.operators import OPERATORS_BY_LOWER, Family, Operator
@@ -206,6 +207,11 @@ Why = Callable[[], str]
 #: (``None``: as written).
 Verdict = tuple[bool, Why, list[str] | None]
 
+# The reasons are written by module functions bound to their data with ``partial``,
+# not by lambdas: a lambda makes a cell for every local it reads, on every call of
+# the function that holds it, even when it returns another way (one partial costs a
+# third of a seven-cell closure, and the decision makes one per condition).
+
 
 def evaluate_condition(
     cond: ConditionLike,
@@ -227,17 +233,16 @@ def evaluate_condition(
     matched, reason, effective = _verdict(
         operator, key, policy_texts, request_values, ctx, variables_enabled, budget
     )
-    span = getattr(cond, "key_span", None)
     return ConditionResult(
         operator,
         key,
-        None if request_values is None else list(request_values),
+        request_values,  # the context's own list: nothing changes it after parsing
         multivalued,
         policy_texts,
         policy_texts if effective is None else effective,
         matched,
         reason,
-        span,
+        getattr(cond, "key_span", None),
     )
 
 
@@ -252,16 +257,9 @@ def _verdict(
 ) -> Verdict:
     spec = _SPECS.get(operator.lower())
     if spec is None:
-        return (
-            False,
-            lambda: (
-                f"'{operator}' is not a condition operator AWS knows, so this condition can never "
-                "be true (and AWS would refuse the policy)."
-            ),
-            None,
-        )
+        return False, partial(_unknown_operator_reason, operator), None
     if not policy_texts:
-        return False, lambda: f"{operator} on {key} lists no values, so it can never be true.", None
+        return False, partial(_no_values_reason, operator, key), None
     # Absent, or present with no values. For a set operator, a key whose values are
     # only empty strings is the "null data set" of the multivalued-keys page
     # (reference_policies_condition-single-vs-multi-valued-context-keys.html).
@@ -273,72 +271,81 @@ def _verdict(
     return _compare_verdict(spec, key, policy_texts, request_values, ctx, variables_enabled, budget)
 
 
+def _unknown_operator_reason(operator: str) -> str:
+    return (
+        f"'{operator}' is not a condition operator AWS knows, so this condition can never "
+        "be true (and AWS would refuse the policy)."
+    )
+
+
+def _no_values_reason(operator: str, key: str) -> str:
+    return f"{operator} on {key} lists no values, so it can never be true."
+
+
 def _null_verdict(key: str, policy_texts: list[str], missing: bool) -> Verdict:
     wanted = [parse_bool(t) for t in policy_texts]
     if any(w is None for w in wanted):
-        return False, lambda: f"Null takes only true or false, not {_qlist(policy_texts)}.", None
+        return False, partial(_null_refused_reason, policy_texts), None
     ok = missing in wanted
+    return ok, partial(_null_reason, key, policy_texts, wanted, missing, ok), None
+
+
+def _null_refused_reason(policy_texts: list[str]) -> str:
+    return f"Null takes only true or false, not {_qlist(policy_texts)}."
+
+
+def _null_reason(
+    key: str, policy_texts: list[str], wanted: list[bool | None], missing: bool, ok: bool
+) -> str:
     state = "is not in the request" if missing else "is in the request"
     need = "absent" if True in wanted and False not in wanted else "present"
     if True in wanted and False in wanted:
         need = "present or absent"
     verdict = "true" if ok else "false"
     return (
-        ok,
-        lambda: (
-            f"The key {key} {state}; Null with {_qlist(policy_texts)} needs it "
-            f"{need}, so the condition is {verdict}."
-        ),
-        None,
+        f"The key {key} {state}; Null with {_qlist(policy_texts)} needs it "
+        f"{need}, so the condition is {verdict}."
     )
 
 
 def _missing_verdict(spec: OperatorSpec, key: str) -> Verdict:
-    """AWS's rules for a key the request does not carry (condition operators page)."""
+    """AWS's rules for a key the request does not carry (condition operators page):
+    IfExists and ForAllValues are true, ForAnyValue false, else a negated operator
+    is true and a positive one false (:func:`_missing_reason` says which applied)."""
+    if spec.if_exists or spec.set_operator == "ForAllValues":
+        ok = True
+    elif spec.set_operator == "ForAnyValue":
+        ok = False
+    else:
+        ok = spec.negated
+    return ok, partial(_missing_reason, spec, key), None
+
+
+def _missing_reason(spec: OperatorSpec, key: str) -> str:
     if spec.if_exists:
         return (
-            True,
-            lambda: (
-                f"The key {key} is not in the request, and {spec.full_name} is true "
-                "when the key is missing (that is what IfExists means)."
-            ),
-            None,
+            f"The key {key} is not in the request, and {spec.full_name} is true "
+            "when the key is missing (that is what IfExists means)."
         )
     if spec.set_operator == "ForAllValues":
         return (
-            True,
-            lambda: (
-                f"The key {key} is not in the request (or has no values); ForAllValues is "
-                "true when there is nothing to check. Pair it with a Null check if that is "
-                "not what you want."
-            ),
-            None,
+            f"The key {key} is not in the request (or has no values); ForAllValues is "
+            "true when there is nothing to check. Pair it with a Null check if that is "
+            "not what you want."
         )
     if spec.set_operator == "ForAnyValue":
         return (
-            False,
-            lambda: (
-                f"The key {key} is not in the request (or has no values); ForAnyValue "
-                "needs at least one value that matches, so the condition is false."
-            ),
-            None,
+            f"The key {key} is not in the request (or has no values); ForAnyValue "
+            "needs at least one value that matches, so the condition is false."
         )
     if spec.negated:
         return (
-            True,
-            lambda: (
-                f"The key {key} is not in the request; a negated operator such as "
-                f"{spec.name} is true when the key is missing."
-            ),
-            None,
+            f"The key {key} is not in the request; a negated operator such as "
+            f"{spec.name} is true when the key is missing."
         )
     return (
-        False,
-        lambda: (
-            f"The key {key} is not in the request, so {spec.name} cannot match and the "
-            "condition is false."
-        ),
-        None,
+        f"The key {key} is not in the request, so {spec.name} cannot match and the "
+        "condition is false."
     )
 
 
@@ -366,7 +373,7 @@ def _compare_verdict(
 ) -> Verdict:
     var_ok = spec.family in ("String", "Arn")
     values: PolicyValues = policy_values(policy_texts, ctx, variables_enabled and var_ok)
-    effective = policy_texts if values.effective is None else values.effective
+    after, _, _, unresolved = values
     if budget is not None:
         budget.spend(comparing_work(spec, values, request_values))
     try:
@@ -375,69 +382,73 @@ def _compare_verdict(
         # the condition false even after a match.
         hits = [positive(r) for r in request_values]
     except Incomparable as exc:
-        return _incomparable(spec, key, exc, values.effective)
-    if spec.set_operator is None:
-        ok, reason = _plain_verdict(spec, key, request_values, effective, hits)
-    else:
-        ok, reason = _set_verdict(spec, key, request_values, effective, hits)
-    unresolved = values.unresolved
-    if unresolved is None:
-        return ok, reason, values.effective
-    return ok, lambda: reason() + _variable_note(spec, unresolved), values.effective
+        return False, partial(_incomparable_reason, spec, key, exc), after
+    set_operator = spec.set_operator
+    if set_operator is None:  # several request values are OR'ed (negated: none may match)
+        ok = (True in hits) != spec.negated
+    elif set_operator == "ForAllValues":  # every request value must match
+        ok = (True not in hits) if spec.negated else (False not in hits)
+    else:  # ForAnyValue: at least one must
+        ok = (False in hits) if spec.negated else (True in hits)
+    effective = policy_texts if after is None else after
+    why = partial(_compare_reason, spec, key, request_values, effective, hits, unresolved)
+    return ok, why, after
 
 
-def _incomparable(
-    spec: OperatorSpec, key: str, exc: Incomparable, effective: list[str] | None
-) -> Verdict:
+def _incomparable_reason(spec: OperatorSpec, key: str, exc: Incomparable) -> str:
     return (
-        False,
-        lambda: (
-            f"{spec.full_name} on {key}: {exc.what}, so AWS cannot compare the values and "
-            "the condition is false."
-        ),
-        effective,
+        f"{spec.full_name} on {key}: {exc.what}, so AWS cannot compare the values and "
+        "the condition is false."
     )
 
 
-def _plain_verdict(
+def _compare_reason(
     spec: OperatorSpec,
     key: str,
     request_values: list[str],
     effective: list[str],
     hits: list[bool],
-) -> tuple[bool, Why]:
+    unresolved: str | None,
+) -> str:
+    if spec.set_operator is None:
+        text = _plain_reason(spec, key, request_values, effective, hits)
+    else:
+        text = _set_reason(spec, key, request_values, effective, hits)
+    return text + _variable_note(spec, unresolved)
+
+
+def _plain_reason(
+    spec: OperatorSpec,
+    key: str,
+    request_values: list[str],
+    effective: list[str],
+    hits: list[bool],
+) -> str:
     """No set operator: several request values are OR'ed (negated: none may match)."""
     any_hit = True in hits
-    ok = (not any_hit) if spec.negated else any_hit
-    verdict = "true" if ok else "false"
+    verdict = "true" if any_hit != spec.negated else "false"
     if len(request_values) == 1:
         rel = spec.relation if any_hit else "not " + spec.relation
         return (
-            ok,
-            lambda: (
-                f"{spec.full_name} on {key}: the request's value {_q(request_values[0])} is {rel} "
-                f"{_qlist(effective, any_hit)}, so the condition is {verdict}."
-            ),
+            f"{spec.full_name} on {key}: the request's value {_q(request_values[0])} is {rel} "
+            f"{_qlist(effective, any_hit)}, so the condition is {verdict}."
         )
     return (
-        ok,
-        lambda: (
-            f"{spec.full_name} on {key}: the request carries several values "
-            f"({', '.join(_q(r) for r in request_values[:8])}) and no "
-            "ForAnyValue/ForAllValues qualifier; "
-            + ("at least one of them is " if any_hit else "none of them is ")
-            + f"{spec.relation} {_qlist(effective)}, so the condition is {verdict}."
-        ),
+        f"{spec.full_name} on {key}: the request carries several values "
+        f"({', '.join(_q(r) for r in request_values[:8])}) and no "
+        "ForAnyValue/ForAllValues qualifier; "
+        + ("at least one of them is " if any_hit else "none of them is ")
+        + f"{spec.relation} {_qlist(effective)}, so the condition is {verdict}."
     )
 
 
-def _set_verdict(
+def _set_reason(
     spec: OperatorSpec,
     key: str,
     request_values: list[str],
     effective: list[str],
     hits: list[bool],
-) -> tuple[bool, Why]:
+) -> str:
     """ForAllValues: every request value must match; ForAnyValue: at least one."""
     per_value = [not hit for hit in hits] if spec.negated else hits
     base = ("not " if spec.negated else "") + spec.relation
@@ -445,37 +456,25 @@ def _set_verdict(
         failing = [r for r, good in zip(request_values, per_value, strict=True) if not good]
         if not failing:
             return (
-                True,
-                lambda: (
-                    f"{spec.full_name} on {key}: every request value "
-                    f"({_qvalues(request_values)}) is {base} {_qlist(effective)}, so the "
-                    "condition is true."
-                ),
+                f"{spec.full_name} on {key}: every request value "
+                f"({_qvalues(request_values)}) is {base} {_qlist(effective)}, so the "
+                "condition is true."
             )
         return (
-            False,
-            lambda: (
-                f"{spec.full_name} on {key}: the request value {_q(failing[0])} is not "
-                f"{base} {_qlist(effective)}, and ForAllValues needs every value to be, so "
-                "the condition is false."
-            ),
+            f"{spec.full_name} on {key}: the request value {_q(failing[0])} is not "
+            f"{base} {_qlist(effective)}, and ForAllValues needs every value to be, so "
+            "the condition is false."
         )
     passing = [r for r, good in zip(request_values, per_value, strict=True) if good]
     if passing:
         return (
-            True,
-            lambda: (
-                f"{spec.full_name} on {key}: the request value {_q(passing[0])} is "
-                f"{base} {_qlist(effective)}, so the condition is true."
-            ),
+            f"{spec.full_name} on {key}: the request value {_q(passing[0])} is "
+            f"{base} {_qlist(effective)}, so the condition is true."
         )
     return (
-        False,
-        lambda: (
-            f"{spec.full_name} on {key}: none of the request values "
-            f"({_qvalues(request_values)}) is {base} {_qlist(effective)}, so the condition "
-            "is false."
-        ),
+        f"{spec.full_name} on {key}: none of the request values "
+        f"({_qvalues(request_values)}) is {base} {_qlist(effective)}, so the condition "
+        "is false."
     )
 
 
@@ -495,13 +494,20 @@ def _charge(
     if not request_values or (spec.set_operator is not None and not any(request_values)):
         return
     texts = [v.text for v in cond.values]
-    var_ok = spec.family in ("String", "Arn")
-
-    def exact() -> int:
-        values = policy_values(texts, ctx, variables_enabled and var_ok)
-        return comparing_work(spec, values, request_values)
-
+    enabled = variables_enabled and spec.family in ("String", "Arn")
+    exact = partial(_exact_work, spec, texts, ctx, enabled, request_values)
     budget.spend_at_most(work_bound(spec, texts, request_values), exact)
+
+
+def _exact_work(
+    spec: OperatorSpec,
+    texts: list[str],
+    ctx: RequestContext,
+    enabled: bool,
+    request_values: list[str],
+) -> int:
+    """What comparing the values would cost, worked out (see :func:`_charge`)."""
+    return comparing_work(spec, policy_values(texts, ctx, enabled), request_values)
 
 
 def charge_conditions(
@@ -542,7 +548,7 @@ def decide_conditions(
 
 def complete_conditions(
     conds: Sequence[ConditionLike],
-    evaluated: list[ConditionResult],
+    evaluated: Sequence[ConditionResult],
     ctx: RequestContext,
     variables_enabled: bool,
 ) -> list[ConditionResult]:

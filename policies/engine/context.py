@@ -157,7 +157,7 @@ def parse_context(raw: Any) -> RequestContext:
     ctx = RequestContext()
     if raw is None:
         return ctx
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):  # type() first: cheaper
         raise UsageError.about("request.context", "must be a JSON object of condition keys")
     if len(raw) > MAX_CONTEXT_VALUES:
         raise InputTooLargeError.about(
@@ -201,26 +201,33 @@ _PRINCIPAL_TYPES = {
 }
 
 
-def _principal_keys(caller: Caller) -> list[tuple[str, str]]:
-    """The keys the principal itself gives (name as AWS spells it, value)."""
-    if caller.is_iam:
+def _principal_keys(caller: Caller) -> list[tuple[str, str, str]]:
+    """The keys the principal itself gives: (name as AWS spells it, name in lower
+    case as the context files it, value). The lower-case names are written out so
+    that no key is lowercased on each request."""
+    kind = caller.kind
+    if kind in _PRINCIPAL_TYPES:  # an IAM caller (Caller.is_iam)
         # For a role session, aws:PrincipalArn is the role's ARN, not the session's.
-        arn = caller.role_arn if caller.kind == "session" else caller.arn
+        arn = caller.role_arn if kind == "session" else caller.arn
         keys = [
-            ("aws:PrincipalArn", arn or ""),
-            ("aws:PrincipalAccount", caller.account or ""),
-            ("aws:PrincipalType", _PRINCIPAL_TYPES[caller.kind]),
-            ("aws:PrincipalIsAWSService", "false"),
+            ("aws:PrincipalArn", "aws:principalarn", arn or ""),
+            ("aws:PrincipalAccount", "aws:principalaccount", caller.account or ""),
+            ("aws:PrincipalType", "aws:principaltype", _PRINCIPAL_TYPES[kind]),
+            ("aws:PrincipalIsAWSService", "aws:principalisawsservice", "false"),
         ]
-        if caller.kind == "user" and caller.name:
-            keys.append(("aws:username", caller.name))
-        if caller.kind == "root" and caller.account:
-            keys.append(("aws:userid", caller.account))
+        if kind == "user" and caller.name:
+            keys.append(("aws:username", "aws:username", caller.name))
+        if kind == "root" and caller.account:
+            keys.append(("aws:userid", "aws:userid", caller.account))
         return keys
-    if caller.kind == "service":
+    if kind == "service":
         return [
-            ("aws:PrincipalIsAWSService", "true"),
-            ("aws:PrincipalServiceName", caller.service or caller.text),
+            ("aws:PrincipalIsAWSService", "aws:principalisawsservice", "true"),
+            (
+                "aws:PrincipalServiceName",
+                "aws:principalservicename",
+                caller.service or caller.text,
+            ),
         ]
     return []
 
@@ -228,21 +235,22 @@ def _principal_keys(caller: Caller) -> list[tuple[str, str]]:
 def derive_keys(ctx: RequestContext, caller: Caller) -> None:
     """Fill in the principal's keys that the case did not give."""
     entries = ctx.entries
-    for key, value in _principal_keys(caller):
-        lower = key.lower()
-        if lower not in entries:
-            entries[lower] = ContextEntry(key, [value], False, True)
-    # The tag keys of a request that passes tags (aws:TagKeys, multivalued).
+    # The tag keys of a request that passes tags (aws:TagKeys, multivalued), looked
+    # for among the keys given, before the principal's (none of which is a tag) join.
+    tag_keys: list[str] = []
     if "aws:tagkeys" not in entries:
         prefix = "aws:requesttag/"
         tag_keys = [e.name[len(prefix) :] for k, e in entries.items() if k.startswith(prefix)]
-        if tag_keys:
-            entries["aws:tagkeys"] = ContextEntry("aws:TagKeys", tag_keys, True, True)
+    for key, lower, value in _principal_keys(caller):
+        if lower not in entries:
+            entries[lower] = ContextEntry(key, [value], False, True)
+    if tag_keys:
+        entries["aws:tagkeys"] = ContextEntry("aws:TagKeys", tag_keys, True, True)
 
 
 def parse_request(raw: Any) -> Request:
     """Parse and check the case's ``request``; raise :class:`UsageError` if unusable."""
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):  # type() first: cheaper
         raise UsageError("the case needs a 'request' object with 'principal' and 'action'")
     principal = raw.get("principal")
     if not isinstance(principal, str) or not principal:

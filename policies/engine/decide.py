@@ -36,6 +36,10 @@ from .statements import layer, trust_statement
 
 Need = str  # "identity", "boundary" or "session"
 
+# Named tuples built with tuple.__new__: half the cost of their own __new__ (a Python
+# function), for the reasons of every decision.
+_new = tuple.__new__
+
 
 class Reason(NamedTuple):
     """Why a decision came out as it did: a code and the data its sentence needs."""
@@ -86,7 +90,7 @@ class ActionOutcome:
     rcps: RcpSide | None = None
 
     def add(self, code: str, **data: Any) -> None:
-        self.reasons.append(Reason(code, data))
+        self.reasons.append(_new(Reason, (code, data)))
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -136,14 +140,10 @@ def decide_action(
 def _trust_outcome(
     action: str, r: Request, trust_policy: Policy | None, budget: MatchBudget
 ) -> ActionOutcome:
-    statements = (
-        []
-        if trust_policy is None
-        else [
-            trust_statement(s, r, trust_policy.variables_enabled, budget)
-            for s in trust_policy.statements
-        ]
-    )
+    statements = []
+    if trust_policy is not None:
+        variables = trust_policy.variables_enabled
+        statements = [trust_statement(s, r, variables, budget) for s in trust_policy.statements]
     trust = LayerResult("trust policy", layer_decision(statements), statements)
     return ActionOutcome(action, trust.decision, trust, None)
 
@@ -194,34 +194,35 @@ def _decide_iam_caller(outcome: ActionOutcome, r: Request, case: Case) -> None:
     grants = [
         s.how or "account" for s in outcome.trust.statements if s.matched and s.effect == "Allow"
     ]
-    needs = [
-        SAME_ACCOUNT_NEEDS.get(how, ALL_NEEDS) if r.same_account else ALL_NEEDS for how in grants
-    ]
+    same = r.same_account  # a property that compares four fields: read once
+    needs = [SAME_ACCOUNT_NEEDS.get(how, ALL_NEEDS) if same else ALL_NEEDS for how in grants]
     identity_needed = bool(needs) and all("identity" in n for n in needs)
     side = IdentitySide("implicitDeny", identity, boundary, session, scps, identity_needed, False)
     outcome.identity = side
-    side.decision = _side_decision(side)
-    if _blocked(outcome, side, r):
-        return
-    _grant(outcome, side, r, grants, needs)
-
-
-def _side_decision(side: IdentitySide) -> Decision:
-    """What the caller's own policies say about the action, on their own."""
     layers = side.layers()
-    if any(x.denies for x in layers):
+    side.decision = _side_decision(layers)
+    if _blocked(outcome, side, layers, r):
+        return
+    _grant(outcome, side, r, same, grants, needs)
+
+
+def _side_decision(layers: list[LayerResult]) -> Decision:
+    """What the caller's own policies say about the action, on their own: every
+    layer given must allow (the identity policies too, when given)."""
+    decisions = [x.decision for x in layers]
+    if "explicitDeny" in decisions:
         return "explicitDeny"
-    if all(x.allows for x in layers if x is not side.identity) and (
-        side.identity is None or side.identity.allows
-    ):
-        return "allowed"
-    return "implicitDeny"
+    if "implicitDeny" in decisions:
+        return "implicitDeny"
+    return "allowed"
 
 
-def _blocked(outcome: ActionOutcome, side: IdentitySide, r: Request) -> bool:
+def _blocked(
+    outcome: ActionOutcome, side: IdentitySide, layers: list[LayerResult], r: Request
+) -> bool:
     """Record the first thing that denies the request outright, if any."""
     action, trust = outcome.action, outcome.trust
-    for x in [trust, *side.layers()]:
+    for x in (trust, *layers):
         if x.denies:
             outcome.decision = "explicitDeny"
             outcome.add("explicit_deny", layer=x, statement=_first(x, "Deny"))
@@ -244,10 +245,12 @@ def _grant(
     outcome: ActionOutcome,
     side: IdentitySide,
     r: Request,
+    same: bool,
     grants: Sequence[str],
     needs: Sequence[frozenset[Need]],
 ) -> None:
-    """The trust policy allows: does the caller's side allow what this grant still needs?"""
+    """The trust policy allows: does the caller's side allow what this grant still needs?
+    (``same``: the caller is in the role's account.)"""
     action = outcome.action
     checks: dict[Need, bool | None] = {
         "identity": side.identity.allows if side.identity is not None else None,
@@ -256,15 +259,15 @@ def _grant(
     }
     best: tuple[int, str, frozenset[Need]] | None = None  # (rank, how, needs)
     for how, need in zip(grants, needs, strict=True):
-        if any(checks[n] is False for n in need):
+        if False in [checks[n] for n in need]:  # a list: no generator per grant
             continue
         rank = 1 if "identity" in need and checks["identity"] is None else 0
         if best is None or rank < best[0]:
             best = (rank, how, need)
-    if not r.same_account:
+    if not same:
         outcome.add("cross_account", account=r.caller.account, action=action)
     if best is None:
-        if r.same_account:
+        if same:
             outcome.add("same_account_grant", how=grants[0])
         failing = [
             n for n in ("identity", "boundary", "session") if n in needs[0] and not checks[n]
@@ -272,7 +275,7 @@ def _grant(
         outcome.add("caller_side_does_not_allow", action=action, failing=failing)
         return
     _, how, need = best
-    if r.same_account:
+    if same:
         outcome.add("same_account_grant", how=how)
     _identity_reason(outcome, side, r, need)
     for name, limit in (("boundary", side.boundary), ("session", side.session)):

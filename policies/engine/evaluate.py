@@ -77,7 +77,6 @@ class EvaluationResult:
     companions: list[ActionOutcome]
     same_account: bool
     assumed: list[str]
-    derived_context: dict[str, str | list[str]]
     findings: list[Finding]
     blocked_by_errors: bool
     request: Request
@@ -85,6 +84,12 @@ class EvaluationResult:
     ignored_keys: list[str] = field(default_factory=list)
     would_be: Decision | None = None  # the decision had AWS accepted a policy with errors
     _sentences: list[Sentence] | None = None
+
+    @property
+    def derived_context(self) -> dict[str, str | list[str]]:
+        """The context keys the engine filled in (worked out when read: only the
+        contract's JSON shows them)."""
+        return self.request.context.derived()
 
     @property
     def trust(self) -> LayerResult:
@@ -129,7 +134,7 @@ class EvaluationResult:
             "explanation": self.explanation,
             "explanation_details": [s.to_dict() for s in self.sentences],
             "assumed": list(self.assumed),
-            "derived_context": dict(self.derived_context),
+            "derived_context": self.derived_context,
             "findings": [f.to_dict() for f in self.findings],
         }
         if self.main.rcps is not None:
@@ -149,7 +154,7 @@ def companion_actions(request: Request) -> list[Companion]:
     if (
         (tag_keys is not None and tag_keys.values)
         or (transitive is not None and transitive.values)
-        or any(k.startswith("aws:requesttag/") for k in entries)
+        or True in [k.startswith("aws:requesttag/") for k in entries]  # no generator
     ):
         out.append(("sts:TagSession", "session_tags"))
     if "sts:sourceidentity" in entries:
@@ -181,23 +186,25 @@ def evaluate_case(case: Any) -> EvaluationResult:
     for action, reason in companion_actions(request):
         companions.append(decide_action(action, request, trust_policy, parsed))
         why.append(reason)
-    decision = _combine([main.decision, *(c.decision for c in companions)])
-    assumed = list(main.assumed)
-    for c in companions:
-        assumed.extend(a for a in c.assumed if a not in assumed)
-    blocked = trust_policy is None or any(f.severity == "error" for f in findings)
-    result = EvaluationResult(
+    decision = main.decision
+    assumed = main.assumed  # the outcome's own list: nothing changes it after deciding
+    if companions:
+        decision = _combine([decision, *[c.decision for c in companions]])
+        assumed = list(assumed)
+        for c in companions:
+            assumed.extend(a for a in c.assumed if a not in assumed)
+    # A list, not any() over a generator: 3.12+ inlines a list comprehension.
+    blocked = trust_policy is None or "error" in [f.severity for f in findings]
+    return EvaluationResult(
         decision="implicitDeny" if blocked else decision,
         main=main,
         companions=companions,
         same_account=request.same_account,
         assumed=[] if blocked else assumed,
-        derived_context=request.context.derived(),
         findings=findings,
         blocked_by_errors=blocked,
         request=request,
         companion_reasons=why,
-        ignored_keys=list(parsed.given_identity_keys),
+        ignored_keys=parsed.given_identity_keys,
         would_be=decision if blocked and trust_policy is not None else None,
     )
-    return result

@@ -10,6 +10,7 @@ written when first read (see :class:`.results.StatementResult`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from .conditions import (
     ConditionResult,
@@ -337,8 +338,14 @@ def _principal_how(
 def _action_applies(statement: Statement, action: str) -> bool:
     """Whether Action covers ``action`` (or NotAction does not list it): the decision's
     half of :func:`_action_part`."""
-    if statement.actions is not None:
-        return any(v.text == action or action_matches(v.text, action) for v in statement.actions)
+    # A loop rather than any() over a generator: no generator object per statement.
+    actions = statement.actions
+    if actions is not None:
+        for v in actions:
+            text = v.text
+            if text == action or action_matches(text, action):
+                return True
+        return False
     if statement.not_actions is not None:
         return not any(action_matches(v.text, action) for v in statement.not_actions)
     return False
@@ -350,13 +357,13 @@ def _conditions_hold(
     variables: bool,
     budget: MatchBudget | None,
     applies: bool,
-) -> tuple[bool, list[ConditionResult]]:
+) -> tuple[bool, Sequence[ConditionResult]]:
     """Whether the conditions hold, for a statement whose other parts ``applies``; when
     they do not, nothing is compared (the trace compares when read), only charged."""
     if applies:
         return decide_conditions(statement.conditions, request.context, variables, budget)
     charge_conditions(statement.conditions, request.context, variables, budget)
-    return False, []
+    return False, ()  # one empty tuple for every statement that does not apply
 
 
 def trust_statement(
@@ -371,15 +378,8 @@ def trust_statement(
         and _action_applies(statement, request.action)
     )
     matched, evaluated = _conditions_hold(statement, request, variables, budget, applies)
-
-    def parts() -> StatementParts:
-        principal, _ = _principal_part(statement, request, seen)
-        action = _action_part(statement, request.action)
-        conditions = complete_conditions(
-            statement.conditions, evaluated, request.context, variables
-        )
-        return StatementParts(principal, action, None, conditions)
-
+    # partial, not a closure: a closure makes a cell per variable it reads on every call.
+    parts = partial(_trust_parts, statement, request, variables, seen, evaluated)
     return StatementResult(
         statement.index,
         statement.sid,
@@ -390,6 +390,20 @@ def trust_statement(
         _statement_span(statement),
         how if matched else None,
     )
+
+
+def _trust_parts(
+    statement: Statement,
+    request: Request,
+    variables: bool,
+    seen: list[PrincipalMatch],
+    evaluated: Sequence[ConditionResult],
+) -> StatementParts:
+    """The trace of a trust-policy statement (see :func:`trust_statement`)."""
+    principal, _ = _principal_part(statement, request, seen)
+    action = _action_part(statement, request.action)
+    conditions = complete_conditions(statement.conditions, evaluated, request.context, variables)
+    return StatementParts(principal, action, None, conditions)
 
 
 def identity_statement(
@@ -406,25 +420,29 @@ def identity_statement(
         and _resource_applies(statement, request, variables)
     )
     matched, evaluated = _conditions_hold(statement, request, variables, budget, applies)
-
-    def parts() -> StatementParts:
-        action = _action_part(statement, request.action)
-        resource = _resource_part(statement, request, variables)
-        conditions = complete_conditions(
-            statement.conditions, evaluated, request.context, variables
-        )
-        return StatementParts(None, action, resource, conditions)
-
     return StatementResult(
         statement.index,
         statement.sid,
         statement.effect,
         matched,
-        parts,
+        partial(_identity_parts, statement, request, variables, evaluated),
         f"{request.action} on the role",
         _statement_span(statement),
         source=source,
     )
+
+
+def _identity_parts(
+    statement: Statement,
+    request: Request,
+    variables: bool,
+    evaluated: Sequence[ConditionResult],
+) -> StatementParts:
+    """The trace of an identity-side statement (see :func:`identity_statement`)."""
+    action = _action_part(statement, request.action)
+    resource = _resource_part(statement, request, variables)
+    conditions = complete_conditions(statement.conditions, evaluated, request.context, variables)
+    return StatementParts(None, action, resource, conditions)
 
 
 def layer(
