@@ -186,7 +186,8 @@ def _assume_variants(action: str) -> set[str]:
 def _needed(entries: list[PrincipalEntry]) -> dict[str, str]:
     """The assume actions the principal's entries call for, each with its first entry."""
     needed: dict[str, str] = {}
-    for kind, value, _ in entries:
+    for entry in entries:
+        kind, value = entry.kind, entry.value
         # An AWS or Service principal assumes with sts:AssumeRole: no call for it.
         assumed = ASSUME if kind in ("AWS", "Service") else assume_action_for_principal(kind, value)
         if assumed is not None and assumed not in needed:

@@ -119,7 +119,8 @@ def _principal_object(ctx: Checked, value: JNode, out: list[Finding]) -> None:
                 PAGES["principal"],
             )
         )
-    for key, key_span, entries in members:  # unpacked: each field read once
+    for member in members:
+        key = member.key
         if key not in PRINCIPAL_KEYS:
             guess = close(key, PRINCIPAL_KEYS)
             hint = f' Did you mean "{guess}"?' if guess else ""
@@ -129,12 +130,12 @@ def _principal_object(ctx: Checked, value: JNode, out: list[Finding]) -> None:
                     f'"{key}" is not a principal type. Use "AWS" (accounts, users, roles), '
                     '"Service" (AWS services), "Federated" (identity providers) or '
                     f'"CanonicalUser".{hint}',
-                    key_span,
+                    member.key_span,
                     PAGES["principal"],
                 )
             )
             continue
-        _principal_values(ctx, key, entries, out)
+        _principal_values(ctx, key, member.value, out)
 
 
 def _principal_values(ctx: Checked, key: str, entries: JNode, out: list[Finding]) -> None:
@@ -149,7 +150,8 @@ def _principal_values(ctx: Checked, key: str, entries: JNode, out: list[Finding]
                 PAGES["principal"],
             )
         )
-    for kind, text, span in items:  # unpacked: each field read once
+    for item in items:
+        kind, text, span = item.kind, item.value, item.span
         if kind != "string":
             out.append(
                 finding(

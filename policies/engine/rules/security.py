@@ -60,7 +60,8 @@ def trust_security(given: RuleInput) -> list[Finding]:
     conditions = statement.conditions
     # Each check asks whether the few keys it knows narrow the principal
     # (_narrowed_by), rather than reading every condition into a table.
-    for kind, value, span in principal.entries:
+    for entry in principal.entries:
+        kind, value, span = entry.kind, entry.value, entry.span
         if kind == "Federated":
             check_web_identity(given, value, span, conditions, out)
         elif kind == "AWS":
