@@ -188,8 +188,13 @@ _LOWERED_PREFIXES = tuple((prefix.name.lower(), prefix) for prefix in _PREFIXES)
 
 def is_web_identity_key(key: str) -> bool:
     """True for a key named after an identity provider (``host[/path]:claim``)."""
+    return _provider_claim(key) is not None
+
+
+def _provider_claim(key: str) -> str | None:
+    """The claim of a key named after an identity provider, or ``None``."""
     service, _, claim = key.rpartition(":")
-    return bool(claim) and "." in service
+    return claim if claim and "." in service else None
 
 
 def lookup(key: str) -> KeyInfo | None:
@@ -212,8 +217,8 @@ def _lookup_other(key: str) -> KeyInfo | None:
         for name, prefix in _LOWERED_PREFIXES:
             if lowered.startswith(name) and len(lowered) > len(name):
                 return _new(KeyInfo, (key, prefix.types, prefix.multivalued, True))
-    service, _, claim = key.rpartition(":")
-    if claim and "." in service:  # is_web_identity_key, without a second rpartition
+    claim = _provider_claim(key)
+    if claim is not None:
         return _new(KeyInfo, (key, ("String",), _OIDC_CLAIMS.get(claim.lower()), False))
     return None
 

@@ -64,7 +64,7 @@ from ..aws.analyzer import (
     assume_action_for_key,
     audience_type_is_documented,
 )
-from ..aws.keys import KeyInfo, listed_key_names, lookup
+from ..aws.keys import KeyInfo, is_web_identity_key, listed_key_names, lookup
 from ..aws.operators import OPERATOR_FORMS, OPERATORS, SET_PREFIXES
 from ..aws.principals import assume_action_for_principal
 from ..findings import Finding
@@ -224,8 +224,7 @@ def _named_key(condition: Condition, key: str, conditions: list[Condition]) -> I
 def _audience(condition: Condition, out: list[Finding]) -> None:
     """The audience claim of a web identity token: single-valued, so no set operator.
     The finding goes to ``out``."""
-    issuer, _, claim = condition.key.rpartition(":")
-    if not claim or "." not in issuer:  # is_web_identity_key, with the issuer kept
+    if not is_web_identity_key(condition.key):
         return  # SAML:aud is the SAML audience, not a token claim
     prefix, _ = _parts(condition.operator)
     if prefix == "ForAnyValue":
@@ -241,7 +240,7 @@ def _audience(condition: Condition, out: list[Finding]) -> None:
                 condition.key_span,
             )
         )
-    elif prefix is None and not audience_type_is_documented(issuer):
+    elif prefix is None and not audience_type_is_documented(condition.key.rpartition(":")[0]):
         out.append(
             finding(
                 "CONFIRM_AUDIENCE_CLAIM_TYPE",

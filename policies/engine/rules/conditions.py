@@ -141,14 +141,7 @@ _Facts = tuple[str, str, bool, bool, frozenset[str], bool, Callable[[str], objec
 
 
 def _operator_facts(base: str, set_prefix: str) -> _Facts:
-    forall = set_prefix == "ForAllValues"
-    types = _KEY_TYPES[base] if base != "Null" else None
-    troubled = frozenset(
-        name
-        for name, info in _LISTED_KEYS.items()
-        if (forall and info.multivalued is False)
-        or (types is not None and types.isdisjoint(info.types))
-    )
+    troubled = _TROUBLED[base, set_prefix == "ForAllValues"]
     family = OPERATORS[base].family
     null = base == "Null" and bool(set_prefix)
     well_typed = WELL_TYPED.get(family, NOT_WELL_TYPED)
@@ -418,6 +411,23 @@ def _not_a_value(span: Span) -> Finding:
 _KEY_TYPES = {name: frozenset(op.key_types) for name, op in OPERATORS.items()}
 #: Every listed key by its documented spelling.
 _LISTED_KEYS = {name: info for name in listed_key_names() if (info := lookup(name)) is not None}
+
+
+def _troubled(base: str, forall: bool) -> frozenset[str]:
+    """The listed keys that ``base`` (with ForAllValues or not) takes with a finding."""
+    types = _KEY_TYPES[base] if base != "Null" else None
+    return frozenset(
+        name
+        for name, info in _LISTED_KEYS.items()
+        if (forall and info.multivalued is False)
+        or (types is not None and types.isdisjoint(info.types))
+    )
+
+
+#: :func:`_troubled` of every base operator, with ForAllValues and without.
+_TROUBLED = {
+    (base, forall): _troubled(base, forall) for base in OPERATORS for forall in (False, True)
+}
 #: The facts of every well-written operator name: a table built at import, read as a
 #: plain tuple (unpacked once per block: named-tuple fields are slow to read on 3.13).
 _OPERATOR_FACTS = {

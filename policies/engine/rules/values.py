@@ -7,10 +7,11 @@ import binascii
 import ipaddress
 import re
 from collections.abc import Callable, Iterator
-from socket import AF_INET, AF_INET6, inet_pton
+from socket import AF_INET, AF_INET6
 
 from ..aws.operators import OPERATORS
 from ..codes import PAGES
+from ..comparisons import _address_int as address_int
 from ..comparisons import network_value
 from ..findings import Finding
 from ..parser import Span
@@ -385,10 +386,11 @@ def read_range(text: str) -> tuple[Network | None, bool]:
     reading of the text for both.
 
     A plain address with a decimal prefix length (the usual form) is read once, as
-    an address, by ``inet_pton`` here (as :func:`..comparisons.ip_value` reads it,
-    without its calls: this runs for every IP value of every keystroke), and masked
-    by the rules :func:`..comparisons.network_value` applies to it; any other text
-    goes to :func:`ip_range`.
+    an address, by ``inet_pton`` (:func:`..comparisons._address_int`, as
+    :func:`..comparisons.ip_value` reads it, without its other calls: this runs for
+    every IP value of every keystroke), and masked by the rules
+    :func:`..comparisons.network_value` applies to it; any other text goes to
+    :func:`ip_range`.
     """
     address, _, prefix = text.partition("/")
     length = _PREFIX_LENGTHS.get(prefix)  # None without a slash ("" is no length)
@@ -399,11 +401,8 @@ def read_range(text: str) -> tuple[Network | None, bool]:
             family, version, bits = AF_INET6, 6, 128
         else:
             return _read_other_range(text)
-        if not address.isascii():
-            return None, False
-        try:
-            number = int.from_bytes(inet_pton(family, address))
-        except (OSError, ValueError):  # not an address; ValueError: a NUL character
+        number = address_int(family, address)
+        if number is None:
             return None, False
         if length <= bits:
             mask = ((1 << length) - 1) << (bits - length)
