@@ -55,7 +55,7 @@ def statement_conditions(given: RuleInput) -> list[Finding]:
     operators = block.value  # an object node's members, read once
     out = (
         check_unique_keys(given, block)  # a name written twice (seldom): say where
-        if len(operators) > 1 and len({name for name, _, _ in operators}) < len(operators)
+        if len(operators) > 1 and len({operator.key for operator in operators}) < len(operators)
         else []
     )
     if not operators:
@@ -67,15 +67,21 @@ def statement_conditions(given: RuleInput) -> list[Finding]:
                 PAGES["condition"],
             )
         )
-    for name, name_span, operator_block in operators:
+    for operator in operators:
         # A block of one key under a well-written operator (the usual one) goes straight
         # to the key loop: check_operator_block would find nothing else to say about it.
+        name, operator_block = operator.key, operator.value
         facts = _OPERATOR_FACTS.get(name)
-        kind, members, _ = operator_block
-        if facts is not None and kind == "object" and len(members) == 1 and not facts[5]:
+        members = operator_block.value
+        if (
+            facts is not None
+            and operator_block.kind == "object"
+            and len(members) == 1
+            and not facts[5]
+        ):
             _check_keys(given, name, facts, members, out)
         else:
-            check_operator_block(given, name, name_span, operator_block, out)
+            check_operator_block(given, name, operator.key_span, operator_block, out)
     return out
 
 
@@ -100,14 +106,14 @@ def check_operator_block(
                 PAGES["operators"] + "#Conditions_Null",
             )
         )
-    kind, members, block_span = block  # one unpacking: named-tuple fields are slow to read
-    if kind != "object":
+    members = block.value
+    if block.kind != "object":
         out.append(
             finding(
                 "DATA_TYPE_MISMATCH",
                 f"Under {operator} comes an object of condition keys and values: "
                 '{"aws:PrincipalOrgID": "o-a1b2c3d4e5"}.',
-                block_span,
+                block.span,
                 PAGES["condition"],
             )
         )
@@ -117,7 +123,7 @@ def check_operator_block(
             finding(
                 "EMPTY_OBJECT_CONDITION",
                 f"The {operator} block is empty and has no effect; add a key or remove it.",
-                block_span,
+                block.span,
                 PAGES["condition"],
             )
         )
@@ -125,9 +131,9 @@ def check_operator_block(
         out.extend(check_unique_keys(ctx, block))
         _keys_in_two_cases(members, out)
     if facts is None:  # not an operator: its keys are checked, its values cannot be
-        for key, key_span, _ in members:
-            if key not in _LISTED_KEYS:
-                _unlisted_key(ctx, key, key_span, out)
+        for key_member in members:
+            if key_member.key not in _LISTED_KEYS:
+                _unlisted_key(ctx, key_member.key, key_member.key_span, out)
         return
     _check_keys(ctx, operator, facts, members, out)
 
@@ -159,18 +165,22 @@ def _check_keys(
     operator has nothing to check, one of another operator (IP ranges aside) its
     type check alone."""
     base, set_prefix, strings, ip, troubled, _, well_typed = facts
-    for key, key_span, values in members:
+    for key_member in members:
+        # Spans are read only for a finding: the fast reader makes them when read.
+        key, values = key_member.key, key_member.value
         if key in troubled:
-            _key_findings(operator, base, set_prefix, key, _LISTED_KEYS[key], key_span, out)
+            info: KeyInfo | None = _LISTED_KEYS[key]
         elif key not in _LISTED_KEYS:
-            info = _unlisted_key(ctx, key, key_span, out)
-            if info is not None:
-                _key_findings(operator, base, set_prefix, key, info, key_span, out)
-        kind, text, span = values
-        if kind == "string" and "${" not in text and not ip:
+            info = _unlisted_key(ctx, key, key_member.key_span, out)
+        else:
+            info = None
+        if info is not None:
+            _key_findings(operator, base, set_prefix, key, info, key_member.key_span, out)
+        text = values.value
+        if values.kind == "string" and "${" not in text and not ip:
             if not strings:  # one value of the operator's own type: its type check alone
                 if not well_typed(text):
-                    typed_value(base, key, text, span, out)
+                    typed_value(base, key, text, values.span, out)
                 continue
             if "*" not in text and "?" not in text:
                 continue  # a plain string compared as a string: nothing to check
@@ -324,11 +334,11 @@ def check_key_values(
     out: list[Finding],
 ) -> None:
     """The values of one key of an operator block; the findings go to ``out``."""
-    kind, items, span = values
-    if kind != "array":
+    items = values.value
+    if values.kind != "array":
         items = [values]
     elif not items:
-        out.extend(empty_values(ctx, operator, set_prefix, key, span))
+        out.extend(empty_values(ctx, operator, set_prefix, key, values.span))
     elif base == "Bool":
         out.extend(_value_list(base, key, values))
     else:
@@ -337,7 +347,7 @@ def check_key_values(
                 out.extend(_value_list(base, key, values))
                 break
     if base in ("IpAddress", "NotIpAddress"):
-        _check_ip_values(ctx, base, key, items, span, out)
+        _check_ip_values(ctx, base, key, items, values.span, out)
     else:
         _check_values(ctx, base, key, items, out)
 
@@ -348,19 +358,19 @@ def _check_values(
     """Each value of a key, read as the operator ``base`` reads it."""
     strings = OPERATORS[base].family == "String"
     for item in items:
-        kind, text, span = item  # one unpacking: named-tuple fields are slow to read
+        kind, text = item.kind, item.value
         if kind == "string":
             if strings and "${" not in text and "*" not in text and "?" not in text:
                 continue  # a plain string compared as a string: nothing to check
         elif kind in ("object", "array", "null"):
-            out.append(_not_a_value(span))
+            out.append(_not_a_value(item.span))
             continue
         else:
             text = typed_text(item, ctx.policy.text)
         if strings or "${" in text:
-            check_value(ctx, base, key, text, span, out)
+            check_value(ctx, base, key, text, item.span, out)
         else:
-            typed_value(base, key, text, span, out)
+            typed_value(base, key, text, item.span, out)
 
 
 def _check_ip_values(
