@@ -317,9 +317,10 @@ class Encoder:
     ) -> z3.BoolRef:
         guard: z3.BoolRef = z3.BoolVal(True)
         if spec.family in ("String", "Arn"):
-            positive, resolved = self._string_test(spec, slot, texts, variables)
-            if spec.negated and resolved is not None:
-                guard = resolved
+            # A value whose policy variable has no value (and no default) drops out:
+            # it is effectively null, so nothing equals it and a negated operator
+            # matches, as the evaluator decides (policies.engine.variables).
+            positive = self._string_test(spec, slot, texts, variables)
         else:
             test = self._typed_test(spec, slot, texts)
             if test is None:
@@ -392,21 +393,17 @@ class Encoder:
 
     def _string_test(
         self, spec: OperatorSpec, slot: Slot, texts: list[str], variables: bool
-    ) -> tuple[Callable[[int], z3.BoolRef], z3.BoolRef | None]:
-        """The positive test of one request value, and (for policy variables)
-        when every variable has a value."""
+    ) -> Callable[[int], z3.BoolRef]:
+        """The positive test of one request value: it matches one of the policy's
+        values whose variables (if any) all have a value."""
         compiled = [self._substitute(t, variables) for t in texts]
-        has_vars = any(pieces is not None for _, pieces in compiled)
-        resolved = (
-            z3.And(*[ok for ok, pieces in compiled if pieces is not None]) if has_vars else None
-        )
         compare = spec.name
         tests: list[ValueTest] = []
         for text, (ok, pieces) in zip(texts, compiled, strict=True):
             tests.append(self._one_value(compare, spec.family, text, ok, pieces))
         if slot.group != "str":
             raise Unsupported(f"{slot.name} is compared as a string and as another type")
-        return (lambda i: z3.Or(*[t(slot.values[i]) for t in tests])), resolved
+        return lambda i: z3.Or(*[t(slot.values[i]) for t in tests])
 
     def _one_value(
         self, compare: str, family: str, text: str, ok: z3.BoolRef, pieces: Pieces | None

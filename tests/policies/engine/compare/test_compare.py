@@ -340,6 +340,23 @@ def test_a_problem_over_the_size_cap_is_unknown_at_once(monkeypatch: Any) -> Non
     assert result.elapsed_ms < 500
 
 
+def test_a_negated_operator_matches_when_its_variable_has_no_value() -> None:
+    # A role session has no aws:username, so "${aws:username}" is effectively null:
+    # nothing equals it, and StringNotEquals matches (the policy variables page). The
+    # solver used to say the first policy admits no one with an external ID.
+    deploy = f"arn:aws:iam::{A2}:role/Deploy"
+    a = policy(allow(aws(deploy), StringNotEquals={"sts:ExternalId": "${aws:username}"}))
+    b = policy(allow(aws(deploy)))
+    request = {
+        "principal": deploy,
+        "action": "sts:AssumeRole",
+        "role_arn": ROLE,
+        "context": {"sts:ExternalId": "partner-7"},
+    }
+    assert decision(a, request) == "allowed"
+    assert checked(a, b, {"role_arn": ROLE}).relation == "equivalent"
+
+
 def test_an_unsupported_construct_is_unknown_with_the_reason() -> None:
     a = policy(allow(aws(A2), StringEqualsIgnoreCase={"sts:ExternalId": "${aws:username}"}))
     result = compare(a, policy(allow(aws(A2))), timeout_ms=TEST_BUDGET_MS)
