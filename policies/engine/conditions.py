@@ -142,7 +142,14 @@ class ConditionResult(Located):
     effective_values: list[str]  # after policy variables (unresolved ones as written)
     matched: bool
     why: str | Callable[[], str]  # the reason, or how to write it when it is asked for
-    span: Span | None = None  # where the condition key is in the policy text
+    # The condition the result is about: its key's span is read from it only when asked
+    # (a cold decision never asks, and the fast reader makes a span on each read).
+    source: ConditionLike | None = None
+
+    @property
+    def span(self) -> Span | None:
+        """Where the condition key is in the policy text."""
+        return getattr(self.source, "key_span", None)
 
     @property
     def reason(self) -> str:
@@ -242,7 +249,7 @@ def evaluate_condition(
         policy_texts if effective is None else effective,
         matched,
         reason,
-        getattr(cond, "key_span", None),
+        cond,
     )
 
 

@@ -24,7 +24,7 @@ import json
 import re
 from collections.abc import Iterator
 from itertools import count
-from typing import Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 __all__ = [
     "JMember",
@@ -53,10 +53,14 @@ class Span(NamedTuple):
 
 class Located:
     """What a trace entry with a kept ``span`` gives: its line and column, worked out
-    when read (a mixin for slotted dataclasses)."""
+    when read (a mixin for dataclasses with a ``span`` field or property)."""
 
     __slots__ = ()
-    span: Span | None
+
+    if TYPE_CHECKING:  # a field or a property of the class that mixes it in
+
+        @property
+        def span(self) -> Span | None: ...
 
     @property
     def line(self) -> int | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 from .conditions import ConditionResult
-from .jsontree import Located, Span, worked_out
+from .jsontree import JNode, Located, Span, worked_out
 from .matching import How
 
 Decision = Literal["allowed", "explicitDeny", "implicitDeny"]
@@ -106,13 +106,21 @@ class StatementResult:
     summary: str = field(init=False, repr=False, compare=False)
     write_parts: Callable[[], StatementParts]
     subject: str  # who or what the statement allows or denies, as the summary names it
-    span: Span | None = None  # where the statement is in the policy text
+    # The statement's node: its span is read from it only when asked (a cold decision
+    # never asks, and the fast reader makes a span on each read).
+    node: JNode | None = None
     how: How | None = None  # how the principal part named the caller (trust policies)
     source: str | None = None  # which policy it belongs to, when a layer has several
 
     @property
+    def span(self) -> Span | None:
+        """Where the statement is in the policy text."""
+        return getattr(self.node, "span", None)
+
+    @property
     def line(self) -> int | None:
-        return None if self.span is None else self.span.line
+        span = self.span
+        return None if span is None else span.line
 
     @property
     def label(self) -> str:
@@ -151,8 +159,9 @@ class StatementResult:
             out["resource"] = self.resource.to_dict()
         out["conditions"] = [c.to_dict() for c in self.conditions]
         out["summary"] = self.summary
-        if self.span is not None:
-            out["line"] = self.span.line
+        span = self.span
+        if span is not None:
+            out["line"] = span.line
         return out
 
 

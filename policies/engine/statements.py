@@ -21,7 +21,6 @@ from .conditions import (
     substitute,
 )
 from .context import Request
-from .jsontree import Span
 from .matching import (
     How,
     Piece,
@@ -299,11 +298,6 @@ def _resource_part(statement: Statement, request: Request, variables: bool) -> P
     )
 
 
-def _statement_span(statement: Statement) -> Span | None:
-    """Where the statement is (its line is worked out only when read)."""
-    return getattr(statement.node, "span", None)
-
-
 def _principal_how(
     statement: Statement, request: Request, seen: list[PrincipalMatch]
 ) -> How | None:
@@ -387,7 +381,7 @@ def trust_statement(
         matched,
         parts,
         request.principal,
-        _statement_span(statement),
+        statement.node,
         how if matched else None,
     )
 
@@ -427,7 +421,7 @@ def identity_statement(
         matched,
         partial(_identity_parts, statement, request, variables, evaluated),
         f"{request.action} on the role",
-        _statement_span(statement),
+        statement.node,
         source=source,
     )
 
