@@ -25,6 +25,3 @@ SCP_PAGE = ORGANIZATIONS + "orgs_manage_policies_scps_evaluation.html"
 RCP_PAGE = ORGANIZATIONS + "orgs_manage_policies_rcps.html"
 RCP_EVALUATION_PAGE = ORGANIZATIONS + "orgs_manage_policies_rcps_evaluation.html"
 SERVICE_LINKED_ROLES_PAGE = GUIDE + "using-service-linked-roles.html"
-ROLES_ANYWHERE_TRUST_PAGE = (
-    "https://docs.aws.amazon.com/rolesanywhere/latest/userguide/trust-model.html"
-)
