@@ -50,8 +50,8 @@ def _diagnose_string(text: str, start: int) -> PolicyParseError:
                     text,
                     i,
                     "Invalid escape in a string: after a backslash JSON allows only "
-                    '\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX. '
-                    "Write \\\\ for a literal backslash.",
+                    '\\" \\\\ \\/ \\b \\f \\n \\r \\t, or \\u and four hexadecimal '
+                    "digits (\\u00e9 is é). Write \\\\ for a literal backslash.",
                 )
             step = _unicode_escape_length(text, i)
             if isinstance(step, PolicyParseError):

@@ -89,6 +89,15 @@ def test_syntax_errors_point_at_the_first_bad_character(text, line, column, frag
     assert info.value.code == "JSON_SYNTAX_ERROR"
 
 
+def test_a_bad_escape_says_which_escapes_json_allows():
+    # A learner pasting a Windows path ("C:\\dev") is told what may follow a backslash.
+    with pytest.raises(PolicyParseError) as info:
+        parse_json('{"Sid": "C:\\dev"}')
+    message = info.value.message
+    assert "\\n" in message and "\\u and four hexadecimal digits" in message
+    assert "Write \\\\ for a literal backslash" in message
+
+
 def test_raw_lone_surrogate_is_rejected():
     with pytest.raises(PolicyParseError) as info:
         parse_json('["ok", "\udc80"]')
