@@ -24,13 +24,14 @@ import json
 import re
 from collections.abc import Iterator
 from itertools import count
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, cast
 
 __all__ = [
     "JMember",
     "JNode",
     "LazySpan",
     "Located",
+    "Record",
     "Span",
     "TextPositions",
     "read_fast",
@@ -71,7 +72,44 @@ class Located:
         return None if self.span is None else self.span.column
 
 
-class JNode:
+class Record:
+    """Equality, hash and repr over the fields ``_fields`` names, for the plain
+    classes of the tree and the model (made on every keystroke; see :class:`JNode`
+    for why they are neither named tuples nor slotted).
+
+    Their fields are set once, by ``__init__``, and nothing assigns them afterwards,
+    so hashing them is safe. A subclass that names no ``_fields`` of its own (a node
+    of the fast reader) compares, and is written out, as the class it extends.
+    """
+
+    #: The field names in the order of ``__init__``'s parameters, as a named tuple
+    #: gives them.
+    _fields: ClassVar[tuple[str, ...]] = ()
+    #: The class that named ``_fields``: what equality compares and ``repr`` names.
+    _record: ClassVar[type[Record]]
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        if "_fields" in cls.__dict__:
+            cls._record = cls
+
+    def _field_values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Record) or other._record is not self._record:
+            return NotImplemented
+        return self._field_values() == other._field_values()
+
+    def __hash__(self) -> int:
+        return hash(self._field_values())
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{self._record.__name__}({inner})"
+
+
+class JNode(Record):
     """A JSON value and its span.
 
     ``kind`` is one of ``"object" "array" "string" "number" "bool" "null"``.
@@ -84,10 +122,10 @@ class JNode:
     descriptor the interpreter cannot specialize), as fast as a slot; and such an
     object is made with about a third fewer instructions than a slotted one (the
     interpreter specializes the call of the class only when the attributes are
-    inline). Immutable all the same: the fields are set once, by ``__init__``, and
-    nothing assigns them afterwards (``__eq__`` and ``__hash__`` rely on it).
+    inline). Immutable all the same, as every :class:`Record`.
     """
 
+    _fields = ("kind", "value", "span")
     kind: str
     # Any, so that the typed accessors below read it without a cast per call
     # (they run for every node a rule reads); read it through them.
@@ -102,17 +140,6 @@ class JNode:
     def span(self) -> Span:
         """Where the value is in the text."""
         return self._span
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, JNode):
-            return NotImplemented
-        return self.kind == other.kind and self.value == other.value and self.span == other.span
-
-    def __hash__(self) -> int:
-        return hash((self.kind, self.value, self.span))
-
-    def __repr__(self) -> str:
-        return f"JNode(kind={self.kind!r}, value={self.value!r}, span={self.span!r})"
 
     @property
     def members(self) -> list[JMember]:
@@ -135,9 +162,10 @@ class JNode:
         return self.value if self.kind == "array" else [self]
 
 
-class JMember:
+class JMember(Record):
     """One ``"key": value`` pair of a JSON object (a plain class, immutable as :class:`JNode`)."""
 
+    _fields = ("key", "key_span", "value")
     key: str
     value: JNode
 
@@ -150,19 +178,6 @@ class JMember:
     def key_span(self) -> Span:
         """Where the key is in the text."""
         return self._key_span
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, JMember):
-            return NotImplemented
-        return (
-            self.key == other.key and self.key_span == other.key_span and self.value == other.value
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.key, self.key_span, self.value))
-
-    def __repr__(self) -> str:
-        return f"JMember(key={self.key!r}, key_span={self.key_span!r}, value={self.value!r})"
 
 
 class TextPositions:
@@ -359,7 +374,7 @@ class _LazyHead(LazySpan):
 
 # The fast reader's nodes and members hold their number in document order and
 # make their LazySpan only when it is read: most spans of a policy are never read
-# (about a third of them on a cold evaluation of a 2 KB policy), and a span made
+# (a cold evaluation of the bench's 2 KB policy reads 17 of 126), and a span made
 # for every node and key was a third of the objects the reader made.
 class _LazyNode(JNode):
     """A node of the fast reader: its span is made when read."""

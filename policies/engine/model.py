@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 from .errors import PolicyParseError, UsageError
 from .findings import Finding
-from .jsontree import typed_text
+from .jsontree import Record, typed_text
 from .limits import MAX_POLICY_CHARS, TRUST_POLICY_QUOTA
 from .parser import JMember, JNode, Span, dump_policy, parse_json
 
@@ -45,45 +45,15 @@ __all__ = [
 CURRENT_VERSION = "2012-10-17"
 
 
-class _Part:
-    """A small immutable part of the model: a plain class whose fields are set
-    once, by ``__init__``, and never assigned afterwards.
-
-    Neither a named tuple nor a slotted class, for the reasons
-    :class:`~.jsontree.JNode` gives: the rules and the decision read these fields
-    hundreds of times per policy, and on Python 3.13 an attribute kept inline is
-    read about 2.5 times faster than a named tuple's field, and made faster than
-    a slot. Equal when every field is, hashable, and written out by ``repr`` as a
-    named tuple would be.
-    """
-
-    #: The field names in the order of ``__init__``'s parameters, as a named tuple
-    #: gives them.
-    _fields: ClassVar[tuple[str, ...]] = ()
-
-    def _field_values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self._fields)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, _Part)
-        return self._field_values() == other._field_values()
-
-    def __hash__(self) -> int:
-        return hash(self._field_values())
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
-        return f"{self.__class__.__name__}({inner})"
+# The parts below are plain classes with their fields set once by __init__
+# (jsontree.Record): the rules and the decision read these fields hundreds of
+# times per policy, for the reasons jsontree.JNode gives. Values, principals and
+# conditions keep the node (or member) they were read from and read their spans
+# from it when asked: a span is rarely read (for a finding or a trace entry), and
+# the fast reader makes one only when it is.
 
 
-# Values, principals and conditions keep the node (or member) they were read from
-# and read their spans from it when asked: a span is rarely read (for a finding or
-# a trace entry), and the fast reader makes one only when it is.
-
-
-class Value(_Part):
+class Value(Record):
     """A scalar from the policy, as text the way AWS compares it, with its span."""
 
     _fields = ("text", "span")
@@ -98,7 +68,7 @@ class Value(_Part):
         return self.node.span
 
 
-class PrincipalEntry(_Part):
+class PrincipalEntry(Record):
     """One principal: ``kind`` is the key as typed ("AWS", "Service", ...)."""
 
     _fields = ("kind", "value", "span")
@@ -114,7 +84,7 @@ class PrincipalEntry(_Part):
         return self.node.span
 
 
-class Principal(_Part):
+class Principal(Record):
     """A ``Principal`` or ``NotPrincipal`` element.
 
     A bare ``"*"`` gives ``wildcard=True`` and no entries. Values that are not
@@ -129,7 +99,7 @@ class Principal(_Part):
         self.node = node
 
 
-class Condition(_Part):
+class Condition(Record):
     """One (operator, key) pair of a ``Condition`` block with its values.
 
     ``node`` is the key's value (a string, an array...) as written.
