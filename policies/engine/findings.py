@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import FrozenInstanceError
 from typing import Literal
 
-from .jsontree import LazySpan, Span, worked_out
+from .jsontree import LazySpan, Record, Span, worked_out
 
 Severity = Literal["error", "security_warning", "warning", "suggestion"]
 
@@ -16,7 +16,7 @@ _RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 _FIELDS = ("code", "severity", "message", "line", "column", "end_line", "end_column", "learn_more")
 
 
-class Finding:
+class Finding(Record):
     """One problem found in a policy, with the exact place it points at.
 
     Positions are 1-based; ``end_line``/``end_column`` point just after the
@@ -26,10 +26,12 @@ class Finding:
     A finding made by :meth:`over` keeps the span of its element and works its
     positions out only when one is read (see :mod:`.jsontree`): a policy
     checked without showing its findings costs no position at all.
-    Immutable; equal when every field is.
+    Immutable; equal when every field is (:class:`~.jsontree.Record`, over the
+    fields of the contract's JSON).
     """
 
     __slots__ = ("code", "learn_more", "message", "severity", "span")
+    _fields = _FIELDS
 
     code: str
     severity: Severity
@@ -91,23 +93,8 @@ class Finding:
     def end_column(self) -> int:
         return self.span.end_column
 
-    def _fields(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in _FIELDS)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Finding):
-            return NotImplemented
-        return self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in _FIELDS)
-        return f"Finding({inner})"
-
     def __reduce__(self) -> tuple[object, ...]:
-        return (Finding, self._fields())
+        return (Finding, self._field_values())
 
     def to_dict(self) -> dict[str, str | int]:
         """The finding as the JSON object of the engine contract."""

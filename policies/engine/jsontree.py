@@ -82,6 +82,7 @@ class Record:
     of the fast reader) compares, and is written out, as the class it extends.
     """
 
+    __slots__ = ()  # a subclass may be slotted (Finding)
     #: The field names in the order of ``__init__``'s parameters, as a named tuple
     #: gives them.
     _fields: ClassVar[tuple[str, ...]] = ()
