@@ -342,8 +342,9 @@ def test_a_problem_over_the_size_cap_is_unknown_at_once(monkeypatch: Any) -> Non
 
 def test_a_negated_operator_matches_when_its_variable_has_no_value() -> None:
     # A role session has no aws:username, so "${aws:username}" is effectively null:
-    # nothing equals it, and StringNotEquals matches (the policy variables page). The
-    # solver used to say the first policy admits no one with an external ID.
+    # nothing equals it, and StringNotEquals matches (VARIABLES_PAGE: its table of
+    # where each variable has a value, and its section on a variable with no value).
+    # The solver used to say the first policy admits no one with an external ID.
     deploy = f"arn:aws:iam::{A2}:role/Deploy"
     a = policy(allow(aws(deploy), StringNotEquals={"sts:ExternalId": "${aws:username}"}))
     b = policy(allow(aws(deploy)))
