@@ -224,8 +224,8 @@ def check_github(
         if not key.startswith(prefix) or key[cut:] not in _GITHUB_REPOSITORY_CLAIMS:
             continue
         operator = condition.operator
-        if operator not in _COUNTED and (operator in OPERATOR_FORMS or not _is_positive(operator)):
-            continue  # a negated or Null operator (a well-written one, or read by _is_positive)
+        if not _is_positive(operator):
+            continue  # a negated or Null operator names no repository
         named = True
         wild = _wildcard_repositories(operator, condition.values)
         if not wild:
