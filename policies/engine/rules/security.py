@@ -118,8 +118,8 @@ def check_cross_account(
     if len(value) == 12 and ACCOUNT_ID.fullmatch(value):  # 12 characters, or no account id
         account = value
     else:
-        # One pattern for the account's root ARN (PRINCIPAL_ARN, then its service
-        # and resource, cost twice as much).
+        # One pattern for the account's root ARN, not PRINCIPAL_ARN and then a test
+        # of its service and resource.
         match = ROOT_ARN.fullmatch(value)
         if match is None:
             return
