@@ -204,7 +204,8 @@ def _oidc_claims(
         )
 
 
-#: The claims of GitHub's tokens that name a repository.
+#: The claims of GitHub's tokens that name a repository (the subject, and the
+#: repository by name and by id: https://docs.github.com/en/actions/reference/security/oidc).
 _GITHUB_REPOSITORY_CLAIMS = frozenset({"sub", "repository", "repository_id"})
 
 
