@@ -44,20 +44,6 @@ SESSION_ARN = re.compile(r"arn:([a-z-]+):sts::(\d{12}):assumed-role/([\w+=,.@-]+
 OIDC_PROVIDER_ARN = re.compile(
     rf"arn:{PARTITION}:iam::\d{{12}}:oidc-provider/(?!https?://)([^\s/]+(?:/\S+)?)", re.I
 )
-
-
-@lru_cache(maxsize=256)
-def oidc_provider(text: str) -> str | None:
-    """The provider an IAM OIDC provider ARN names (its URL without the scheme), or
-    ``None`` for other text.
-
-    Cached (and emptied with every engine cache by ``clear_caches``): three rules read
-    each federated principal of a statement, and the case-blind pattern is slow.
-    """
-    match = OIDC_PROVIDER_ARN.fullmatch(text)
-    return None if match is None else match.group(1)
-
-
 #: An OIDC provider ARN written with the scheme, which names no provider.
 OIDC_PROVIDER_ARN_WITH_SCHEME = re.compile(
     r"arn:[a-z-]+:iam::\d{12}:oidc-provider/(https?://)(\S*)", re.I
@@ -70,6 +56,18 @@ CANONICAL_USER = re.compile(r"[0-9a-f]{64}")
 UNIQUE_ID = re.compile(r"A(?:IDA|ROA|GPA|NPA|NVA|SIA|KIA|CCA|PKA|BIA|3T|IPA)[A-Z0-9]{12,}")
 #: What the prefixes that can stand in a trust policy (a deleted user or role) name.
 UNIQUE_ID_KINDS = {"AIDA": "user", "AROA": "role"}
+
+
+@lru_cache(maxsize=256)
+def oidc_provider(text: str) -> str | None:
+    """The provider an IAM OIDC provider ARN names (its URL without the scheme), or
+    ``None`` for other text.
+
+    Cached (and emptied with every engine cache by ``clear_caches``): three rules read
+    each federated principal of a statement, and the case-blind pattern is slow.
+    """
+    match = OIDC_PROVIDER_ARN.fullmatch(text)
+    return None if match is None else match.group(1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,7 +57,7 @@ class KeyInfo(NamedTuple):
 
 
 # A key's facts made with tuple.__new__, without the Python-level __new__ of a named
-# tuple (about half the cost): one is made for every claim or tag key on each cold call.
+# tuple: one is made for every claim or tag key on each cold call.
 _new = tuple.__new__
 
 

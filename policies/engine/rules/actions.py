@@ -187,11 +187,9 @@ def _needed(entries: list[PrincipalEntry]) -> dict[str, str]:
     """The assume actions the principal's entries call for, each with its first entry."""
     needed: dict[str, str] = {}
     for entry in entries:
-        kind, value = entry.kind, entry.value
-        # An AWS or Service principal assumes with sts:AssumeRole: no call for it.
-        assumed = ASSUME if kind in ("AWS", "Service") else assume_action_for_principal(kind, value)
+        assumed = assume_action_for_principal(entry.kind, entry.value)
         if assumed is not None and assumed not in needed:
-            needed[assumed] = value
+            needed[assumed] = entry.value
     return needed
 
 

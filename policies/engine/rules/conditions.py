@@ -53,11 +53,7 @@ def statement_conditions(given: RuleInput) -> list[Finding]:
             )
         ]
     operators = block.value  # an object node's members, read once
-    out = (
-        check_unique_keys(given, block)  # a name written twice (seldom): say where
-        if len(operators) > 1 and len({operator.key for operator in operators}) < len(operators)
-        else []
-    )
+    out = check_unique_keys(given, block)  # a fresh list: the findings go to it
     if not operators:
         out.append(
             finding(

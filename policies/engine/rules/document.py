@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..codes import PAGES
 from ..findings import Finding
 from ..limits import TRUST_POLICY_QUOTA
-from ..model import Policy, element
+from ..model import element
 from ..parser import JNode
 from .common import Checked, check_unique_keys, close, finding, head, unknown_element
 from .registry import PolicyInput, document_rule
@@ -68,7 +68,7 @@ def policy_version(given: PolicyInput) -> list[Finding]:
 @document_rule
 def policy_statements(given: PolicyInput) -> list[Finding]:
     root = given.policy.root
-    return [] if root.kind != "object" else check_statements(given, root, given.policy)
+    return [] if root.kind != "object" else check_statements(given, root)
 
 
 @document_rule
@@ -135,7 +135,7 @@ def check_version(ctx: Checked, root: JNode) -> list[Finding]:
     return []
 
 
-def check_statements(ctx: Checked, root: JNode, policy: Policy) -> list[Finding]:
+def check_statements(ctx: Checked, root: JNode) -> list[Finding]:
     node = element(root, "Statement")
     if node is None:
         if close("Statement", _keys(root)) is not None:
@@ -172,7 +172,7 @@ def check_statements(ctx: Checked, root: JNode, policy: Policy) -> list[Finding]
                 PAGES["version"],
             )
         ]
-    if len(items) == len(policy.statements):
+    if len(items) == len(ctx.policy.statements):
         return []  # the model made a statement of each item: each is an object
     return [
         finding(

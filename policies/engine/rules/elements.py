@@ -51,7 +51,7 @@ def statement_elements(given: RuleInput) -> list[Finding]:
     written = given.statement.node.value  # a statement is an object: its members
     if len(members) == len(written) and _QUIET_ELEMENTS.issuperset(members):
         return []  # the usual statement: one test in C over its names
-    out = check_unique_keys(given, given.statement.node) if len(members) != len(written) else []
+    out = check_unique_keys(given, given.statement.node)  # a fresh list: the findings go to it
     for member in written:
         if member.key not in _KNOWN_ELEMENTS:
             out.extend(

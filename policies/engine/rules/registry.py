@@ -49,7 +49,7 @@ class RuleInput(NamedTuple):
     @classmethod
     def of(cls, statement: Statement, policy: Policy, role_account: str | None) -> RuleInput:
         # A statement's node is an object: its members are its value.
-        # tuple.__new__ skips the named tuple's Python __new__ (a third of the cost).
+        # tuple.__new__ skips the named tuple's Python-level __new__ (this runs per statement).
         members = {member.key: member for member in statement.node.value}
         return _new(cls, (statement, policy, role_account, members))
 

@@ -118,8 +118,8 @@ def check_cross_account(
     if len(value) == 12 and ACCOUNT_ID.fullmatch(value):  # 12 characters, or no account id
         account = value
     else:
-        # One pattern for the account's root ARN (PRINCIPAL_ARN, then its service
-        # and resource, cost twice as much).
+        # One pattern for the account's root ARN, not PRINCIPAL_ARN and then a test
+        # of its service and resource.
         match = ROOT_ARN.fullmatch(value)
         if match is None:
             return
@@ -204,7 +204,8 @@ def _oidc_claims(
         )
 
 
-#: The claims of GitHub's tokens that name a repository.
+#: The claims of GitHub's tokens that name a repository (the subject, and the
+#: repository by name and by id: https://docs.github.com/en/actions/reference/security/oidc).
 _GITHUB_REPOSITORY_CLAIMS = frozenset({"sub", "repository", "repository_id"})
 
 
@@ -224,8 +225,8 @@ def check_github(
         if not key.startswith(prefix) or key[cut:] not in _GITHUB_REPOSITORY_CLAIMS:
             continue
         operator = condition.operator
-        if operator not in _COUNTED and (operator in OPERATOR_FORMS or not _is_positive(operator)):
-            continue  # a negated or Null operator (a well-written one, or read by _is_positive)
+        if not _is_positive(operator):
+            continue  # a negated or Null operator names no repository
         named = True
         wild = _wildcard_repositories(operator, condition.values)
         if not wild:

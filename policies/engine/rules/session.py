@@ -1,4 +1,4 @@
-"""Rules about the condition keys of a statement: session keys, tag keys, STS keys.
+"""Checks on the condition keys of a statement: session keys, tag keys, STS keys.
 
 - A condition on ``sts:SourceIdentity`` or on session-tag keys is evaluated for
   the action that sets them, so the statement must allow ``sts:SetSourceIdentity``
