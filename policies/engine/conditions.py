@@ -216,8 +216,8 @@ Verdict = tuple[bool, Why, list[str] | None]
 
 # The reasons are written by module functions bound to their data with ``partial``,
 # not by lambdas: a lambda makes a cell for every local it reads, on every call of
-# the function that holds it, even when it returns another way (one partial costs a
-# third of a seven-cell closure, and the decision makes one per condition).
+# the function that holds it, even when it returns another way (and the decision
+# makes one per condition).
 
 
 def evaluate_condition(

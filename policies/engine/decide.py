@@ -36,8 +36,8 @@ from .statements import layer, trust_statement
 
 Need = str  # "identity", "boundary" or "session"
 
-# Named tuples built with tuple.__new__: half the cost of their own __new__ (a Python
-# function), for the reasons of every decision.
+# Named tuples built with tuple.__new__, which skips their own __new__ (a Python
+# function): every decision builds its reasons.
 _new = tuple.__new__
 
 
