@@ -398,7 +398,7 @@ def _compare_verdict(
     else:  # ForAnyValue: at least one must
         ok = (False in hits) if spec.negated else (True in hits)
     effective = policy_texts if after is None else after
-    why = partial(_compare_reason, spec, key, request_values, effective, hits, unresolved)
+    why = partial(_compare_reason, spec, key, request_values, effective, hits, ok, unresolved)
     return ok, why, after
 
 
@@ -415,12 +415,14 @@ def _compare_reason(
     request_values: list[str],
     effective: list[str],
     hits: list[bool],
+    ok: bool,
     unresolved: str | None,
 ) -> str:
+    """Why the comparison came out as ``ok`` (the verdict :func:`_compare_verdict` reached)."""
     if spec.set_operator is None:
-        text = _plain_reason(spec, key, request_values, effective, hits)
+        text = _plain_reason(spec, key, request_values, effective, hits, ok)
     else:
-        text = _set_reason(spec, key, request_values, effective, hits)
+        text = _set_reason(spec, key, request_values, effective, hits, ok)
     return text + _variable_note(spec, unresolved)
 
 
@@ -430,10 +432,11 @@ def _plain_reason(
     request_values: list[str],
     effective: list[str],
     hits: list[bool],
+    ok: bool,
 ) -> str:
     """No set operator: several request values are OR'ed (negated: none may match)."""
     any_hit = True in hits
-    verdict = "true" if any_hit != spec.negated else "false"
+    verdict = "true" if ok else "false"
     if len(request_values) == 1:
         rel = spec.relation if any_hit else "not " + spec.relation
         return (
@@ -455,25 +458,26 @@ def _set_reason(
     request_values: list[str],
     effective: list[str],
     hits: list[bool],
+    ok: bool,
 ) -> str:
     """ForAllValues: every request value must match; ForAnyValue: at least one."""
     per_value = [not hit for hit in hits] if spec.negated else hits
     base = ("not " if spec.negated else "") + spec.relation
     if spec.set_operator == "ForAllValues":
-        failing = [r for r, good in zip(request_values, per_value, strict=True) if not good]
-        if not failing:
+        if ok:
             return (
                 f"{spec.full_name} on {key}: every request value "
                 f"({_qvalues(request_values)}) is {base} {_qlist(effective)}, so the "
                 "condition is true."
             )
+        failing = [r for r, good in zip(request_values, per_value, strict=True) if not good]
         return (
             f"{spec.full_name} on {key}: the request value {_q(failing[0])} is not "
             f"{base} {_qlist(effective)}, and ForAllValues needs every value to be, so "
             "the condition is false."
         )
-    passing = [r for r, good in zip(request_values, per_value, strict=True) if good]
-    if passing:
+    if ok:
+        passing = [r for r, good in zip(request_values, per_value, strict=True) if good]
         return (
             f"{spec.full_name} on {key}: the request value {_q(passing[0])} is "
             f"{base} {_qlist(effective)}, so the condition is true."
