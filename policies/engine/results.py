@@ -115,7 +115,8 @@ class StatementResult:
     @property
     def span(self) -> Span | None:
         """Where the statement is in the policy text."""
-        return getattr(self.node, "span", None)
+        node = self.node
+        return None if node is None else node.span
 
     @property
     def line(self) -> int | None:
