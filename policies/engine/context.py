@@ -89,10 +89,6 @@ class RequestContext:
                 out[e.name] = list(e.values) if e.multivalued else e.values[0]
         return out
 
-    def has_prefix(self, prefix: str) -> bool:
-        p = prefix.lower()
-        return any(k.startswith(p) for k in self.entries)
-
 
 @dataclass(slots=True)
 class Request:
