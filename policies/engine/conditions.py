@@ -316,9 +316,12 @@ def _null_reason(
 
 
 def _missing_verdict(spec: OperatorSpec, key: str) -> Verdict:
-    """AWS's rules for a key the request does not carry (condition operators page):
-    IfExists and ForAllValues are true, ForAnyValue false, else a negated operator
-    is true and a positive one false (:func:`_missing_reason` says which applied)."""
+    """AWS's rules for a key the request does not carry: IfExists is true, and a
+    negated operator true and a positive one false
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html);
+    ForAllValues is true and ForAnyValue false
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html).
+    :func:`_missing_reason` says which applied."""
     if spec.if_exists or spec.set_operator == "ForAllValues":
         ok = True
     elif spec.set_operator == "ForAnyValue":
