@@ -77,15 +77,12 @@ class MatchBudget:
 def comparing_work(spec: OperatorSpec, values: PolicyValues, request_values: list[str]) -> int:
     """The comparing work of one condition, in work units (an upper bound of what
     the comparison does; what the budget counts)."""
-    family = spec.family
-    if family == "String":
-        if spec.operator.compare == "like":
-            matchers = [compile_pieces(p) for p in values.patterns()]
-            return sum([m.cost(len(r)) for m in matchers for r in request_values])
-        return len(request_values) + len(values.texts)
-    if family == "Arn":
-        return sum([6 + len(r) for r in request_values]) * max(1, len(values.texts))
-    return len(request_values) * (len(values.texts) or 1)
+    if spec.family == "String" and spec.operator.compare == "like":
+        matchers = [compile_pieces(p) for p in values.patterns()]
+        return sum([m.cost(len(r)) for m in matchers for r in request_values])
+    # Without String patterns the work depends only on how many values there are and
+    # how long the request's are: the bound, counted on the values after variables.
+    return work_bound(spec, values.texts, request_values)
 
 
 def work_bound(spec: OperatorSpec, texts: list[str], request_values: list[str]) -> int:

@@ -136,8 +136,9 @@ def _q(text: str, limit: int = 120) -> str:
 
 Test = Callable[[str], bool]
 
-# A test is a module function bound to its policy values with partial, not a nested
-# function: a nested function makes a cell for each variable it reads, on every call.
+# The number, Bool, Binary and IP tests are module functions bound to their policy
+# values with partial, not nested functions: a nested function made a cell for each
+# variable it read, on every call. The String and ARN tests are lambdas over one value.
 
 # The number and IP tests look through their policy values with ``True in [...]``
 # rather than any() over a generator: 3.12+ inlines a list comprehension (no generator

@@ -216,8 +216,8 @@ Verdict = tuple[bool, Why, list[str] | None]
 
 # The reasons are written by module functions bound to their data with ``partial``,
 # not by lambdas: a lambda makes a cell for every local it reads, on every call of
-# the function that holds it, even when it returns another way (one partial costs a
-# third of a seven-cell closure, and the decision makes one per condition).
+# the function that holds it, even when it returns another way (and the decision
+# makes one per condition).
 
 
 def evaluate_condition(
@@ -316,9 +316,12 @@ def _null_reason(
 
 
 def _missing_verdict(spec: OperatorSpec, key: str) -> Verdict:
-    """AWS's rules for a key the request does not carry (condition operators page):
-    IfExists and ForAllValues are true, ForAnyValue false, else a negated operator
-    is true and a positive one false (:func:`_missing_reason` says which applied)."""
+    """AWS's rules for a key the request does not carry: IfExists is true, and a
+    negated operator true and a positive one false
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html);
+    ForAllValues is true and ForAnyValue false
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html).
+    :func:`_missing_reason` says which applied."""
     if spec.if_exists or spec.set_operator == "ForAllValues":
         ok = True
     elif spec.set_operator == "ForAnyValue":
@@ -398,7 +401,7 @@ def _compare_verdict(
     else:  # ForAnyValue: at least one must
         ok = (False in hits) if spec.negated else (True in hits)
     effective = policy_texts if after is None else after
-    why = partial(_compare_reason, spec, key, request_values, effective, hits, unresolved)
+    why = partial(_compare_reason, spec, key, request_values, effective, hits, ok, unresolved)
     return ok, why, after
 
 
@@ -415,12 +418,14 @@ def _compare_reason(
     request_values: list[str],
     effective: list[str],
     hits: list[bool],
+    ok: bool,
     unresolved: str | None,
 ) -> str:
+    """Why the comparison came out as ``ok`` (the verdict :func:`_compare_verdict` reached)."""
     if spec.set_operator is None:
-        text = _plain_reason(spec, key, request_values, effective, hits)
+        text = _plain_reason(spec, key, request_values, effective, hits, ok)
     else:
-        text = _set_reason(spec, key, request_values, effective, hits)
+        text = _set_reason(spec, key, request_values, effective, hits, ok)
     return text + _variable_note(spec, unresolved)
 
 
@@ -430,10 +435,11 @@ def _plain_reason(
     request_values: list[str],
     effective: list[str],
     hits: list[bool],
+    ok: bool,
 ) -> str:
     """No set operator: several request values are OR'ed (negated: none may match)."""
     any_hit = True in hits
-    verdict = "true" if any_hit != spec.negated else "false"
+    verdict = "true" if ok else "false"
     if len(request_values) == 1:
         rel = spec.relation if any_hit else "not " + spec.relation
         return (
@@ -455,25 +461,26 @@ def _set_reason(
     request_values: list[str],
     effective: list[str],
     hits: list[bool],
+    ok: bool,
 ) -> str:
     """ForAllValues: every request value must match; ForAnyValue: at least one."""
     per_value = [not hit for hit in hits] if spec.negated else hits
     base = ("not " if spec.negated else "") + spec.relation
     if spec.set_operator == "ForAllValues":
-        failing = [r for r, good in zip(request_values, per_value, strict=True) if not good]
-        if not failing:
+        if ok:
             return (
                 f"{spec.full_name} on {key}: every request value "
                 f"({_qvalues(request_values)}) is {base} {_qlist(effective)}, so the "
                 "condition is true."
             )
+        failing = [r for r, good in zip(request_values, per_value, strict=True) if not good]
         return (
             f"{spec.full_name} on {key}: the request value {_q(failing[0])} is not "
             f"{base} {_qlist(effective)}, and ForAllValues needs every value to be, so "
             "the condition is false."
         )
-    passing = [r for r, good in zip(request_values, per_value, strict=True) if good]
-    if passing:
+    if ok:
+        passing = [r for r, good in zip(request_values, per_value, strict=True) if good]
         return (
             f"{spec.full_name} on {key}: the request value {_q(passing[0])} is "
             f"{base} {_qlist(effective)}, so the condition is true."

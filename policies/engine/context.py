@@ -38,6 +38,9 @@ DERIVABLE_KEYS = (
 )
 # Where each derivable key sorts in ``derived_context``; built once, not per request.
 _DERIVED_ORDER = {k.lower(): i for i, k in enumerate(DERIVABLE_KEYS)}
+# Each derivable key's name in lower case, as the context files it: no key is
+# lowercased on each request.
+_LOWER_NAMES = {k: k.lower() for k in DERIVABLE_KEYS}
 
 
 @dataclass(slots=True)
@@ -85,10 +88,6 @@ class RequestContext:
             if e.derived and lower not in _DERIVED_ORDER:
                 out[e.name] = list(e.values) if e.multivalued else e.values[0]
         return out
-
-    def has_prefix(self, prefix: str) -> bool:
-        p = prefix.lower()
-        return any(k.startswith(p) for k in self.entries)
 
 
 @dataclass(slots=True)
@@ -201,33 +200,27 @@ _PRINCIPAL_TYPES = {
 }
 
 
-def _principal_keys(caller: Caller) -> list[tuple[str, str, str]]:
-    """The keys the principal itself gives: (name as AWS spells it, name in lower
-    case as the context files it, value). The lower-case names are written out so
-    that no key is lowercased on each request."""
+def _principal_keys(caller: Caller) -> list[tuple[str, str]]:
+    """The keys the principal itself gives (name as AWS spells it, value)."""
     kind = caller.kind
-    if kind in _PRINCIPAL_TYPES:  # an IAM caller (Caller.is_iam)
+    if caller.is_iam:
         # For a role session, aws:PrincipalArn is the role's ARN, not the session's.
         arn = caller.role_arn if kind == "session" else caller.arn
         keys = [
-            ("aws:PrincipalArn", "aws:principalarn", arn or ""),
-            ("aws:PrincipalAccount", "aws:principalaccount", caller.account or ""),
-            ("aws:PrincipalType", "aws:principaltype", _PRINCIPAL_TYPES[kind]),
-            ("aws:PrincipalIsAWSService", "aws:principalisawsservice", "false"),
+            ("aws:PrincipalArn", arn or ""),
+            ("aws:PrincipalAccount", caller.account or ""),
+            ("aws:PrincipalType", _PRINCIPAL_TYPES[kind]),
+            ("aws:PrincipalIsAWSService", "false"),
         ]
         if kind == "user" and caller.name:
-            keys.append(("aws:username", "aws:username", caller.name))
+            keys.append(("aws:username", caller.name))
         if kind == "root" and caller.account:
-            keys.append(("aws:userid", "aws:userid", caller.account))
+            keys.append(("aws:userid", caller.account))
         return keys
     if kind == "service":
         return [
-            ("aws:PrincipalIsAWSService", "aws:principalisawsservice", "true"),
-            (
-                "aws:PrincipalServiceName",
-                "aws:principalservicename",
-                caller.service or caller.text,
-            ),
+            ("aws:PrincipalIsAWSService", "true"),
+            ("aws:PrincipalServiceName", caller.service or caller.text),
         ]
     return []
 
@@ -241,7 +234,8 @@ def derive_keys(ctx: RequestContext, caller: Caller) -> None:
     if "aws:tagkeys" not in entries:
         prefix = "aws:requesttag/"
         tag_keys = [e.name[len(prefix) :] for k, e in entries.items() if k.startswith(prefix)]
-    for key, lower, value in _principal_keys(caller):
+    for key, value in _principal_keys(caller):
+        lower = _LOWER_NAMES[key]
         if lower not in entries:
             entries[lower] = ContextEntry(key, [value], False, True)
     if tag_keys:

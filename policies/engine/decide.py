@@ -31,13 +31,19 @@ from .conditions import MatchBudget
 from .context import Request
 from .model import Policy
 from .rcp import RcpSide, rcp_exemption
-from .results import Decision, LayerResult, StatementResult, layer_decision
+from .results import (
+    Decision,
+    LayerResult,
+    StatementResult,
+    combine_decisions,
+    layer_decision,
+)
 from .statements import layer, trust_statement
 
 Need = str  # "identity", "boundary" or "session"
 
-# Named tuples built with tuple.__new__: half the cost of their own __new__ (a Python
-# function), for the reasons of every decision.
+# Named tuples built with tuple.__new__, which skips their own __new__ (a Python
+# function): every decision builds its reasons.
 _new = tuple.__new__
 
 
@@ -200,21 +206,11 @@ def _decide_iam_caller(outcome: ActionOutcome, r: Request, case: Case) -> None:
     side = IdentitySide("implicitDeny", identity, boundary, session, scps, identity_needed, False)
     outcome.identity = side
     layers = side.layers()
-    side.decision = _side_decision(layers)
+    # What the caller's own policies say on their own: every layer given must allow.
+    side.decision = combine_decisions([x.decision for x in layers])
     if _blocked(outcome, side, layers, r):
         return
     _grant(outcome, side, r, same, grants, needs)
-
-
-def _side_decision(layers: list[LayerResult]) -> Decision:
-    """What the caller's own policies say about the action, on their own: every
-    layer given must allow (the identity policies too, when given)."""
-    decisions = [x.decision for x in layers]
-    if "explicitDeny" in decisions:
-        return "explicitDeny"
-    if "implicitDeny" in decisions:
-        return "implicitDeny"
-    return "allowed"
 
 
 def _blocked(

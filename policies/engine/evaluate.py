@@ -14,7 +14,6 @@ one that sets a source identity needs ``sts:SetSourceIdentity``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +33,7 @@ from .context import Request
 from .decide import ActionOutcome, IdentitySide, Reason, decide_action
 from .explain import Sentence, explain_result
 from .findings import Finding
-from .results import Decision, LayerResult
+from .results import Decision, LayerResult, combine_decisions
 from .statements import identity_statement, trust_statement
 
 __all__ = [
@@ -162,14 +161,6 @@ def companion_actions(request: Request) -> list[Companion]:
     return out
 
 
-def _combine(decisions: Sequence[Decision]) -> Decision:
-    if "explicitDeny" in decisions:
-        return "explicitDeny"
-    if all(d == "allowed" for d in decisions):
-        return "allowed"
-    return "implicitDeny"
-
-
 def evaluate_case(case: Any) -> EvaluationResult:
     """Evaluate one case of the engine contract."""
     parsed = parse_case(case)
@@ -189,7 +180,7 @@ def evaluate_case(case: Any) -> EvaluationResult:
     decision = main.decision
     assumed = main.assumed  # the outcome's own list: nothing changes it after deciding
     if companions:
-        decision = _combine([decision, *[c.decision for c in companions]])
+        decision = combine_decisions([decision, *[c.decision for c in companions]])
         assumed = list(assumed)
         for c in companions:
             assumed.extend(a for a in c.assumed if a not in assumed)

@@ -7,7 +7,7 @@ from the spans they keep only when read (see :mod:`.jsontree`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -115,7 +115,8 @@ class StatementResult:
     @property
     def span(self) -> Span | None:
         """Where the statement is in the policy text."""
-        return getattr(self.node, "span", None)
+        node = self.node
+        return None if node is None else node.span
 
     @property
     def line(self) -> int | None:
@@ -199,3 +200,13 @@ def layer_decision(statements: list[StatementResult]) -> Decision:
                 return "explicitDeny"
             allowed = allowed or s.effect == "Allow"
     return "allowed" if allowed else "implicitDeny"
+
+
+def combine_decisions(decisions: Sequence[Decision]) -> Decision:
+    """Decisions that must all allow (layers, or an action and its companions): an
+    explicit deny wins, then an implicit one."""
+    if "explicitDeny" in decisions:
+        return "explicitDeny"
+    if "implicitDeny" in decisions:
+        return "implicitDeny"
+    return "allowed"

@@ -83,8 +83,8 @@ class PolicyValues(NamedTuple):
         return [((text, False),) for text in self.texts]
 
 
-# Built with tuple.__new__: half the cost of the named tuple's own __new__ (a Python
-# function), for the values of every condition compared.
+# Built with tuple.__new__, which skips the named tuple's own __new__ (a Python
+# function): the values of every condition compared are built here.
 _new = tuple.__new__
 
 
