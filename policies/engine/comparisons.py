@@ -253,7 +253,7 @@ def _binary_test(blobs: list[bytes], r: str) -> bool:
 # ``address in network`` compares.
 
 
-def _address_int(family: int, text: str) -> int | None:
+def address_int(family: int, text: str) -> int | None:
     """An address of ``family`` as an integer, read by ``inet_pton`` (in C), or ``None``.
 
     For ``AF_INET`` it reads four decimal octets with no leading zeros, each at most
@@ -270,17 +270,26 @@ def _address_int(family: int, text: str) -> int | None:
         return None
 
 
+def plain_address(address: str) -> tuple[int, int, int | None] | None:
+    """(version, bits, the address as an integer or ``None``) of an address in its
+    plain form, read by :func:`address_int`; ``None`` for an IPv6 address with a
+    scope id (``%``) or an IPv4 tail (``.``), which only ``ipaddress`` reads."""
+    if ":" not in address:
+        return 4, 32, address_int(AF_INET, address)
+    if "." not in address and "%" not in address:
+        return 6, 128, address_int(AF_INET6, address)
+    return None
+
+
 def ip_value(text: str) -> tuple[int, int] | None:
     """An IP address as (version, integer), or ``None`` when it is not one."""
     t = text.strip()
-    if ":" not in t:
-        number = _address_int(AF_INET, t)
-        return None if number is None else (4, number)
-    if "." not in t and "%" not in t:
-        number = _address_int(AF_INET6, t)
-        return None if number is None else (6, number)
-    ip = parse_ip(t)
-    return None if ip is None else (ip.version, int(ip))
+    plain = plain_address(t)
+    if plain is None:
+        ip = parse_ip(t)
+        return None if ip is None else (ip.version, int(ip))
+    version, _, number = plain
+    return None if number is None else (version, number)
 
 
 def network_value(text: str) -> tuple[int, int, int] | None:
@@ -288,12 +297,10 @@ def network_value(text: str) -> tuple[int, int, int] | None:
     (``ip_network(text, strict=False)``), or ``None`` when it is neither."""
     t = text.strip()
     address, slash, prefix = t.partition("/")
-    if "/" in prefix or (":" in address and ("." in address or "%" in address)):
+    plain = None if "/" in prefix else plain_address(address)
+    if plain is None:
         return _network_from_ipaddress(t)
-    if ":" in address:
-        version, bits, number = 6, 128, _address_int(AF_INET6, address)
-    else:
-        version, bits, number = 4, 32, _address_int(AF_INET, address)
+    version, bits, number = plain
     if number is None:
         return None
     if not slash:

@@ -7,12 +7,10 @@ import binascii
 import ipaddress
 import re
 from collections.abc import Callable, Iterator
-from socket import AF_INET, AF_INET6
 
 from ..aws.operators import OPERATORS
 from ..codes import PAGES
-from ..comparisons import _address_int as address_int
-from ..comparisons import network_value
+from ..comparisons import network_value, plain_address
 from ..findings import Finding
 from ..parser import Span
 from .common import Checked, finding, strip_variables
@@ -386,7 +384,7 @@ def read_range(text: str) -> tuple[Network | None, bool]:
     reading of the text for both.
 
     A plain address with a decimal prefix length (the usual form) is read once, as
-    an address, by ``inet_pton`` (:func:`..comparisons._address_int`, as
+    an address (:func:`..comparisons.plain_address`, as
     :func:`..comparisons.ip_value` reads it, without its other calls: this runs for
     every IP value of every keystroke), and masked by the rules
     :func:`..comparisons.network_value` applies to it; any other text goes to
@@ -395,13 +393,10 @@ def read_range(text: str) -> tuple[Network | None, bool]:
     address, _, prefix = text.partition("/")
     length = _PREFIX_LENGTHS.get(prefix)  # None without a slash ("" is no length)
     if length is not None and address.strip() == address:
-        if ":" not in address:
-            family, version, bits = AF_INET, 4, 32
-        elif "." not in address and "%" not in address:
-            family, version, bits = AF_INET6, 6, 128
-        else:
+        plain = plain_address(address)
+        if plain is None:
             return _read_other_range(text)
-        number = address_int(family, address)
+        version, bits, number = plain
         if number is None:
             return None, False
         if length <= bits:
