@@ -10,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from .aws.arns import ACCOUNT_ID, ANY_IAM_ARN, Arn, is_unique_id, parse_arn, unique_id_kind
+from .aws.arns import (
+    ACCOUNT_ID,
+    ANY_IAM_ARN,
+    Arn,
+    arn_parts,
+    is_unique_id,
+    parse_arn,
+    unique_id_kind,
+)
 from .aws.principals import SERVICE_PRINCIPAL, WEB_IDENTITY_PROVIDERS
 from .aws.wildcard import (
     Piece,
@@ -341,10 +349,10 @@ def _match_aws(value: str, caller: Caller, partition: str) -> PrincipalMatch:
             return _unique_id(value)
         if ACCOUNT_ID.fullmatch(value):
             return _match_account_id(value, caller)
-    # The ARN's parts as parse_arn reads them, without building an Arn (a frozen
-    # dataclass, dearer than the split); every trust statement comes here.
-    parts = value.split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn" or not parts[1] or not parts[2]:
+    # The ARN's parts without building an Arn (a frozen dataclass, dearer than the
+    # split): every trust statement comes here.
+    parts = arn_parts(value)
+    if parts is None:
         return PrincipalMatch(
             False,
             None,

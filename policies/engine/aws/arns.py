@@ -85,12 +85,19 @@ class Arn:
         return f"arn:{self.partition}:{self.service}:{self.region}:{self.account}:{self.resource}"
 
 
-def parse_arn(text: str) -> Arn | None:
-    """Split an ARN into its parts, or ``None`` when it is not ARN-shaped."""
+def arn_parts(text: str) -> list[str] | None:
+    """The six colon-separated parts of an ARN ("arn", partition, service, region,
+    account, resource), or ``None`` when ``text`` is not ARN-shaped."""
     parts = text.split(":", 5)
     if len(parts) != 6 or parts[0] != "arn" or not parts[1] or not parts[2]:
         return None
-    return Arn(parts[1], parts[2], parts[3], parts[4], parts[5])
+    return parts
+
+
+def parse_arn(text: str) -> Arn | None:
+    """Split an ARN into its parts, or ``None`` when it is not ARN-shaped."""
+    parts = arn_parts(text)
+    return None if parts is None else Arn(parts[1], parts[2], parts[3], parts[4], parts[5])
 
 
 def is_unique_id(value: str) -> bool:
